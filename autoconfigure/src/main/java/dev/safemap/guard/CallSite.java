@@ -1,0 +1,28 @@
+package dev.safemap.guard;
+
+import java.util.Objects;
+
+/**
+ * A place in the application's code: the first stack frame outside SafeMap, Spring and the JDK.
+ *
+ * @param className the fully qualified class name
+ * @param methodName the method name
+ * @param lineNumber the line number, or a negative number when unknown
+ * @since 0.1.0
+ */
+public record CallSite(String className, String methodName, int lineNumber) {
+
+	/** A call site that could not be determined. */
+	public static final CallSite UNKNOWN = new CallSite("unknown", "unknown", -1);
+
+	public CallSite {
+		Objects.requireNonNull(className, "className must not be null");
+		Objects.requireNonNull(methodName, "methodName must not be null");
+	}
+
+	@Override
+	public String toString() {
+		return this.className + "." + this.methodName + ((this.lineNumber >= 0) ? ":" + this.lineNumber : "");
+	}
+
+}

@@ -1,0 +1,43 @@
+package dev.safemap.guard;
+
+/**
+ * Receives what a guarded map observes about its own use: operations, contention and, in detect
+ * mode, race reports. The contention-hotspots accounting implements it.
+ * <p>
+ * Thread-safety: implementations must be thread-safe. {@link #operation} and {@link #contended}
+ * are called on the map's hot path: they must be cheap, should not allocate, and must never throw.
+ *
+ * @since 0.1.0
+ */
+public interface MapObserver {
+
+	/** An observer that ignores everything. */
+	MapObserver NOOP = new MapObserver() {
+	};
+
+	/**
+	 * Called for each operation on the map.
+	 * @param operation the operation
+	 * @param key the key, or {@code null} for an operation without a single key (size, clear, ...)
+	 */
+	default void operation(MapOperation operation, Object key) {
+	}
+
+	/**
+	 * Called when an operation had to wait for another thread working on the same key or segment.
+	 * @param operation the operation that waited
+	 * @param key the key, or {@code null} for an operation without a single key
+	 * @param segment the index of the segment (lock stripe) it waited on
+	 * @param waitNanos how long it waited, in nanoseconds
+	 */
+	default void contended(MapOperation operation, Object key, int segment, long waitNanos) {
+	}
+
+	/**
+	 * Called when detect mode finds an unsafe use of the map.
+	 * @param report the report
+	 */
+	default void race(RaceReport report) {
+	}
+
+}
