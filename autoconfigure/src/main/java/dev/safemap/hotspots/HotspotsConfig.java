@@ -53,8 +53,7 @@ public final class HotspotsConfig {
 		this.maxCallSites = builder.maxCallSites;
 		this.recentRaces = builder.recentRaces;
 		this.clock = builder.clock;
-		this.callSiteCapture = (builder.callSiteCapture != null) ? builder.callSiteCapture
-				: StackWalkingCallSiteCapture.INSTANCE;
+		this.callSiteCapture = (builder.callSiteCapture != null) ? builder.callSiteCapture : CallSite::capture;
 	}
 
 	/**
@@ -217,7 +216,8 @@ public final class HotspotsConfig {
 		}
 
 		/**
-		 * Sets what captures the application's call site of a contended operation. It is called
+		 * Sets what captures the application's call site of a contended operation,
+		 * {@link CallSite#capture()} by default. It is called
 		 * on the thread that waited, inside the map operation; it must not throw.
 		 * @param capture the capture
 		 * @return this builder
