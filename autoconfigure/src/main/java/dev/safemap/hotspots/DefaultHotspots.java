@@ -6,6 +6,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.safemap.guard.GuardMode;
 import dev.safemap.guard.MapObserver;
@@ -28,6 +33,12 @@ final class DefaultHotspots implements Hotspots {
 	// copy-on-write array: iterated on the contended path without allocating
 	private volatile HotspotsListener[] listeners = NO_LISTENERS;
 
+	// guarded by listenerLock
+	private @Nullable ScheduledExecutorService drainer;
+
+	// guarded by listenerLock
+	private boolean closed;
+
 	DefaultHotspots(HotspotsConfig config) {
 		this.config = Objects.requireNonNull(config, "config must not be null");
 	}
@@ -46,11 +57,57 @@ final class DefaultHotspots implements Hotspots {
 			if (accounting == null) {
 				accounting = new MapAccounting(mapName, mode, this, this.config);
 				this.maps.put(mapName, accounting);
+				startDrainer();
 				for (HotspotsListener listener : this.listeners) {
 					notifyAdded(listener, accounting);
 				}
 			}
 			return accounting;
+		}
+	}
+
+	private void startDrainer() {
+		if (this.drainer != null || this.closed) {
+			return;
+		}
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "safemap-hotspots-drain");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long interval = this.config.drainInterval().toNanos();
+		executor.scheduleWithFixedDelay(this::drainAll, interval, interval, TimeUnit.NANOSECONDS);
+		this.drainer = executor;
+	}
+
+	/** Drains every map's sample buffer; package-private for tests. */
+	void drainAll() {
+		for (MapAccounting accounting : this.maps.values()) {
+			try {
+				accounting.drain();
+			}
+			catch (RuntimeException ex) {
+				// keep draining the other maps, and keep the schedule alive
+			}
+		}
+	}
+
+	@Override
+	public void close() {
+		ScheduledExecutorService executor;
+		synchronized (this.listenerLock) {
+			this.closed = true;
+			executor = this.drainer;
+			this.drainer = null;
+		}
+		if (executor != null) {
+			executor.shutdownNow();
+			try {
+				executor.awaitTermination(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
 	}
 

@@ -14,9 +14,11 @@ import dev.safemap.guard.RaceReport;
 /**
  * What the accounting saw of one map since {@link #since()} (its creation or last reset).
  * <p>
- * Counts of operations are exact; hot-key counts are estimates from a frequent-items sketch (keys
- * ranked by operations come from a sample of the operations, scaled up); call sites come from a
- * sample of the contended operations. Wait percentiles are estimates from a quantiles sketch.
+ * Counts of operations are exact. Keys ranked by contention are counted in a frequent-items sketch
+ * fed by every contended operation; keys ranked by operations come from a random sample of the
+ * operations, their count being their share of the sample times the exact number of operations
+ * with a key. Call sites come from a sample of the contended operations. Wait percentiles are
+ * estimates from a quantiles sketch.
  * <p>
  * Instances are immutable and thread-safe.
  *

@@ -20,11 +20,14 @@ import dev.safemap.guard.MapObserverFactory;
  * HotspotReport report = hotspots.report("sessions", false).orElseThrow(); // keys masked
  * }
  * <p>
+ * An accounting starts one daemon thread, {@code safemap-hotspots-drain}, when it observes its first
+ * map; {@link #close()} stops it.
+ * <p>
  * Implementations are thread-safe.
  *
  * @since 0.1.0
  */
-public interface Hotspots extends MapObserverFactory {
+public interface Hotspots extends MapObserverFactory, AutoCloseable {
 
 	/**
 	 * Creates an accounting.
@@ -90,5 +93,12 @@ public interface Hotspots extends MapObserverFactory {
 	 * @throws NullPointerException if listener is null
 	 */
 	void addListener(HotspotsListener listener);
+
+	/**
+	 * Stops the drain thread. The observers keep counting; reports keep working (they drain
+	 * themselves). Idempotent.
+	 */
+	@Override
+	void close();
 
 }

@@ -1,6 +1,7 @@
 package dev.safemap.hotspots;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -46,7 +47,10 @@ public final class HotspotsConfig {
 
 	private final Supplier<CallSite> callSiteCapture;
 
+	private final Duration drainInterval;
+
 	private HotspotsConfig(Builder builder) {
+		this.drainInterval = builder.drainInterval;
 		this.topKeys = builder.topKeys;
 		this.keySampleRate = builder.keySampleRate;
 		this.callSiteSampleRate = builder.callSiteSampleRate;
@@ -102,6 +106,11 @@ public final class HotspotsConfig {
 		return this.clock;
 	}
 
+	/** @return how often sampled keys are moved from the maps' sample buffers into their sketches */
+	public Duration drainInterval() {
+		return this.drainInterval;
+	}
+
 	/** @return what captures the application's call site of a contended operation */
 	public Supplier<CallSite> callSiteCapture() {
 		return this.callSiteCapture;
@@ -131,7 +140,25 @@ public final class HotspotsConfig {
 
 		private @Nullable Supplier<CallSite> callSiteCapture;
 
+		private Duration drainInterval = Duration.ofMillis(100);
+
 		private Builder() {
+		}
+
+		/**
+		 * Sets how often the drain thread ({@code safemap-hotspots-drain}) moves sampled keys from
+		 * each map's fixed sample buffer into its sketch; each report drains too. Shorter loses fewer
+		 * samples under heavy load, longer wakes up less often.
+		 * @param interval 1 ms to 1 minute
+		 * @return this builder
+		 */
+		public Builder drainInterval(Duration interval) {
+			Objects.requireNonNull(interval, "interval must not be null");
+			if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+				throw new IllegalArgumentException("drainInterval must be between 1ms and 1m but was " + interval);
+			}
+			this.drainInterval = interval;
+			return this;
 		}
 
 		/**
@@ -150,7 +177,7 @@ public final class HotspotsConfig {
 
 		/**
 		 * Sets the fraction of operations whose key feeds the hot-keys-by-operations sketch.
-		 * Each sampled key counts for {@code 1 / rate} operations.
+		 * A key's count is its share of the sample times the exact number of operations.
 		 * @param rate greater than 0, at most 1
 		 * @return this builder
 		 */

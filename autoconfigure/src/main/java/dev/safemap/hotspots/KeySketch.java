@@ -18,8 +18,7 @@ import org.jspecify.annotations.Nullable;
  * that the key found still has the wanted hash. A hot key keeps writing itself back, so it is
  * almost always found; a key that is not is shown as {@value #UNRESOLVED}.
  * <p>
- * Thread-safe: the sketch is guarded by a lock; {@link #tryUpdate} gives up rather than wait for
- * it (a dropped sample only lowers the stream length the shares are computed from).
+ * Thread-safe: the sketch is guarded by a lock.
  */
 final class KeySketch {
 
@@ -40,19 +39,34 @@ final class KeySketch {
 		this.slotMask = maxMapSize - 1;
 	}
 
-	/** Counts a key if the sketch is free right now; returns whether it was counted. */
-	boolean tryUpdate(Object key, int hash, long weight) {
-		if (!this.lock.tryLock()) {
-			return false;
-		}
+	/**
+	 * Counts, with weight 1 each, the keys waiting in a sample buffer, emptying it. Off the map's
+	 * hot path: the sketch's purges allocate.
+	 * @return how many keys were counted
+	 */
+	int drain(AtomicReferenceArray<@Nullable Object> samples) {
+		int drained = 0;
+		this.lock.lock();
 		try {
-			this.sketch.update(hash, weight);
+			for (int i = 0; i < samples.length(); i++) {
+				Object key = samples.getAcquire(i);
+				if (key != null && samples.compareAndSet(i, key, null)) {
+					try {
+						int hash = key.hashCode();
+						this.sketch.update(hash);
+						remember(key, hash);
+						drained++;
+					}
+					catch (RuntimeException ex) {
+						// a key whose hashCode() throws is not counted
+					}
+				}
+			}
 		}
 		finally {
 			this.lock.unlock();
 		}
-		remember(key, hash);
-		return true;
+		return drained;
 	}
 
 	/** Counts a key, waiting for the sketch if needed. */

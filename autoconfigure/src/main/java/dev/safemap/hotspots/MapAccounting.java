@@ -4,10 +4,13 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -25,14 +28,20 @@ import dev.safemap.support.KeyMasker;
  * The accounting of one map: the {@link MapObserver} its guarded map calls.
  * <p>
  * The hot path ({@link #operation}) increments one {@link LongAdder} and draws one
- * {@link ThreadLocalRandom} number; one operation in {@code 1 / keySampleRate} also feeds the
- * hot-keys-by-operations sketch, and only if no other thread is feeding it at that moment. It
- * never allocates. Contended operations are rare (and have already waited): each is recorded in
- * full (counts, segment, wait quantiles, hot-keys-by-contention) and a sample of them has its call
- * site captured.
+ * {@link ThreadLocalRandom} number; for one operation in {@code 1 / keySampleRate} it also stores
+ * the key in a random slot of a fixed sample buffer (one plain reference store: no lock, no
+ * allocation, no hashing). The buffer is drained into the hot-keys-by-operations sketch off the hot
+ * path, by the accounting's drain thread and before each report. A sample that lands in a slot not
+ * yet drained replaces the one there: since slots are chosen at random, whatever the drain finds
+ * is still a uniform sample of the operations, so shares stay unbiased; counts are shares of the
+ * exact operation count.
+ * <p>
+ * Contended operations are rare (and have already waited): each is recorded in full (counts,
+ * segment, wait quantiles, hot-keys-by-contention) and a sample of them has its call site captured.
  * <p>
  * Memory is fixed by the configuration, whatever the number of distinct keys: three frequent-items
- * sketches of {@code sketchSize} entries with a side table of as many key references each, a KLL
+ * sketches of {@code sketchSize} entries with a side table of as many key references each, a sample
+ * buffer of as many key references, a KLL
  * quantiles sketch, at most {@code maxCallSites} call sites with a 16-entry sketch each, 256
  * segment counters and {@code recentRaces} reports.
  * <p>
@@ -48,6 +57,10 @@ final class MapAccounting implements MapObserver, MapStats {
 	private static final MapOperation[] OPERATIONS = MapOperation.values();
 
 	private static final RaceReport.Kind[] RACE_KINDS = RaceReport.Kind.values();
+
+	/** Operations called without a key: never sampled, left out of the key shares' base. */
+	private static final Set<MapOperation> KEYLESS = EnumSet.of(MapOperation.SIZE, MapOperation.CONTAINS_VALUE,
+			MapOperation.ITERATE, MapOperation.CLEAR, MapOperation.PUT_ALL);
 
 	private final String name;
 
@@ -67,7 +80,12 @@ final class MapAccounting implements MapObserver, MapStats {
 
 	private final AtomicLongArray segments = new AtomicLongArray(SEGMENT_SLOTS);
 
-	/** Sampled operations, each weighted 1 / keySampleRate. */
+	/** Keys of sampled operations waiting to be drained into {@link #operationKeys}. */
+	private final AtomicReferenceArray<@Nullable Object> samples;
+
+	private final int sampleSlotMask;
+
+	/** Drained samples, weight 1 each. */
 	private final KeySketch operationKeys;
 
 	/** Every contended operation, weight 1. Shares the side table with {@link #contentionWait}. */
@@ -88,8 +106,6 @@ final class MapAccounting implements MapObserver, MapStats {
 
 	private final long keySampleThreshold;
 
-	private final long keySampleWeight;
-
 	private volatile Baseline baseline;
 
 	MapAccounting(String name, GuardMode mode, DefaultHotspots owner, HotspotsConfig config) {
@@ -98,6 +114,8 @@ final class MapAccounting implements MapObserver, MapStats {
 		this.owner = owner;
 		this.config = config;
 		int sketchSize = sketchSize(config.topKeys());
+		this.samples = new AtomicReferenceArray<>(sketchSize);
+		this.sampleSlotMask = sketchSize - 1;
 		this.operationKeys = new KeySketch(sketchSize);
 		this.contentionKeys = new KeySketch(sketchSize);
 		this.contentionWait = new KeySketch(sketchSize);
@@ -105,7 +123,6 @@ final class MapAccounting implements MapObserver, MapStats {
 		this.recentRaces = new ArrayDeque<>(config.recentRaces());
 		// compare a uniform 31-bit draw against rate * 2^31: no rounding of the rate to a power of 2
 		this.keySampleThreshold = (long) (config.keySampleRate() * (1L << 31));
-		this.keySampleWeight = Math.max(1, Math.round(1.0 / config.keySampleRate()));
 		this.baseline = new Baseline(new long[OPERATIONS.length], 0, 0, new long[RACE_KINDS.length],
 				config.clock().instant());
 	}
@@ -133,18 +150,18 @@ final class MapAccounting implements MapObserver, MapStats {
 	@Override
 	public void operation(MapOperation operation, @Nullable Object key) {
 		this.operations[operation.ordinal()].increment();
-		if (key != null && (ThreadLocalRandom.current().nextInt() >>> 1) < this.keySampleThreshold) {
-			sampleKey(key);
+		if (key != null) {
+			int random = ThreadLocalRandom.current().nextInt();
+			// the high bits decide whether to sample, the independent low bits pick the slot
+			if ((random >>> 1) < this.keySampleThreshold) {
+				this.samples.setRelease(random & this.sampleSlotMask, key);
+			}
 		}
 	}
 
-	private void sampleKey(Object key) {
-		try {
-			this.operationKeys.tryUpdate(key, key.hashCode(), this.keySampleWeight);
-		}
-		catch (RuntimeException ex) {
-			// a key whose hashCode() throws is not counted: the observer must never throw
-		}
+	/** Moves the sampled keys into the sketch; called off the hot path. */
+	void drain() {
+		this.operationKeys.drain(this.samples);
 	}
 
 	@Override
@@ -287,11 +304,19 @@ final class MapAccounting implements MapObserver, MapStats {
 			byContention.add(new HotKey(keyName(this.contentionKeys, item.hash(), showKeys), item.estimate(),
 					share(item.estimate(), contentionTop.streamLength()), this.contentionWait.estimate(item.hash())));
 		}
+		drain();
+		long keyedOperations = 0;
+		for (MapOperation operation : OPERATIONS) {
+			if (!KEYLESS.contains(operation)) {
+				keyedOperations += byKind.get(operation);
+			}
+		}
 		List<HotKey> byOperations = new ArrayList<>();
 		KeySketch.Top operationTop = this.operationKeys.top(limit);
 		for (KeySketch.Item item : operationTop.items()) {
-			byOperations.add(new HotKey(keyName(this.operationKeys, item.hash(), showKeys), item.estimate(),
-					share(item.estimate(), operationTop.streamLength()), 0));
+			double share = share(item.estimate(), operationTop.streamLength());
+			byOperations.add(new HotKey(keyName(this.operationKeys, item.hash(), showKeys),
+					Math.round(share * keyedOperations), share, 0));
 		}
 		List<CallSiteStats> sites = this.callSites.top(limit,
 				(hash) -> keyName(this.contentionKeys, hash, showKeys));
@@ -353,6 +378,9 @@ final class MapAccounting implements MapObserver, MapStats {
 		long[] raceCounts = new long[RACE_KINDS.length];
 		for (RaceReport.Kind kind : RACE_KINDS) {
 			raceCounts[kind.ordinal()] = races(kind);
+		}
+		for (int i = 0; i < this.samples.length(); i++) {
+			this.samples.set(i, null);
 		}
 		this.operationKeys.reset();
 		this.contentionKeys.reset();

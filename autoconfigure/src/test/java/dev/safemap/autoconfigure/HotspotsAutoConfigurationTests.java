@@ -35,20 +35,41 @@ class HotspotsAutoConfigurationTests {
 
 	@Test
 	void propertiesReachTheAccounting() {
-		this.runner.withPropertyValues("safemap.hotspots.top-keys=2", "safemap.hotspots.key-sample-rate=1")
+		this.runner
+			.withPropertyValues("safemap.hotspots.top-keys=2", "safemap.hotspots.key-sample-rate=1",
+					"safemap.hotspots.call-site-sample-rate=0.5", "safemap.hotspots.max-call-sites=7",
+					"safemap.hotspots.recent-races=3")
 			.run((context) -> {
+				HotspotsConfig config = HotspotsAutoConfiguration.config(context.getBean(SafeMapHotspotsProperties.class));
+				assertThat(config.topKeys()).isEqualTo(2);
+				assertThat(config.keySampleRate()).isEqualTo(1.0);
+				assertThat(config.callSiteSampleRate()).isEqualTo(0.5);
+				assertThat(config.maxCallSites()).isEqualTo(7);
+				assertThat(config.recentRaces()).isEqualTo(3);
 				Hotspots hotspots = context.getBean(Hotspots.class);
 				var observer = hotspots.create("m", GuardMode.GUARD);
 				for (int i = 0; i < 5; i++) {
-					for (int j = 0; j <= i; j++) {
-						observer.operation(dev.safemap.guard.MapOperation.GET, "k" + i);
-					}
+					observer.operation(dev.safemap.guard.MapOperation.GET, "k" + i);
+					observer.contended(dev.safemap.guard.MapOperation.PUT, "k" + i, 0, 10);
 				}
-				// top-keys=2: only two listed; key-sample-rate=1: counts are exact
-				assertThat(hotspots.report("m", false).orElseThrow().hotKeysByOperations()).hasSize(2)
-					.extracting(dev.safemap.hotspots.HotKey::count)
-					.containsExactly(5L, 4L);
+				// top-keys=2 reaches the accounting: only two keys listed
+				assertThat(hotspots.report("m", false).orElseThrow().hotKeysByContention()).hasSize(2);
 			});
+	}
+
+	@Test
+	void noThreadSurvivesContextClose() {
+		this.runner.run((context) -> {
+			context.getBean(Hotspots.class).create("m", GuardMode.GUARD);
+			assertThat(liveSafeMapHotspotsThreads()).isPositive();
+		});
+		assertThat(liveSafeMapHotspotsThreads()).isZero();
+	}
+
+	private static long liveSafeMapHotspotsThreads() {
+		return Thread.getAllStackTraces().keySet().stream()
+			.filter((thread) -> thread.getName().startsWith("safemap-hotspots") && thread.isAlive())
+			.count();
 	}
 
 	@Test
