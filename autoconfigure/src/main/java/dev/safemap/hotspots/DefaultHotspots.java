@@ -30,6 +30,8 @@ final class DefaultHotspots implements Hotspots {
 
 	private final Object listenerLock = new Object();
 
+	private final OperationCounters counters = new OperationCounters();
+
 	// copy-on-write array: iterated on the contended path without allocating
 	private volatile HotspotsListener[] listeners = NO_LISTENERS;
 
@@ -55,7 +57,7 @@ final class DefaultHotspots implements Hotspots {
 		synchronized (this.listenerLock) {
 			MapAccounting accounting = this.maps.get(mapName);
 			if (accounting == null) {
-				accounting = new MapAccounting(mapName, mode, this, this.config);
+				accounting = new MapAccounting(mapName, mode, this, this.config, this.counters, this.maps.size());
 				this.maps.put(mapName, accounting);
 				startDrainer();
 				for (HotspotsListener listener : this.listeners) {
@@ -82,6 +84,7 @@ final class DefaultHotspots implements Hotspots {
 
 	/** Drains every map's sample buffer; package-private for tests. */
 	void drainAll() {
+		this.counters.expunge();
 		for (MapAccounting accounting : this.maps.values()) {
 			try {
 				accounting.drain();
@@ -128,12 +131,14 @@ final class DefaultHotspots implements Hotspots {
 	@Override
 	public Optional<HotspotReport> report(String mapName, boolean showKeys) {
 		MapAccounting accounting = this.maps.get(mapName);
+		this.counters.expunge();
 		return (accounting != null) ? Optional.of(accounting.report(showKeys)) : Optional.empty();
 	}
 
 	@Override
 	public List<HotspotReport> reports(boolean showKeys) {
 		List<HotspotReport> reports = new ArrayList<>(this.maps.size());
+		this.counters.expunge();
 		for (MapAccounting accounting : this.maps.values()) {
 			reports.add(accounting.report(showKeys));
 		}

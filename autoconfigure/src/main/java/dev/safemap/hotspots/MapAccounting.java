@@ -27,8 +27,9 @@ import dev.safemap.support.KeyMasker;
 /**
  * The accounting of one map: the {@link MapObserver} its guarded map calls.
  * <p>
- * The hot path ({@link #operation}) increments one {@link LongAdder} and draws one
- * {@link ThreadLocalRandom} number; for one operation in {@code 1 / keySampleRate} it also stores
+ * The hot path ({@link #operation}) increments the calling thread's own counter (see
+ * {@link OperationCounters}: no atomic instruction) and draws one number from the thread's own
+ * xorshift generator; for one operation in {@code 1 / keySampleRate} it also stores
  * the key in a random slot of a fixed sample buffer (one plain reference store: no lock, no
  * allocation, no hashing). The buffer is drained into the hot-keys-by-operations sketch off the hot
  * path, by the accounting's drain thread and before each report. A sample that lands in a slot not
@@ -70,7 +71,10 @@ final class MapAccounting implements MapObserver, MapStats {
 
 	private final HotspotsConfig config;
 
-	private final LongAdder[] operations = newAdders(OPERATIONS.length);
+	private final OperationCounters counters;
+
+	/** This map's first counter in the per-thread counter arrays. */
+	private final int counterBase;
 
 	private final LongAdder contended = new LongAdder();
 
@@ -108,7 +112,10 @@ final class MapAccounting implements MapObserver, MapStats {
 
 	private volatile Baseline baseline;
 
-	MapAccounting(String name, GuardMode mode, DefaultHotspots owner, HotspotsConfig config) {
+	MapAccounting(String name, GuardMode mode, DefaultHotspots owner, HotspotsConfig config,
+			OperationCounters counters, int index) {
+		this.counters = counters;
+		this.counterBase = index * OperationCounters.KINDS;
 		this.name = name;
 		this.mode = mode;
 		this.owner = owner;
@@ -149,9 +156,10 @@ final class MapAccounting implements MapObserver, MapStats {
 
 	@Override
 	public void operation(MapOperation operation, @Nullable Object key) {
-		this.operations[operation.ordinal()].increment();
+		OperationCounters.Cell cell = this.counters.cell();
+		cell.increment(this.counterBase + operation.ordinal());
 		if (key != null) {
-			int random = ThreadLocalRandom.current().nextInt();
+			int random = cell.nextRandom();
 			// the high bits decide whether to sample, the independent low bits pick the slot
 			if ((random >>> 1) < this.keySampleThreshold) {
 				this.samples.setRelease(random & this.sampleSlotMask, key);
@@ -243,14 +251,14 @@ final class MapAccounting implements MapObserver, MapStats {
 
 	@Override
 	public long operations(MapOperation operation) {
-		return this.operations[operation.ordinal()].sum();
+		return this.counters.sum(this.counterBase + operation.ordinal());
 	}
 
 	@Override
 	public long operations() {
 		long total = 0;
-		for (LongAdder adder : this.operations) {
-			total += adder.sum();
+		for (MapOperation operation : OPERATIONS) {
+			total += operations(operation);
 		}
 		return total;
 	}

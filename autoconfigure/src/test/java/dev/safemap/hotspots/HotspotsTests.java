@@ -425,6 +425,30 @@ class HotspotsTests {
 	}
 
 	@Test
+	void operationsOfEndedThreadsStayCounted() throws Exception {
+		DefaultHotspots hotspots = (DefaultHotspots) hotspots(HotspotsConfig.builder());
+		MapObserver observer = hotspots.create("m", GuardMode.GUARD);
+		for (int t = 0; t < 8; t++) {
+			Thread worker = new Thread(() -> {
+				for (int i = 0; i < 1000; i++) {
+					observer.operation(MapOperation.PUT, "k" + i);
+				}
+			}, "safemap-hotspots-test-short-lived");
+			worker.start();
+			worker.join();
+		}
+		assertThat(hotspots.stats("m").orElseThrow().operations()).isEqualTo(8000);
+		// once the collector has cleared the ended threads' tokens, their cells are folded: same total
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+			hotspots.drainAll();
+		}
+		assertThat(hotspots.stats("m").orElseThrow().operations(MapOperation.PUT)).isEqualTo(8000);
+		assertThat(hotspots.report("m", false).orElseThrow().operations()).isEqualTo(8000);
+		hotspots.close();
+	}
+
+	@Test
 	void nullArgumentsAreRejected() {
 		Hotspots hotspots = hotspots(HotspotsConfig.builder());
 		assertThatNullPointerException().isThrownBy(() -> hotspots.create(null, GuardMode.GUARD))
