@@ -226,7 +226,8 @@ public interface GuardedMap<K, V> extends ConcurrentMap<K, V> {
 			}
 			GuardedMap<K, V> result;
 			if (this.mode == GuardMode.DETECT) {
-				throw new UnsupportedOperationException("detect mode is not implemented yet");
+				result = new DetectingMap<>(this.name, map, this.observer, this.registry, this.showKeys,
+						this.counterType);
 			}
 			else {
 				ConcurrentMap<K, V> target = MapKinds.concurrentCopyOf(map);

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Every guarded map of an application, and the recent {@link RaceReport}s of those in detect mode.
  * <p>
  * Race reports are logged at WARN once per distinct kind and pair of call sites of a map (the first
- * occurrence; later ones are counted, not logged) and kept in bounded in-memory lists, one for the
+ * occurrence; later ones are counted, not logged) and kept in bounded in-memory lists (detect mode
+ * passes at most one report per second for the same kind and pair of call sites), one for the
  * whole application and one per map, each holding at most {@code maxReports} of the newest reports.
  * <p>
  * Thread-safety: this class is thread-safe.
@@ -123,7 +124,8 @@ public final class GuardedMapRegistry {
 	}
 
 	/**
-	 * Returns how many races were reported for a map since startup, including those no longer kept.
+	 * Returns how many races were found in a map since startup, including those rate-limited (the
+	 * same kind and call sites within a second) and those no longer kept.
 	 * @param mapName the map's name
 	 * @return the count
 	 */
@@ -132,16 +134,20 @@ public final class GuardedMapRegistry {
 		return (count != null) ? count.get() : 0;
 	}
 
+	/** Counts one race of a map (detect mode rate-limits reports, not counts). */
+	void count(String mapName) {
+		this.raceCounts.computeIfAbsent(mapName, (k) -> new AtomicLong()).incrementAndGet();
+	}
+
 	/**
 	 * Records a report: counts it, logs it at WARN when its kind and site pair are new for the map,
 	 * and keeps it in the bounded lists.
 	 */
 	void record(RaceReport report) {
-		this.raceCounts.computeIfAbsent(report.mapName(), (k) -> new AtomicLong()).incrementAndGet();
 		add(this.reports, report);
 		add(this.reportsByMap.computeIfAbsent(report.mapName(), (k) -> new ArrayDeque<>()), report);
 		// a pair is the same whichever of its two sites completed the race
-		Set<CallSite> sites = Set.of(report.site(), report.otherSite()).size() == 1 ? Set.of(report.site())
+		Set<CallSite> sites = report.site().equals(report.otherSite()) ? Set.of(report.site())
 				: Set.of(report.site(), report.otherSite());
 		if (this.loggedPairs.add(List.of(report.mapName(), report.kind(), sites))) {
 			logger.warn(RACE_LOG, report.mapName(), report.kind(), report.operation(), report.maskedKey(), report.site(),
