@@ -110,11 +110,19 @@ final class KeySketch {
 	 * ({@link ErrorType#NO_FALSE_POSITIVES}), at most {@code limit}.
 	 */
 	Top top(int limit) {
+		return top(limit, 0);
+	}
+
+	/** Like {@link #top(int)}, skipping items whose estimate is below {@code minEstimate}. */
+	Top top(int limit, long minEstimate) {
 		this.lock.lock();
 		try {
 			LongsSketch.Row[] rows = this.sketch.getFrequentItems(ErrorType.NO_FALSE_POSITIVES);
 			List<Item> items = new ArrayList<>(Math.min(limit, rows.length));
 			for (int i = 0; i < rows.length && items.size() < limit; i++) {
+				if (rows[i].getEstimate() < minEstimate) {
+					break; // rows come heaviest first
+				}
 				items.add(new Item((int) rows[i].getItem(), rows[i].getEstimate()));
 			}
 			return new Top(items, this.sketch.getStreamLength());

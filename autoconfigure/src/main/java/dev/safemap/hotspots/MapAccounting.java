@@ -52,6 +52,12 @@ final class MapAccounting implements MapObserver, MapStats {
 
 	static final int SEGMENT_SLOTS = 256;
 
+	/**
+	 * Fewest samples of a key for it to be listed among the keys ranked by operations: a key
+	 * sampled once says nothing about its frequency.
+	 */
+	static final int MIN_SAMPLES = 2;
+
 	/** KLL accuracy parameter: about 1.3% rank error, a few kilobytes. */
 	private static final int WAIT_SKETCH_K = 200;
 
@@ -320,7 +326,7 @@ final class MapAccounting implements MapObserver, MapStats {
 			}
 		}
 		List<HotKey> byOperations = new ArrayList<>();
-		KeySketch.Top operationTop = this.operationKeys.top(limit);
+		KeySketch.Top operationTop = this.operationKeys.top(limit, MIN_SAMPLES);
 		for (KeySketch.Item item : operationTop.items()) {
 			double share = share(item.estimate(), operationTop.streamLength());
 			byOperations.add(new HotKey(keyName(this.operationKeys, item.hash(), showKeys),

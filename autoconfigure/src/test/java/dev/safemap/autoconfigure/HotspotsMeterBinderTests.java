@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.safemap.guard.CallSite;
@@ -36,6 +37,11 @@ class HotspotsMeterBinderTests {
 	private HotspotsMeterBinder binder(double... percentiles) {
 		return new HotspotsMeterBinder(this.hotspots, percentiles, false,
 				(name) -> this.maps.map(name).map(GuardedMapRegistry.MapInfo::size).orElse(null));
+	}
+
+	@AfterEach
+	void close() {
+		this.hotspots.close();
 	}
 
 	@Test

@@ -4,10 +4,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.safemap.guard.CallSite;
@@ -28,8 +31,17 @@ class HotspotsTests {
 
 	private final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
+	private final List<Hotspots> created = new ArrayList<>();
+
 	private Hotspots hotspots(HotspotsConfig.Builder builder) {
-		return Hotspots.create(builder.clock(this.clock).build());
+		Hotspots hotspots = Hotspots.create(builder.clock(this.clock).build());
+		this.created.add(hotspots);
+		return hotspots;
+	}
+
+	@AfterEach
+	void closeAll() {
+		this.created.forEach(Hotspots::close);
 	}
 
 	@Test
@@ -121,25 +133,33 @@ class HotspotsTests {
 	@Test
 	void theDrainThreadStartsWithTheFirstMapAndStopsOnClose() {
 		Hotspots hotspots = hotspots(HotspotsConfig.builder().keySampleRate(1.0));
-		assertThat(drainThreads()).isEqualTo(drainThreadsBefore);
+		Set<Thread> before = drainThreads();
 		hotspots.create("m", GuardMode.GUARD);
-		assertThat(drainThreads()).isEqualTo(drainThreadsBefore + 1);
+		Set<Thread> started = drainThreads();
+		started.removeAll(before);
+		assertThat(started).hasSize(1);
+		Thread drainer = started.iterator().next();
+		assertThat(drainer.isDaemon()).isTrue();
 		hotspots.close();
-		assertThat(drainThreads()).isEqualTo(drainThreadsBefore);
-		// still usable after close: reports drain themselves
+		assertThat(drainer.isAlive()).isFalse();
+		// still usable after close, without a thread: reports drain themselves
+		hotspots.create("m", GuardMode.GUARD).operation(MapOperation.GET, "k");
 		hotspots.create("m", GuardMode.GUARD).operation(MapOperation.GET, "k");
 		assertThat(hotspots.report("m", false).orElseThrow().hotKeysByOperations()).extracting(HotKey::key)
 			.containsExactly(KeyMasker.mask("k"));
-		assertThat(drainThreads()).isEqualTo(drainThreadsBefore);
-		hotspots.close();
+		Set<Thread> after = drainThreads();
+		after.removeAll(before);
+		assertThat(after).isEmpty();
 	}
 
-	private final long drainThreadsBefore = drainThreads();
-
-	static long drainThreads() {
-		return Thread.getAllStackTraces().keySet().stream()
-			.filter((thread) -> thread.getName().equals("safemap-hotspots-drain") && thread.isAlive())
-			.count();
+	static Set<Thread> drainThreads() {
+		Set<Thread> threads = new HashSet<>();
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			if (thread.getName().equals("safemap-hotspots-drain") && thread.isAlive()) {
+				threads.add(thread);
+			}
+		}
+		return threads;
 	}
 
 	@Test
@@ -147,12 +167,26 @@ class HotspotsTests {
 		Hotspots hotspots = hotspots(HotspotsConfig.builder().keySampleRate(1.0));
 		MapObserver observer = hotspots.create("sessions", GuardMode.GUARD);
 		observer.operation(MapOperation.GET, "alice@example.com");
+		observer.operation(MapOperation.GET, "alice@example.com");
 		observer.contended(MapOperation.PUT, "alice@example.com", 3, 1_000);
 
 		assertThat(hotspots.report("sessions", true).orElseThrow().hotKeysByOperations())
 			.extracting(HotKey::key)
 			.containsExactly("alice@example.com");
 		assertThat(hotspots.report("sessions", false).orElseThrow().toString()).doesNotContain("alice");
+	}
+
+	@Test
+	void aKeySampledOnceIsNotListedAsHot() {
+		Hotspots hotspots = hotspots(HotspotsConfig.builder().keySampleRate(1.0));
+		MapObserver observer = hotspots.create("sessions", GuardMode.GUARD);
+		for (int i = 0; i < 100; i++) {
+			observer.operation(MapOperation.GET, "once-" + i);
+		}
+		observer.operation(MapOperation.GET, "twice");
+		observer.operation(MapOperation.GET, "twice");
+		assertThat(hotspots.report("sessions", false).orElseThrow().hotKeysByOperations()).extracting(HotKey::key)
+			.containsExactly(KeyMasker.mask("twice"));
 	}
 
 	@Test
