@@ -102,6 +102,12 @@ class GuardedMapAutoConfigurationTests {
 				assertThat(((GuardedMap<?, ?>) context.getBean("requestCounts")).mode()).isEqualTo(GuardMode.GUARD);
 				assertThat(context.getBean("settings")).isExactlyInstanceOf(LinkedHashMap.class);
 			});
+		this.runner.withPropertyValues("safemap.guard.default-mode=detect", "safemap.guard.maps.requestCounts.mode=guard")
+			.run((context) -> {
+				GuardedMap<?, ?> counters = context.getBean("requestCounts", GuardedMap.class);
+				assertThat(counters.mode()).isEqualTo(GuardMode.GUARD);
+				assertThat(context.getBean("settings", GuardedMap.class).mode()).isEqualTo(GuardMode.DETECT);
+			});
 		this.runner.withPropertyValues("safemap.guard.include=settings").run((context) -> {
 			assertThat(context.getBean("settings")).isInstanceOf(GuardedMap.class);
 			assertThat(context.getBean("requestCounts")).isExactlyInstanceOf(HashMap.class);
