@@ -41,7 +41,7 @@ import dev.safemap.hotspots.SegmentCount;
  * Collection)}, as Spring Boot's {@code env} endpoint does for values). The JSON shape is documented in
  * {@code docs/actuator.md} and kept stable.
  * <p>
- * Thread-safe.
+ * Thread-safe; its descriptors are immutable records.
  *
  * @since 0.1.0
  */

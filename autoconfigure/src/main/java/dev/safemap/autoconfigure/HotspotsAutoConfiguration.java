@@ -31,7 +31,10 @@ import dev.safemap.hotspots.HotspotsConfig;
  * {@code management.endpoints.web.exposure.include} lists it).
  * <p>
  * Bad {@code safemap.hotspots.*} values fail startup with an
- * {@link InvalidSafeMapPropertyException}.
+ * {@link InvalidSafeMapPropertyException}. The {@link Hotspots} bean is closed with the context,
+ * which stops its drain thread.
+ * <p>
+ * Thread-safety: used by the container during startup only.
  *
  * @since 0.1.0
  */

@@ -137,6 +137,8 @@ public class SafeMapHotspotsProperties {
 
 	/**
 	 * When raw keys may be shown, following Spring Boot's {@code show-values} convention.
+	 * <p>
+	 * Enum constants are immutable and thread-safe.
 	 *
 	 * @since 0.1.0
 	 */
@@ -155,6 +157,8 @@ public class SafeMapHotspotsProperties {
 
 	/**
 	 * Micrometer metrics of guarded maps.
+	 * <p>
+	 * Not thread-safe: bound once at startup.
 	 *
 	 * @since 0.1.0
 	 */
