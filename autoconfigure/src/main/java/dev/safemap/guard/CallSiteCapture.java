@@ -1,0 +1,88 @@
+package dev.safemap.guard;
+
+import java.security.CodeSource;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Finds the application's call site on the current stack with a {@link StackWalker}: the first frame
+ * whose class is not part of SafeMap's own implementation, Spring, the JDK or a generated proxy.
+ * <p>
+ * SafeMap's implementation is recognised by package <em>and</em> code source (the jar or directory
+ * SafeMap's classes were loaded from), so classes of other code sources under {@code dev.safemap}
+ * (SafeMap's own tests, the example application) count as application code. The decision is cached
+ * per class in a {@link ClassValue}; frames are materialised lazily, so a capture costs a few
+ * microseconds. Thread-safe.
+ */
+final class CallSiteCapture {
+
+	private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+	private static final @Nullable String SAFEMAP_CODE_SOURCE = codeSourceOf(CallSiteCapture.class);
+
+	/** SafeMap packages whose classes are application code (demos and benchmarks), never skipped. */
+	private static final Set<String> APPLICATION_PACKAGES = Set.of("dev.safemap.example", "dev.safemap.benchmarks");
+
+	private static final String[] FRAMEWORK_PREFIXES = { "java.", "javax.", "jdk.", "sun.", "com.sun.",
+			"org.springframework.", "jakarta.", "org.apache.catalina.", "org.apache.tomcat.", "org.apache.coyote.",
+			"io.micrometer.", "io.github.resilience4j.", "com.github.benmanes.caffeine.", "reactor.", "org.aspectj.",
+			"kotlin.", "net.bytebuddy.", "org.jetbrains.lincheck.", "org.junit.", "org.openjdk.jmh." };
+
+	private static final ClassValue<Boolean> SKIPPED = new ClassValue<>() {
+		@Override
+		protected Boolean computeValue(Class<?> type) {
+			return isSkipped(type);
+		}
+	};
+
+	private CallSiteCapture() {
+	}
+
+	static CallSite capture() {
+		try {
+			Optional<StackWalker.StackFrame> frame = WALKER
+				.walk((frames) -> frames.filter((f) -> !SKIPPED.get(f.getDeclaringClass())).findFirst());
+			return frame.map((f) -> new CallSite(f.getClassName(), f.getMethodName(), f.getLineNumber()))
+				.orElse(CallSite.UNKNOWN);
+		}
+		catch (RuntimeException ex) {
+			return CallSite.UNKNOWN;
+		}
+	}
+
+	private static boolean isSkipped(Class<?> type) {
+		String name = type.getName();
+		if (name.contains("$$") || name.startsWith("jdk.proxy") || name.startsWith("com.sun.proxy")
+				|| type.isHidden()) {
+			return true; // CGLIB and JDK proxies, lambda forms
+		}
+		for (String prefix : FRAMEWORK_PREFIXES) {
+			if (name.startsWith(prefix)) {
+				return true;
+			}
+		}
+		if (name.startsWith("dev.safemap.")) {
+			for (String application : APPLICATION_PACKAGES) {
+				if (name.startsWith(application + ".")) {
+					return false;
+				}
+			}
+			return SAFEMAP_CODE_SOURCE != null && SAFEMAP_CODE_SOURCE.equals(codeSourceOf(type));
+		}
+		return false;
+	}
+
+	private static @Nullable String codeSourceOf(Class<?> type) {
+		try {
+			CodeSource source = type.getProtectionDomain().getCodeSource();
+			return (source != null && source.getLocation() != null) ? Objects.toString(source.getLocation()) : null;
+		}
+		catch (SecurityException ex) {
+			return null;
+		}
+	}
+
+}

@@ -1,0 +1,392 @@
+package dev.safemap.guard;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+
+import static dev.safemap.guard.MapOperation.*;
+
+/**
+ * Guard mode with an observer: every operation is reported to the {@link MapObserver}, and writes
+ * take one of a power-of-two array of lock stripes (chosen by the key's hash) so that contention can
+ * be measured: {@code tryLock} first, and only when that fails the wait for {@code lock} is timed and
+ * reported through {@link MapObserver#contended}. Reads stay lock-free on the target. Mapping
+ * functions run while the stripe is held: like {@code ConcurrentHashMap}'s, they must not write to
+ * other keys of this map. Thread-safe.
+ */
+@SuppressWarnings("NullAway")
+final class ObservedGuardedMap<K, V> implements GuardedMap<K, V> {
+
+	private final String name;
+
+	private final ConcurrentMap<K, V> target;
+
+	private final Class<?> originalType;
+
+	private final Class<? extends Number> counterType;
+
+	static final int STRIPES = 64;
+
+	private final MapObserver observer;
+
+	private final ReentrantLock[] stripes;
+
+	ObservedGuardedMap(String name, ConcurrentMap<K, V> target, Class<?> originalType, MapObserver observer,
+			Class<? extends Number> counterType) {
+		this.name = name;
+		this.target = target;
+		this.originalType = originalType;
+		this.observer = observer;
+		this.counterType = counterType;
+		this.stripes = new ReentrantLock[STRIPES];
+		for (int i = 0; i < STRIPES; i++) {
+			this.stripes[i] = new ReentrantLock();
+		}
+	}
+
+	private void observe(MapOperation operation, @Nullable Object key) {
+		try {
+			this.observer.operation(operation, key);
+		}
+		catch (RuntimeException ex) {
+			// an observer must never break the map (its contract says it must not throw)
+		}
+	}
+
+	private ReentrantLock lock(MapOperation operation, Object key) {
+		observe(operation, key);
+		int h = key.hashCode();
+		int segment = (h ^ (h >>> 16)) & (STRIPES - 1);
+		ReentrantLock lock = this.stripes[segment];
+		if (!lock.tryLock()) {
+			long start = System.nanoTime();
+			lock.lock();
+			long waited = System.nanoTime() - start;
+			try {
+				this.observer.contended(operation, key, segment, waited);
+			}
+			catch (RuntimeException ex) {
+				// see observe
+			}
+		}
+		return lock;
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	@Override
+	public GuardMode mode() {
+		return GuardMode.GUARD;
+	}
+
+	@Override
+	public Class<?> originalType() {
+		return this.originalType;
+	}
+
+	@Override
+	public long add(K key, long delta) {
+		if (key == null) {
+			throw Nulls.key(this.name, INCREMENT);
+		}
+		ReentrantLock lock = lock(INCREMENT, key);
+		try {
+			return Counters.add(this.target, key, delta, this.counterType, this.name);
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	@Override
+	public int size() {
+		observe(SIZE, null);
+		return this.target.size();
+	}
+
+	@Override
+	public boolean isEmpty() {
+		observe(SIZE, null);
+		return this.target.isEmpty();
+	}
+
+	@Override
+	public boolean containsKey(Object key) {
+		if (key == null) {
+			throw Nulls.key(this.name, CONTAINS_KEY);
+		}
+		observe(CONTAINS_KEY, key);
+		return this.target.containsKey(key);
+	}
+
+	@Override
+	public boolean containsValue(Object value) {
+		if (value == null) {
+			throw Nulls.value(this.name, CONTAINS_VALUE);
+		}
+		observe(CONTAINS_VALUE, null);
+		return this.target.containsValue(value);
+	}
+
+	@Override
+	public @Nullable V get(Object key) {
+		if (key == null) {
+			throw Nulls.key(this.name, GET);
+		}
+		observe(GET, key);
+		return this.target.get(key);
+	}
+
+	@Override
+	public @Nullable V getOrDefault(Object key, V defaultValue) {
+		if (key == null) {
+			throw Nulls.key(this.name, GET);
+		}
+		observe(GET, key);
+		return this.target.getOrDefault(key, defaultValue);
+	}
+
+	@Override
+	public @Nullable V put(K key, V value) {
+		if (key == null) {
+			throw Nulls.key(this.name, PUT);
+		}
+		if (value == null) {
+			throw Nulls.value(this.name, PUT);
+		}
+		ReentrantLock lock = lock(PUT, key);
+		try {
+			return this.target.put(key, value);
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	@Override
+	public void putAll(Map<? extends K, ? extends V> m) {
+		for (Map.Entry<? extends K, ? extends V> e : m.entrySet()) {
+			if (e.getKey() == null) {
+				throw Nulls.key(this.name, PUT_ALL);
+			}
+			if (e.getValue() == null) {
+				throw Nulls.value(this.name, PUT_ALL);
+			}
+		}
+		for (Map.Entry<? extends K, ? extends V> e : m.entrySet()) {
+			put(e.getKey(), e.getValue());
+		}
+	}
+
+	@Override
+	public @Nullable V remove(Object key) {
+		if (key == null) {
+			throw Nulls.key(this.name, REMOVE);
+		}
+		ReentrantLock lock = lock(REMOVE, key);
+		try {
+			return this.target.remove(key);
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	@Override
+	public void clear() {
+		observe(CLEAR, null);
+		this.target.clear();
+	}
+
+	@Override
+	public @Nullable V putIfAbsent(K key, V value) {
+		if (key == null) {
+			throw Nulls.key(this.name, PUT_IF_ABSENT);
+		}
+		if (value == null) {
+			throw Nulls.value(this.name, PUT_IF_ABSENT);
+		}
+		ReentrantLock lock = lock(PUT_IF_ABSENT, key);
+		try {
+			return this.target.putIfAbsent(key, value);
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	@Override
+	public boolean remove(Object key, Object value) {
+		if (key == null) {
+			throw Nulls.key(this.name, REMOVE);
+		}
+		if (value == null) {
+			return false;
+		}
+		ReentrantLock lock = lock(REMOVE, key);
+		try {
+			return this.target.remove(key, value);
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	@Override
+	public boolean replace(K key, V oldValue, V newValue) {
+		if (key == null) {
+			throw Nulls.key(this.name, REPLACE);
+		}
+		if (oldValue == null || newValue == null) {
+			throw Nulls.value(this.name, REPLACE);
+		}
+		ReentrantLock lock = lock(REPLACE, key);
+		try {
+			return this.target.replace(key, oldValue, newValue);
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	@Override
+	public @Nullable V replace(K key, V value) {
+		if (key == null) {
+			throw Nulls.key(this.name, REPLACE);
+		}
+		if (value == null) {
+			throw Nulls.value(this.name, REPLACE);
+		}
+		ReentrantLock lock = lock(REPLACE, key);
+		try {
+			return this.target.replace(key, value);
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	@Override
+	public @Nullable V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
+		if (key == null) {
+			throw Nulls.key(this.name, COMPUTE_IF_ABSENT);
+		}
+		if (mappingFunction == null) {
+			throw Nulls.argument(this.name, COMPUTE_IF_ABSENT, "mapping function");
+		}
+		ReentrantLock lock = lock(COMPUTE_IF_ABSENT, key);
+		try {
+			return this.target.computeIfAbsent(key, mappingFunction);
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	@Override
+	public @Nullable V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+		if (key == null) {
+			throw Nulls.key(this.name, COMPUTE_IF_PRESENT);
+		}
+		if (remappingFunction == null) {
+			throw Nulls.argument(this.name, COMPUTE_IF_PRESENT, "remapping function");
+		}
+		ReentrantLock lock = lock(COMPUTE_IF_PRESENT, key);
+		try {
+			return this.target.computeIfPresent(key, remappingFunction);
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	@Override
+	public @Nullable V compute(K key, BiFunction<? super K, ? super @Nullable V, ? extends V> remappingFunction) {
+		if (key == null) {
+			throw Nulls.key(this.name, COMPUTE);
+		}
+		if (remappingFunction == null) {
+			throw Nulls.argument(this.name, COMPUTE, "remapping function");
+		}
+		ReentrantLock lock = lock(COMPUTE, key);
+		try {
+			return this.target.compute(key, remappingFunction);
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	@Override
+	public @Nullable V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
+		if (key == null) {
+			throw Nulls.key(this.name, MERGE);
+		}
+		if (value == null) {
+			throw Nulls.value(this.name, MERGE);
+		}
+		if (remappingFunction == null) {
+			throw Nulls.argument(this.name, MERGE, "remapping function");
+		}
+		ReentrantLock lock = lock(MERGE, key);
+		try {
+			return this.target.merge(key, value, remappingFunction);
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	@Override
+	public void forEach(BiConsumer<? super K, ? super V> action) {
+		observe(ITERATE, null);
+		this.target.forEach(action);
+	}
+
+	@Override
+	public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
+		observe(REPLACE, null);
+		this.target.replaceAll(function);
+	}
+
+	@Override
+	public Set<K> keySet() {
+		return this.target.keySet();
+	}
+
+	@Override
+	public Collection<V> values() {
+		return this.target.values();
+	}
+
+	@Override
+	public Set<Map.Entry<K, V>> entrySet() {
+		return this.target.entrySet();
+	}
+
+	@Override
+	public boolean equals(Object o) {
+		return o == this || this.target.equals(o);
+	}
+
+	@Override
+	public int hashCode() {
+		return this.target.hashCode();
+	}
+
+	@Override
+	public String toString() {
+		return this.target.toString();
+	}
+
+}

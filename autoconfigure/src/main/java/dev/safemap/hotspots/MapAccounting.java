@@ -1,0 +1,437 @@
+package dev.safemap.hotspots;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.apache.datasketches.kll.KllLongsSketch;
+import org.jspecify.annotations.Nullable;
+
+import dev.safemap.guard.CallSite;
+import dev.safemap.guard.GuardMode;
+import dev.safemap.guard.MapObserver;
+import dev.safemap.guard.MapOperation;
+import dev.safemap.guard.RaceReport;
+import dev.safemap.support.KeyMasker;
+
+/**
+ * The accounting of one map: the {@link MapObserver} its guarded map calls.
+ * <p>
+ * The hot path ({@link #operation}) increments the calling thread's own counter (see
+ * {@link OperationCounters}: no atomic instruction) and draws one number from the thread's own
+ * xorshift generator; for one operation in {@code 1 / keySampleRate} it also stores
+ * the key in a random slot of a fixed sample buffer (one plain reference store: no lock, no
+ * allocation, no hashing). The buffer is drained into the hot-keys-by-operations sketch off the hot
+ * path, by the accounting's drain thread and before each report. A sample that lands in a slot not
+ * yet drained replaces the one there: since slots are chosen at random, whatever the drain finds
+ * is still a uniform sample of the operations, so shares stay unbiased; counts are shares of the
+ * exact operation count.
+ * <p>
+ * Contended operations are rare (and have already waited): each is recorded in full (counts,
+ * segment, wait quantiles, hot-keys-by-contention) and a sample of them has its call site captured.
+ * <p>
+ * Memory is fixed by the configuration, whatever the number of distinct keys: three frequent-items
+ * sketches of {@code sketchSize} entries with a side table of as many key references each, a sample
+ * buffer of as many key references, a KLL
+ * quantiles sketch, at most {@code maxCallSites} call sites with a 16-entry sketch each, 256
+ * segment counters and {@code recentRaces} reports.
+ * <p>
+ * Thread-safe.
+ */
+final class MapAccounting implements MapObserver, MapStats {
+
+	static final int SEGMENT_SLOTS = 256;
+
+	/**
+	 * Fewest samples of a key for it to be listed among the keys ranked by operations: a key
+	 * sampled once says nothing about its frequency.
+	 */
+	static final int MIN_SAMPLES = 2;
+
+	/** KLL accuracy parameter: about 1.3% rank error, a few kilobytes. */
+	private static final int WAIT_SKETCH_K = 200;
+
+	private static final MapOperation[] OPERATIONS = MapOperation.values();
+
+	private static final RaceReport.Kind[] RACE_KINDS = RaceReport.Kind.values();
+
+	/** Operations called without a key: never sampled, left out of the key shares' base. */
+	private static final Set<MapOperation> KEYLESS = EnumSet.of(MapOperation.SIZE, MapOperation.CONTAINS_VALUE,
+			MapOperation.ITERATE, MapOperation.CLEAR, MapOperation.PUT_ALL);
+
+	private final String name;
+
+	private final GuardMode mode;
+
+	private final DefaultHotspots owner;
+
+	private final HotspotsConfig config;
+
+	private final OperationCounters counters;
+
+	/** This map's first counter in the per-thread counter arrays. */
+	private final int counterBase;
+
+	private final LongAdder contended = new LongAdder();
+
+	private final LongAdder waitNanos = new LongAdder();
+
+	private final LongAdder[] races = newAdders(RACE_KINDS.length);
+
+	private final AtomicLongArray segments = new AtomicLongArray(SEGMENT_SLOTS);
+
+	/** Keys of sampled operations waiting to be drained into {@link #operationKeys}. */
+	private final AtomicReferenceArray<@Nullable Object> samples;
+
+	private final int sampleSlotMask;
+
+	/** Drained samples, weight 1 each. */
+	private final KeySketch operationKeys;
+
+	/** Every contended operation, weight 1. Shares the side table with {@link #contentionWait}. */
+	private final KeySketch contentionKeys;
+
+	/** Every contended operation, weighted by its wait. */
+	private final KeySketch contentionWait;
+
+	private final ReentrantLock waitLock = new ReentrantLock();
+
+	// guarded by waitLock
+	private final KllLongsSketch waitQuantiles = KllLongsSketch.newHeapInstance(WAIT_SKETCH_K);
+
+	private final CallSiteTable callSites;
+
+	// guarded by itself
+	private final ArrayDeque<RaceReport> recentRaces;
+
+	private final long keySampleThreshold;
+
+	private volatile Baseline baseline;
+
+	MapAccounting(String name, GuardMode mode, DefaultHotspots owner, HotspotsConfig config,
+			OperationCounters counters, int index) {
+		this.counters = counters;
+		this.counterBase = index * OperationCounters.KINDS;
+		this.name = name;
+		this.mode = mode;
+		this.owner = owner;
+		this.config = config;
+		int sketchSize = sketchSize(config.topKeys());
+		this.samples = new AtomicReferenceArray<>(sketchSize);
+		this.sampleSlotMask = sketchSize - 1;
+		this.operationKeys = new KeySketch(sketchSize);
+		this.contentionKeys = new KeySketch(sketchSize);
+		this.contentionWait = new KeySketch(sketchSize);
+		this.callSites = new CallSiteTable(config.maxCallSites());
+		this.recentRaces = new ArrayDeque<>(config.recentRaces());
+		// compare a uniform 31-bit draw against rate * 2^31: no rounding of the rate to a power of 2
+		this.keySampleThreshold = (long) (config.keySampleRate() * (1L << 31));
+		this.baseline = new Baseline(new long[OPERATIONS.length], 0, 0, new long[RACE_KINDS.length],
+				config.clock().instant());
+	}
+
+	/**
+	 * Sizes the frequent-items sketches from top-K: 64 entries per listed key, so that the error
+	 * bound (3.5 / size of the stream) stays far below the share of the K-th key in any skewed
+	 * workload worth reporting; 256 to 8192 entries.
+	 */
+	static int sketchSize(int topKeys) {
+		int size = Integer.highestOneBit(Math.max(1, topKeys * 64 - 1)) << 1;
+		return Math.max(256, Math.min(8192, size));
+	}
+
+	private static LongAdder[] newAdders(int count) {
+		LongAdder[] adders = new LongAdder[count];
+		for (int i = 0; i < count; i++) {
+			adders[i] = new LongAdder();
+		}
+		return adders;
+	}
+
+	// ---- MapObserver: the hot path
+
+	@Override
+	public void operation(MapOperation operation, @Nullable Object key) {
+		OperationCounters.Cell cell = this.counters.cell();
+		cell.increment(this.counterBase + operation.ordinal());
+		if (key != null) {
+			int random = cell.nextRandom();
+			// the high bits decide whether to sample, the independent low bits pick the slot
+			if ((random >>> 1) < this.keySampleThreshold) {
+				this.samples.setRelease(random & this.sampleSlotMask, key);
+			}
+		}
+	}
+
+	/** Moves the sampled keys into the sketch; called off the hot path. */
+	void drain() {
+		this.operationKeys.drain(this.samples);
+	}
+
+	@Override
+	public void contended(MapOperation operation, @Nullable Object key, int segment, long waitNanos) {
+		long wait = Math.max(0, waitNanos);
+		this.contended.increment();
+		this.waitNanos.add(wait);
+		this.segments.incrementAndGet(Math.floorMod(segment, SEGMENT_SLOTS));
+		try {
+			recordContention(key, wait);
+		}
+		catch (RuntimeException ex) {
+			// never let accounting break the map operation
+		}
+		for (HotspotsListener listener : this.owner.listeners()) {
+			try {
+				listener.contended(this, operation, wait);
+			}
+			catch (RuntimeException ex) {
+				// a listener that throws loses this event, the operation goes on
+			}
+		}
+	}
+
+	private void recordContention(@Nullable Object key, long wait) {
+		this.waitLock.lock();
+		try {
+			this.waitQuantiles.update(wait);
+		}
+		finally {
+			this.waitLock.unlock();
+		}
+		int hash = 0;
+		if (key != null) {
+			hash = key.hashCode();
+			this.contentionKeys.update(key, hash, 1);
+			this.contentionWait.update(key, hash, Math.max(1, wait));
+		}
+		double rate = this.config.callSiteSampleRate();
+		if (rate > 0 && (rate >= 1.0 || ThreadLocalRandom.current().nextDouble() < rate)) {
+			CallSite site = this.config.callSiteCapture().get();
+			this.callSites.record((site != null) ? site : CallSite.UNKNOWN, key != null, hash, wait);
+		}
+	}
+
+	@Override
+	public void race(RaceReport report) {
+		this.races[report.kind().ordinal()].increment();
+		int keep = this.config.recentRaces();
+		if (keep > 0) {
+			synchronized (this.recentRaces) {
+				if (this.recentRaces.size() == keep) {
+					this.recentRaces.removeLast();
+				}
+				this.recentRaces.addFirst(report);
+			}
+		}
+		for (HotspotsListener listener : this.owner.listeners()) {
+			try {
+				listener.race(this, report);
+			}
+			catch (RuntimeException ex) {
+				// a listener that throws loses this event
+			}
+		}
+	}
+
+	// ---- MapStats: monotonic counters
+
+	@Override
+	public String mapName() {
+		return this.name;
+	}
+
+	@Override
+	public GuardMode mode() {
+		return this.mode;
+	}
+
+	@Override
+	public long operations(MapOperation operation) {
+		return this.counters.sum(this.counterBase + operation.ordinal());
+	}
+
+	@Override
+	public long operations() {
+		long total = 0;
+		for (MapOperation operation : OPERATIONS) {
+			total += operations(operation);
+		}
+		return total;
+	}
+
+	@Override
+	public long contended() {
+		return this.contended.sum();
+	}
+
+	@Override
+	public long waitNanos() {
+		return this.waitNanos.sum();
+	}
+
+	@Override
+	public long races(RaceReport.Kind kind) {
+		return this.races[kind.ordinal()].sum();
+	}
+
+	// ---- reports
+
+	HotspotReport report(boolean showKeys) {
+		Baseline base = this.baseline;
+		Map<MapOperation, Long> byKind = new EnumMap<>(MapOperation.class);
+		long totalOperations = 0;
+		for (MapOperation operation : OPERATIONS) {
+			long count = Math.max(0, operations(operation) - base.operations[operation.ordinal()]);
+			byKind.put(operation, count);
+			totalOperations += count;
+		}
+		long contendedCount = Math.max(0, contended() - base.contended);
+		long wait = Math.max(0, waitNanos() - base.waitNanos);
+		long p50 = 0;
+		long p99 = 0;
+		long max = 0;
+		this.waitLock.lock();
+		try {
+			if (!this.waitQuantiles.isEmpty()) {
+				p50 = this.waitQuantiles.getQuantile(0.5);
+				p99 = this.waitQuantiles.getQuantile(0.99);
+				max = this.waitQuantiles.getMaxItem();
+			}
+		}
+		finally {
+			this.waitLock.unlock();
+		}
+		int limit = this.config.topKeys();
+		List<HotKey> byContention = new ArrayList<>();
+		KeySketch.Top contentionTop = this.contentionKeys.top(limit);
+		for (KeySketch.Item item : contentionTop.items()) {
+			byContention.add(new HotKey(keyName(this.contentionKeys, item.hash(), showKeys), item.estimate(),
+					share(item.estimate(), contentionTop.streamLength()), this.contentionWait.estimate(item.hash())));
+		}
+		drain();
+		long keyedOperations = 0;
+		for (MapOperation operation : OPERATIONS) {
+			if (!KEYLESS.contains(operation)) {
+				keyedOperations += byKind.get(operation);
+			}
+		}
+		List<HotKey> byOperations = new ArrayList<>();
+		KeySketch.Top operationTop = this.operationKeys.top(limit, MIN_SAMPLES);
+		for (KeySketch.Item item : operationTop.items()) {
+			double share = share(item.estimate(), operationTop.streamLength());
+			byOperations.add(new HotKey(keyName(this.operationKeys, item.hash(), showKeys),
+					Math.round(share * keyedOperations), share, 0));
+		}
+		List<CallSiteStats> sites = this.callSites.top(limit,
+				(hash) -> keyName(this.contentionKeys, hash, showKeys));
+		Map<RaceReport.Kind, Long> raceCounts = new EnumMap<>(RaceReport.Kind.class);
+		for (RaceReport.Kind kind : RACE_KINDS) {
+			raceCounts.put(kind, Math.max(0, races(kind) - base.races[kind.ordinal()]));
+		}
+		List<RaceReport> races;
+		synchronized (this.recentRaces) {
+			races = new ArrayList<>(this.recentRaces);
+		}
+		return new HotspotReport(this.name, this.mode, base.since, totalOperations, byKind, contendedCount,
+				share(contendedCount, totalOperations), wait, p50, p99, max, byContention, byOperations, sites,
+				this.callSites.samples(), topSegments(limit), raceCounts, races);
+	}
+
+	private static String keyName(KeySketch sketch, int hash, boolean showKeys) {
+		Object key = sketch.keyFor(hash);
+		if (key == null) {
+			return KeySketch.UNRESOLVED;
+		}
+		try {
+			return KeyMasker.maskUnless(key, showKeys);
+		}
+		catch (RuntimeException ex) {
+			// a key whose toString() throws
+			return KeySketch.UNRESOLVED;
+		}
+	}
+
+	private List<SegmentCount> topSegments(int limit) {
+		long total = 0;
+		List<SegmentCount> counts = new ArrayList<>();
+		for (int i = 0; i < SEGMENT_SLOTS; i++) {
+			long count = this.segments.get(i);
+			if (count > 0) {
+				total += count;
+				counts.add(new SegmentCount(i, count, 0));
+			}
+		}
+		counts.sort((a, b) -> Long.compare(b.contended(), a.contended()));
+		List<SegmentCount> top = new ArrayList<>(Math.min(limit, counts.size()));
+		for (int i = 0; i < counts.size() && i < limit; i++) {
+			SegmentCount count = counts.get(i);
+			top.add(new SegmentCount(count.segment(), count.contended(), share(count.contended(), total)));
+		}
+		return top;
+	}
+
+	private static double share(long part, long whole) {
+		return (whole > 0) ? (double) part / whole : 0.0;
+	}
+
+	void reset() {
+		long[] ops = new long[OPERATIONS.length];
+		for (MapOperation operation : OPERATIONS) {
+			ops[operation.ordinal()] = operations(operation);
+		}
+		long[] raceCounts = new long[RACE_KINDS.length];
+		for (RaceReport.Kind kind : RACE_KINDS) {
+			raceCounts[kind.ordinal()] = races(kind);
+		}
+		for (int i = 0; i < this.samples.length(); i++) {
+			this.samples.set(i, null);
+		}
+		this.operationKeys.reset();
+		this.contentionKeys.reset();
+		this.contentionWait.reset();
+		this.waitLock.lock();
+		try {
+			this.waitQuantiles.reset();
+		}
+		finally {
+			this.waitLock.unlock();
+		}
+		this.callSites.reset();
+		for (int i = 0; i < SEGMENT_SLOTS; i++) {
+			this.segments.set(i, 0);
+		}
+		synchronized (this.recentRaces) {
+			this.recentRaces.clear();
+		}
+		this.baseline = new Baseline(ops, contended(), waitNanos(), raceCounts, this.config.clock().instant());
+	}
+
+	/** Upper bound of the bytes the sketches' live state takes, for tests and docs. */
+	long sketchStorageBytes() {
+		this.waitLock.lock();
+		long waitBytes;
+		try {
+			waitBytes = this.waitQuantiles.getSerializedSizeBytes();
+		}
+		finally {
+			this.waitLock.unlock();
+		}
+		return (long) this.operationKeys.storageBytes() + this.contentionKeys.storageBytes()
+				+ this.contentionWait.storageBytes() + waitBytes;
+	}
+
+	/** Counts at the last reset, subtracted in reports. */
+	private record Baseline(long[] operations, long contended, long waitNanos, long[] races, Instant since) {
+	}
+
+}

@@ -1,0 +1,499 @@
+package dev.safemap.hotspots;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.safemap.guard.CallSite;
+import dev.safemap.guard.GuardMode;
+import dev.safemap.guard.MapObserver;
+import dev.safemap.guard.MapOperation;
+import dev.safemap.guard.RaceReport;
+import dev.safemap.support.KeyMasker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
+class HotspotsTests {
+
+	private static final CallSite SITE_A = new CallSite("com.example.Orders", "reserve", 42);
+
+	private static final CallSite SITE_B = new CallSite("com.example.Carts", "add", 7);
+
+	private final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+	private final List<Hotspots> created = new ArrayList<>();
+
+	private Hotspots hotspots(HotspotsConfig.Builder builder) {
+		Hotspots hotspots = Hotspots.create(builder.clock(this.clock).build());
+		this.created.add(hotspots);
+		return hotspots;
+	}
+
+	@AfterEach
+	void closeAll() {
+		this.created.forEach(Hotspots::close);
+	}
+
+	@Test
+	void operationsAreCountedExactlyPerKind() {
+		Hotspots hotspots = hotspots(HotspotsConfig.builder());
+		MapObserver observer = hotspots.create("orders", GuardMode.GUARD);
+		for (int i = 0; i < 1000; i++) {
+			observer.operation(MapOperation.GET, "k" + (i % 10));
+		}
+		for (int i = 0; i < 50; i++) {
+			observer.operation(MapOperation.PUT, "k" + i);
+		}
+		observer.operation(MapOperation.SIZE, null);
+
+		HotspotReport report = hotspots.report("orders", false).orElseThrow();
+		assertThat(report.operations()).isEqualTo(1051);
+		assertThat(report.operationsByKind()).containsEntry(MapOperation.GET, 1000L)
+			.containsEntry(MapOperation.PUT, 50L)
+			.containsEntry(MapOperation.SIZE, 1L)
+			.containsEntry(MapOperation.REMOVE, 0L);
+		assertThat(report.mode()).isEqualTo(GuardMode.GUARD);
+		assertThat(report.since()).isEqualTo(this.clock.instant());
+	}
+
+	@Test
+	void theMostUsedKeyIsRankedFirstByOperationsAndMasked() {
+		Hotspots hotspots = hotspots(HotspotsConfig.builder().keySampleRate(1.0).topKeys(3));
+		MapObserver observer = hotspots.create("sessions", GuardMode.GUARD);
+		for (int i = 0; i < 10_000; i++) {
+			observer.operation(MapOperation.GET, "alice@example.com");
+			observer.operation(MapOperation.GET, "user-" + i);
+			if (i % 2 == 0) {
+				observer.operation(MapOperation.GET, "bob@example.com");
+			}
+			if (i % 20 == 0) {
+				((DefaultHotspots) hotspots).drainAll();
+			}
+		}
+
+		HotspotReport report = hotspots.report("sessions", false).orElseThrow();
+		assertThat(report.hotKeysByOperations()).hasSizeLessThanOrEqualTo(3);
+		HotKey first = report.hotKeysByOperations().get(0);
+		assertThat(first.key()).isEqualTo(KeyMasker.mask("alice@example.com"));
+		// 10,000 of 25,000 operations: the sample buffer (256 slots here) loses samples that collide
+		// before a drain, at random, so the share stays unbiased
+		assertThat(first.share()).isBetween(0.36, 0.44);
+		assertThat(first.count()).isBetween(9_000L, 11_000L);
+		assertThat(report.hotKeysByOperations().get(1).key()).isEqualTo(KeyMasker.mask("bob@example.com"));
+	}
+
+	@Test
+	void keyCountsAreSharesOfTheExactOperationCount() {
+		Hotspots hotspots = hotspots(HotspotsConfig.builder().keySampleRate(1.0 / 16));
+		MapObserver observer = hotspots.create("sessions", GuardMode.GUARD);
+		for (int i = 0; i < 160_000; i++) {
+			observer.operation(MapOperation.GET, (i % 4 == 0) ? "hot" : "cold-" + (i % 5000));
+			if (i % 1000 == 0) {
+				((DefaultHotspots) hotspots).drainAll();
+			}
+		}
+		// keyless operations are not part of the base
+		observer.operation(MapOperation.SIZE, null);
+
+		HotKey hot = hotspots.report("sessions", false).orElseThrow().hotKeysByOperations().get(0);
+		assertThat(hot.key()).isEqualTo(KeyMasker.mask("hot"));
+		// 40,000 real operations on "hot", from ~10,000 samples: share 0.25 +- 0.0043 (1 sigma)
+		assertThat(hot.share()).isBetween(0.23, 0.27);
+		assertThat(hot.count()).isBetween(36_800L, 43_200L);
+	}
+
+	@Test
+	void aFullSampleBufferStaysAnUnbiasedSample() {
+		// no drain during the run: 1,000,000 samples into 1,024 slots, only the survivors count
+		Hotspots hotspots = Hotspots.create(HotspotsConfig.builder().keySampleRate(1.0)
+			.drainInterval(java.time.Duration.ofMinutes(1))
+			.build());
+		MapObserver observer = hotspots.create("sessions", GuardMode.GUARD);
+		for (int i = 0; i < 1_000_000; i++) {
+			observer.operation(MapOperation.GET, (i % 2 == 0) ? "hot" : "cold-" + i);
+		}
+		HotKey hot = hotspots.report("sessions", false).orElseThrow().hotKeysByOperations().get(0);
+		assertThat(hot.key()).isEqualTo(KeyMasker.mask("hot"));
+		// ~650 surviving samples: share 0.5 +- 0.02 (1 sigma)
+		assertThat(hot.share()).isBetween(0.4, 0.6);
+		assertThat(hot.count()).isBetween(400_000L, 600_000L);
+		hotspots.close();
+	}
+
+	@Test
+	void theDrainThreadStartsWithTheFirstMapAndStopsOnClose() {
+		Hotspots hotspots = hotspots(HotspotsConfig.builder().keySampleRate(1.0));
+		Set<Thread> before = drainThreads();
+		hotspots.create("m", GuardMode.GUARD);
+		Set<Thread> started = drainThreads();
+		started.removeAll(before);
+		assertThat(started).hasSize(1);
+		Thread drainer = started.iterator().next();
+		assertThat(drainer.isDaemon()).isTrue();
+		hotspots.close();
+		assertThat(drainer.isAlive()).isFalse();
+		// still usable after close, without a thread: reports drain themselves
+		hotspots.create("m", GuardMode.GUARD).operation(MapOperation.GET, "k");
+		hotspots.create("m", GuardMode.GUARD).operation(MapOperation.GET, "k");
+		assertThat(hotspots.report("m", false).orElseThrow().hotKeysByOperations()).extracting(HotKey::key)
+			.containsExactly(KeyMasker.mask("k"));
+		Set<Thread> after = drainThreads();
+		after.removeAll(before);
+		assertThat(after).isEmpty();
+	}
+
+	static Set<Thread> drainThreads() {
+		Set<Thread> threads = new HashSet<>();
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			if (thread.getName().equals("safemap-hotspots-drain") && thread.isAlive()) {
+				threads.add(thread);
+			}
+		}
+		return threads;
+	}
+
+	@Test
+	void rawKeysAreShownOnlyWhenAsked() {
+		Hotspots hotspots = hotspots(HotspotsConfig.builder().keySampleRate(1.0));
+		MapObserver observer = hotspots.create("sessions", GuardMode.GUARD);
+		observer.operation(MapOperation.GET, "alice@example.com");
+		observer.operation(MapOperation.GET, "alice@example.com");
+		observer.contended(MapOperation.PUT, "alice@example.com", 3, 1_000);
+
+		assertThat(hotspots.report("sessions", true).orElseThrow().hotKeysByOperations())
+			.extracting(HotKey::key)
+			.containsExactly("alice@example.com");
+		assertThat(hotspots.report("sessions", false).orElseThrow().toString()).doesNotContain("alice");
+	}
+
+	@Test
+	void aKeySampledOnceIsNotListedAsHot() {
+		Hotspots hotspots = hotspots(HotspotsConfig.builder().keySampleRate(1.0));
+		MapObserver observer = hotspots.create("sessions", GuardMode.GUARD);
+		for (int i = 0; i < 100; i++) {
+			observer.operation(MapOperation.GET, "once-" + i);
+		}
+		observer.operation(MapOperation.GET, "twice");
+		observer.operation(MapOperation.GET, "twice");
+		assertThat(hotspots.report("sessions", false).orElseThrow().hotKeysByOperations()).extracting(HotKey::key)
+			.containsExactly(KeyMasker.mask("twice"));
+	}
+
+	@Test
+	void contendedOperationsAreRankedByKeyWithWaitAndSegments() {
+		Hotspots hotspots = hotspots(HotspotsConfig.builder().callSiteSampleRate(0));
+		MapObserver observer = hotspots.create("stock", GuardMode.GUARD);
+		for (int i = 0; i < 100; i++) {
+			observer.operation(MapOperation.MERGE, "sku-1");
+			observer.contended(MapOperation.MERGE, "sku-1", 5, 2_000);
+		}
+		for (int i = 0; i < 10; i++) {
+			observer.operation(MapOperation.MERGE, "sku-2");
+			observer.contended(MapOperation.MERGE, "sku-2", 9, 100_000);
+		}
+		for (int i = 0; i < 890; i++) {
+			observer.operation(MapOperation.GET, "sku-" + i);
+		}
+
+		HotspotReport report = hotspots.report("stock", false).orElseThrow();
+		assertThat(report.contended()).isEqualTo(110);
+		assertThat(report.contentionRate()).isEqualTo(0.11);
+		assertThat(report.waitNanos()).isEqualTo(100 * 2_000 + 10 * 100_000);
+		assertThat(report.hotKeysByContention()).extracting(HotKey::key)
+			.containsExactly(KeyMasker.mask("sku-1"), KeyMasker.mask("sku-2"));
+		HotKey first = report.hotKeysByContention().get(0);
+		assertThat(first.count()).isEqualTo(100);
+		assertThat(first.waitNanos()).isEqualTo(200_000);
+		assertThat(first.share()).isCloseTo(100.0 / 110, org.assertj.core.data.Offset.offset(1e-9));
+		assertThat(report.waitP50Nanos()).isEqualTo(2_000);
+		assertThat(report.waitP99Nanos()).isEqualTo(100_000);
+		assertThat(report.waitMaxNanos()).isEqualTo(100_000);
+		assertThat(report.segments()).extracting(SegmentCount::segment).containsExactly(5, 9);
+		assertThat(report.segments().get(0).contended()).isEqualTo(100);
+	}
+
+	@Test
+	void callSitesAreRankedByWaitAndJoinedWithTheirKeys() {
+		AtomicInteger calls = new AtomicInteger();
+		CallSite[] next = { SITE_A };
+		Hotspots hotspots = hotspots(HotspotsConfig.builder().callSiteSampleRate(1.0).callSiteCapture(() -> {
+			calls.incrementAndGet();
+			return next[0];
+		}));
+		MapObserver observer = hotspots.create("stock", GuardMode.GUARD);
+		for (int i = 0; i < 20; i++) {
+			observer.contended(MapOperation.MERGE, "sku-1", 1, 5_000);
+		}
+		next[0] = SITE_B;
+		for (int i = 0; i < 30; i++) {
+			observer.contended(MapOperation.PUT, "sku-2", 2, 1_000);
+		}
+
+		HotspotReport report = hotspots.report("stock", false).orElseThrow();
+		assertThat(calls).hasValue(50);
+		assertThat(report.callSiteSamples()).isEqualTo(50);
+		assertThat(report.callSites()).extracting(CallSiteStats::site).containsExactly(SITE_A, SITE_B);
+		CallSiteStats first = report.callSites().get(0);
+		assertThat(first.samples()).isEqualTo(20);
+		assertThat(first.waitNanos()).isEqualTo(100_000);
+		assertThat(first.maxWaitNanos()).isEqualTo(5_000);
+		assertThat(first.share()).isEqualTo(0.4);
+		assertThat(first.topKeys()).containsExactly(KeyMasker.mask("sku-1"));
+		assertThat(report.callSites().get(1).topKeys()).containsExactly(KeyMasker.mask("sku-2"));
+	}
+
+	@Test
+	void callSitesAreSampledAtTheConfiguredRate() {
+		AtomicInteger calls = new AtomicInteger();
+		Hotspots hotspots = hotspots(HotspotsConfig.builder().callSiteSampleRate(0.1).callSiteCapture(() -> {
+			calls.incrementAndGet();
+			return SITE_A;
+		}));
+		MapObserver observer = hotspots.create("stock", GuardMode.GUARD);
+		for (int i = 0; i < 20_000; i++) {
+			observer.contended(MapOperation.PUT, "k", 0, 10);
+		}
+		// binomial(20000, 0.1): mean 2000, sd 42
+		assertThat(calls.get()).isBetween(1800, 2200);
+	}
+
+	@Test
+	void noCallSiteIsCapturedAtRateZero() {
+		Hotspots hotspots = hotspots(HotspotsConfig.builder().callSiteSampleRate(0).callSiteCapture(() -> {
+			throw new AssertionError("must not be called");
+		}));
+		MapObserver observer = hotspots.create("stock", GuardMode.GUARD);
+		observer.contended(MapOperation.PUT, "k", 0, 10);
+		assertThat(hotspots.report("stock", false).orElseThrow().callSites()).isEmpty();
+	}
+
+	@Test
+	void callSitesBeyondTheMaximumAreCountedAsUnknown() {
+		int[] line = { 0 };
+		Hotspots hotspots = hotspots(HotspotsConfig.builder().callSiteSampleRate(1.0).maxCallSites(2).callSiteCapture(
+				() -> new CallSite("com.example.Gen", "m", line[0]++)));
+		MapObserver observer = hotspots.create("stock", GuardMode.GUARD);
+		for (int i = 0; i < 10; i++) {
+			observer.contended(MapOperation.PUT, "k", 0, 10);
+		}
+		HotspotReport report = hotspots.report("stock", false).orElseThrow();
+		assertThat(report.callSites()).hasSize(3).extracting(CallSiteStats::site).contains(CallSite.UNKNOWN);
+		assertThat(report.callSites()).filteredOn((s) -> s.site().equals(CallSite.UNKNOWN))
+			.singleElement()
+			.extracting(CallSiteStats::samples)
+			.isEqualTo(8L);
+	}
+
+	@Test
+	void racesAreCountedAndTheNewestKept() {
+		Hotspots hotspots = hotspots(HotspotsConfig.builder().recentRaces(2));
+		MapObserver observer = hotspots.create("legacy", GuardMode.DETECT);
+		for (int i = 0; i < 3; i++) {
+			observer.race(race("legacy", "#k" + i, RaceReport.Kind.CONCURRENT_WRITE));
+		}
+		observer.race(race("legacy", "#k9", RaceReport.Kind.LOST_UPDATE));
+
+		HotspotReport report = hotspots.report("legacy", false).orElseThrow();
+		assertThat(report.races()).containsEntry(RaceReport.Kind.CONCURRENT_WRITE, 3L)
+			.containsEntry(RaceReport.Kind.LOST_UPDATE, 1L)
+			.containsEntry(RaceReport.Kind.WRITE_DURING_ITERATION, 0L);
+		assertThat(report.totalRaces()).isEqualTo(4);
+		assertThat(report.recentRaces()).extracting(RaceReport::maskedKey).containsExactly("#k9", "#k2");
+	}
+
+	@Test
+	void resetStartsTheReportAfreshButKeepsMonotonicStats() {
+		Hotspots hotspots = hotspots(HotspotsConfig.builder().keySampleRate(1.0).callSiteCapture(() -> SITE_A));
+		MapObserver observer = hotspots.create("stock", GuardMode.GUARD);
+		MapObserver other = hotspots.create("other", GuardMode.GUARD);
+		for (int i = 0; i < 10; i++) {
+			observer.operation(MapOperation.PUT, "k");
+			observer.contended(MapOperation.PUT, "k", 1, 100);
+			other.operation(MapOperation.PUT, "k");
+		}
+		observer.race(race("stock", "#k", RaceReport.Kind.CONCURRENT_WRITE));
+
+		assertThat(hotspots.reset("stock")).isTrue();
+		assertThat(hotspots.reset("nope")).isFalse();
+
+		HotspotReport report = hotspots.report("stock", false).orElseThrow();
+		assertThat(report.operations()).isZero();
+		assertThat(report.contended()).isZero();
+		assertThat(report.waitNanos()).isZero();
+		assertThat(report.waitP99Nanos()).isZero();
+		assertThat(report.hotKeysByOperations()).isEmpty();
+		assertThat(report.hotKeysByContention()).isEmpty();
+		assertThat(report.callSites()).isEmpty();
+		assertThat(report.segments()).isEmpty();
+		assertThat(report.recentRaces()).isEmpty();
+		assertThat(report.totalRaces()).isZero();
+		assertThat(hotspots.report("other", false).orElseThrow().operations()).isEqualTo(10);
+		MapStats stats = hotspots.stats("stock").orElseThrow();
+		assertThat(stats.operations()).isEqualTo(10);
+		assertThat(stats.contended()).isEqualTo(10);
+		assertThat(stats.races(RaceReport.Kind.CONCURRENT_WRITE)).isEqualTo(1);
+
+		observer.operation(MapOperation.GET, "k");
+		assertThat(hotspots.report("stock", false).orElseThrow().operations()).isEqualTo(1);
+
+		hotspots.resetAll();
+		assertThat(hotspots.reports(false)).extracting(HotspotReport::operations).containsOnly(0L);
+	}
+
+	@Test
+	void sameNameGivesSameObserverAndNamesAreSorted() {
+		Hotspots hotspots = hotspots(HotspotsConfig.builder());
+		MapObserver first = hotspots.create("b", GuardMode.GUARD);
+		hotspots.create("a", GuardMode.DETECT);
+		assertThat(hotspots.create("b", GuardMode.DETECT)).isSameAs(first);
+		assertThat(hotspots.mapNames()).containsExactly("a", "b");
+		assertThat(hotspots.reports(false)).extracting(HotspotReport::mapName).containsExactly("a", "b");
+		assertThat(hotspots.report("unknown", false)).isEmpty();
+		assertThat(hotspots.stats("unknown")).isEmpty();
+	}
+
+	@Test
+	void listenersHearExistingAndNewMapsAndRareEvents() {
+		Hotspots hotspots = hotspots(HotspotsConfig.builder().callSiteSampleRate(0));
+		hotspots.create("early", GuardMode.GUARD);
+		List<String> events = new ArrayList<>();
+		hotspots.addListener(new HotspotsListener() {
+
+			@Override
+			public void mapAdded(MapStats map) {
+				events.add("added " + map.mapName());
+			}
+
+			@Override
+			public void contended(MapStats map, MapOperation operation, long waitNanos) {
+				events.add("contended " + map.mapName() + " " + operation + " " + waitNanos);
+			}
+
+			@Override
+			public void race(MapStats map, RaceReport report) {
+				events.add("race " + map.mapName());
+			}
+
+		});
+		MapObserver late = hotspots.create("late", GuardMode.DETECT);
+		late.contended(MapOperation.PUT, "k", 0, 77);
+		late.race(race("late", "#k", RaceReport.Kind.LOST_UPDATE));
+
+		assertThat(events).containsExactly("added early", "added late", "contended late PUT 77", "race late");
+	}
+
+	@Test
+	void failingKeysCallbacksAndListenersNeverBreakTheMap() {
+		Hotspots hotspots = hotspots(HotspotsConfig.builder().keySampleRate(1.0).callSiteSampleRate(1.0)
+			.callSiteCapture(() -> {
+				throw new IllegalStateException("boom");
+			}));
+		hotspots.addListener(new HotspotsListener() {
+			@Override
+			public void contended(MapStats map, MapOperation operation, long waitNanos) {
+				throw new IllegalStateException("listener boom");
+			}
+		});
+		MapObserver observer = hotspots.create("m", GuardMode.GUARD);
+		Object badKey = new Object() {
+			@Override
+			public int hashCode() {
+				throw new IllegalStateException("hash boom");
+			}
+		};
+		observer.operation(MapOperation.GET, badKey);
+		observer.contended(MapOperation.PUT, badKey, 0, 10);
+		observer.contended(MapOperation.PUT, "k", 0, 10);
+
+		HotspotReport report = hotspots.report("m", false).orElseThrow();
+		assertThat(report.operations()).isEqualTo(1);
+		assertThat(report.contended()).isEqualTo(2);
+	}
+
+	@Test
+	void concurrentUseLosesNoCount() throws Exception {
+		Hotspots hotspots = hotspots(HotspotsConfig.builder().callSiteCapture(() -> SITE_A));
+		MapObserver observer = hotspots.create("m", GuardMode.GUARD);
+		int threads = 4;
+		int perThread = 50_000;
+		CountDownLatch start = new CountDownLatch(1);
+		List<Thread> workers = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			int id = t;
+			Thread worker = new Thread(() -> {
+				try {
+					start.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				for (int i = 0; i < perThread; i++) {
+					observer.operation(MapOperation.GET, (i % 2 == 0) ? "hot" : "k" + id + "-" + i);
+					if (i % 100 == 0) {
+						observer.contended(MapOperation.PUT, "hot", 0, 10);
+					}
+				}
+			}, "safemap-hotspots-test-" + t);
+			workers.add(worker);
+			worker.start();
+		}
+		start.countDown();
+		for (Thread worker : workers) {
+			worker.join();
+		}
+		HotspotReport report = hotspots.report("m", false).orElseThrow();
+		assertThat(report.operations()).isEqualTo((long) threads * perThread);
+		assertThat(report.contended()).isEqualTo(threads * (perThread / 100));
+		assertThat(report.hotKeysByContention().get(0).count()).isEqualTo(threads * (perThread / 100));
+		assertThat(report.hotKeysByOperations().get(0).key()).isEqualTo(KeyMasker.mask("hot"));
+	}
+
+	@Test
+	void operationsOfEndedThreadsStayCounted() throws Exception {
+		DefaultHotspots hotspots = (DefaultHotspots) hotspots(HotspotsConfig.builder());
+		MapObserver observer = hotspots.create("m", GuardMode.GUARD);
+		for (int t = 0; t < 8; t++) {
+			Thread worker = new Thread(() -> {
+				for (int i = 0; i < 1000; i++) {
+					observer.operation(MapOperation.PUT, "k" + i);
+				}
+			}, "safemap-hotspots-test-short-lived");
+			worker.start();
+			worker.join();
+		}
+		assertThat(hotspots.stats("m").orElseThrow().operations()).isEqualTo(8000);
+		// once the collector has cleared the ended threads' tokens, their cells are folded: same total
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+			hotspots.drainAll();
+		}
+		assertThat(hotspots.stats("m").orElseThrow().operations(MapOperation.PUT)).isEqualTo(8000);
+		assertThat(hotspots.report("m", false).orElseThrow().operations()).isEqualTo(8000);
+		hotspots.close();
+	}
+
+	@Test
+	void nullArgumentsAreRejected() {
+		Hotspots hotspots = hotspots(HotspotsConfig.builder());
+		assertThatNullPointerException().isThrownBy(() -> hotspots.create(null, GuardMode.GUARD))
+			.withMessageContaining("mapName");
+		assertThatNullPointerException().isThrownBy(() -> hotspots.create("m", null)).withMessageContaining("mode");
+		assertThatNullPointerException().isThrownBy(() -> hotspots.addListener(null));
+	}
+
+	static RaceReport race(String map, String maskedKey, RaceReport.Kind kind) {
+		return new RaceReport(map, kind, MapOperation.PUT, maskedKey, SITE_A, SITE_B, "t1", "t2",
+				Instant.parse("2026-01-01T00:00:00Z"));
+	}
+
+}

@@ -1,0 +1,134 @@
+package dev.safemap.benchmarks;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import dev.safemap.guard.GuardMode;
+import dev.safemap.guard.GuardedMap;
+import dev.safemap.guard.MapObserver;
+import dev.safemap.hotspots.Hotspots;
+import dev.safemap.hotspots.HotspotsConfig;
+
+/**
+ * Cost of the contention-hotspots accounting on a guard-mode map, all variants in the same run:
+ * <ul>
+ * <li>{@code off}: no observer (what an application gets with {@code safemap.hotspots.enabled=false})
+ * — the guard's fast path;</li>
+ * <li>{@code observed}: the guard's observed path with an observer that does nothing — the cost of
+ * the guard's own bookkeeping (timed lock stripes on writes), without any accounting;</li>
+ * <li>{@code accounting}: the observed path with the hotspots accounting at its defaults
+ * (what an application gets by default).</li>
+ * </ul>
+ * {@code readMostly} is 95% {@code get} / 5% {@code put} over 16,384 existing keys; {@code writes} is
+ * 100% {@code put}; {@code reads} is 100% {@code get}. Run at 1 and 2 threads ({@code -t}). The
+ * target: {@code accounting} at most 5% slower than {@code off} on {@code readMostly}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 3, jvmArgsAppend = { "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch" })
+public class AccountingBenchmark {
+
+	static final int SIZE = 1 << 14;
+
+	static final int MASK = SIZE - 1;
+
+	/** One operation in 20 is a write: 95/5. */
+	static final int WRITE_EVERY = 20;
+
+	@Param({ "off", "observed", "accounting" })
+	public String impl;
+
+	Map<Integer, Integer> map;
+
+	Integer[] keys;
+
+	@Setup
+	public void setUp() {
+		this.keys = new Integer[SIZE];
+		Random random = new Random(42);
+		Map<Integer, Integer> initial = new HashMap<>();
+		for (int i = 0; i < SIZE; i++) {
+			// scattered, pre-boxed keys: no allocation in the measured loop
+			this.keys[i] = random.nextInt();
+			initial.put(this.keys[i], i);
+		}
+		GuardedMap.Builder builder = GuardedMap.builder("bench");
+		switch (this.impl) {
+			case "off" -> {
+			}
+			case "observed" -> builder.observer(new MapObserver() {
+			});
+			case "accounting" -> builder
+				.observer(Hotspots.create(HotspotsConfig.defaults()).create("bench", GuardMode.GUARD));
+			default -> throw new IllegalArgumentException("unknown impl " + this.impl);
+		}
+		this.map = builder.wrap(initial);
+	}
+
+	/** Each thread walks the keys from its own random start with an odd stride. */
+	@State(Scope.Thread)
+	public static class Cursor {
+
+		int index;
+
+		int operations;
+
+		@Setup(Level.Iteration)
+		public void setUp() {
+			this.index = new Random().nextInt();
+		}
+
+		int next() {
+			return this.index += 0x9E3779B9;
+		}
+
+		/** Exactly one operation in {@value AccountingBenchmark#WRITE_EVERY} is a write. */
+		boolean nextIsWrite() {
+			if (++this.operations == WRITE_EVERY) {
+				this.operations = 0;
+				return true;
+			}
+			return false;
+		}
+
+	}
+
+	@Benchmark
+	public Integer readMostly(Cursor cursor) {
+		Integer key = this.keys[cursor.next() & MASK];
+		if (cursor.nextIsWrite()) {
+			return this.map.put(key, key);
+		}
+		return this.map.get(key);
+	}
+
+	@Benchmark
+	public Integer reads(Cursor cursor) {
+		return this.map.get(this.keys[cursor.next() & MASK]);
+	}
+
+	@Benchmark
+	public Integer writes(Cursor cursor) {
+		Integer key = this.keys[cursor.next() & MASK];
+		return this.map.put(key, key);
+	}
+
+}

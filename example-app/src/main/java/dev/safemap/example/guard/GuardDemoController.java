@@ -1,0 +1,100 @@
+package dev.safemap.example.guard;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.safemap.guard.GuardedMapRegistry;
+import dev.safemap.guard.RaceReport;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Uses the shared map beans through the plain {@code Map} API. The maps are injected by
+ * {@code @Qualifier}: a bare {@code Map<String, String>} parameter would make Spring collect all
+ * beans of type {@code String} instead (see docs/guarded-maps.md).
+ */
+@RestController
+@RequestMapping("/guard")
+public class GuardDemoController {
+
+	private final Map<String, Long> requestCounts;
+
+	private final Map<String, String> settings;
+
+	private final GuardedMapRegistry registry;
+
+	public GuardDemoController(@Qualifier("requestCounts") Map<String, Long> requestCounts,
+			@Qualifier("settings") Map<String, String> settings, GuardedMapRegistry registry) {
+		this.requestCounts = requestCounts;
+		this.settings = settings;
+		this.registry = registry;
+	}
+
+	/**
+	 * Counts a hit on an endpoint. {@code merge} is atomic once the map is guarded; the classic
+	 * {@code put(k, get(k) + 1)} is not, even on a guarded map (detect mode reports it).
+	 * @param endpoint the endpoint name
+	 * @return the endpoint's new count
+	 */
+	@PutMapping("/hits/{endpoint}")
+	public Map<String, Object> hit(@PathVariable String endpoint) {
+		Long count = this.requestCounts.merge(endpoint, 1L, Long::sum);
+		return Map.of("endpoint", endpoint, "count", count);
+	}
+
+	/**
+	 * Reads all counts.
+	 * @return the counts, sorted by endpoint
+	 */
+	@GetMapping("/hits")
+	public Map<String, Long> hits() {
+		return new TreeMap<>(this.requestCounts);
+	}
+
+	/**
+	 * Reads the settings, in insertion order.
+	 * @return the settings
+	 */
+	@GetMapping("/settings")
+	public Map<String, String> settings() {
+		return new LinkedHashMap<>(this.settings);
+	}
+
+	/**
+	 * Changes one setting with an unsafe check-then-act on purpose: run it from two clients at once
+	 * and the settings map (in detect mode) reports the lost update.
+	 * @param name the setting
+	 * @param value the new value
+	 * @return the setting
+	 */
+	@PutMapping("/settings/{name}")
+	public ResponseEntity<Map<String, String>> setting(@PathVariable String name, @RequestBody String value) {
+		if (!this.settings.containsKey(name)) {
+			return ResponseEntity.notFound().build();
+		}
+		this.settings.put(name, value);
+		return ResponseEntity.ok(Map.of(name, value));
+	}
+
+	/**
+	 * Lists the guarded maps and the recent race reports.
+	 * @return maps (name, mode, type, size) and reports
+	 */
+	@GetMapping("/maps")
+	public Map<String, Object> maps() {
+		return Map.of("maps", this.registry.maps()
+			.stream()
+			.map((info) -> Map.of("name", info.name(), "mode", info.mode(), "originalType",
+					info.originalType().getName(), "size", info.size()))
+			.toList(), "reports", this.registry.recentReports().stream().map(RaceReport::toString).toList());
+	}
+
+}
