@@ -5,11 +5,13 @@ import java.time.Duration;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.safemap.breaker.FallbackCache;
 import dev.safemap.breaker.FallbackCached;
+import dev.safemap.breaker.FallbackResult;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilience4j.springboot.timelimiter.autoconfigure.TimeLimiterAutoConfiguration;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.micrometer.context.ContextRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @ExtendWith(OutputCaptureExtension.class)
 class BreakerAutoConfigurationTests {
@@ -298,6 +301,37 @@ class BreakerAutoConfigurationTests {
 				.containsEntry("servingStale", java.util.List.of("prices"))
 				.containsEntry("storage", "caffeine");
 		});
+	}
+
+	@Test
+	void backgroundRefreshSeesTheCallersContext() {
+		ThreadLocal<String> requestId = new ThreadLocal<>();
+		ContextRegistry.getInstance().registerThreadLocalAccessor("test.request-id", requestId::get, requestId::set,
+				requestId::remove);
+		try {
+			this.runner.withPropertyValues("safemap.breaker.caches.ctx.refresh-after=1ms").run((context) -> {
+				FallbackCache<String, String> cache = context.getBean(FallbackCaches.class).cache("ctx");
+				cache.call("ACME", () -> "first");
+				Thread.sleep(20);
+				java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+				requestId.set("request-42");
+				try {
+					FallbackResult<String> stale = cache.callForResult("ACME", () -> {
+						seen.set(Thread.currentThread().getName() + "/" + requestId.get());
+						return "second";
+					});
+					assertThat(stale.source()).isEqualTo(FallbackResult.Source.STALE_WHILE_REFRESHING);
+				}
+				finally {
+					requestId.remove();
+				}
+				await().atMost(Duration.ofSeconds(5)).until(() -> seen.get() != null);
+				assertThat(seen.get()).startsWith("safemap-breaker-").endsWith("/request-42");
+			});
+		}
+		finally {
+			ContextRegistry.getInstance().removeThreadLocalAccessor("test.request-id");
+		}
 	}
 
 	@Test

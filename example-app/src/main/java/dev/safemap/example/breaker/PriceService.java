@@ -24,7 +24,9 @@ public class PriceService {
 	PriceService(Environment environment) {
 		this.environment = environment;
 		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory();
-		requestFactory.setReadTimeout(Duration.ofSeconds(1));
+		// shorter than the downstream's 3-second "slow" mode, so that slow answers become timeouts
+		requestFactory.setReadTimeout(environment.getProperty("example.breaker.read-timeout", Duration.class,
+				Duration.ofSeconds(1)));
 		this.restClient = RestClient.builder().requestFactory(requestFactory).build();
 	}
 

@@ -13,7 +13,9 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The demo over HTTP: the circuit opens while the downstream fails, fallbacks keep the price. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// a generous read timeout: on a loaded machine the first requests of a cold server can take seconds
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "example.breaker.read-timeout=15s")
 class BreakerDemoTests {
 
 	@LocalServerPort
