@@ -31,6 +31,9 @@ import org.springframework.util.ClassUtils;
  * {@code TimeLimiterRegistry}, storage (Redis when a {@code RedisConnectionFactory} is available,
  * embedded Caffeine otherwise), the {@code @FallbackCached} aspect with startup validation, and,
  * when present, Micrometer meters and a health indicator ({@code safemapBreaker}).
+ * <p>
+ * Thread-safety: used by the container during startup only; the beans it creates are
+ * thread-safe.
  *
  * @since 0.1.0
  */

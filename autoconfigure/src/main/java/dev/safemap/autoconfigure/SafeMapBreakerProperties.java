@@ -183,6 +183,8 @@ public class SafeMapBreakerProperties {
 
 	/**
 	 * Where last known good values are stored.
+	 * <p>
+	 * Thread-safety: enum constants are immutable and thread-safe.
 	 *
 	 * @since 0.1.0
 	 */
@@ -201,6 +203,8 @@ public class SafeMapBreakerProperties {
 
 	/**
 	 * Settings of one fallback cache; unset values fall back to the top-level defaults.
+	 * <p>
+	 * Thread-safety: bound once at startup and not modified afterwards.
 	 *
 	 * @since 0.1.0
 	 */

@@ -53,6 +53,8 @@ public record FallbackResult<V>(@Nullable V value, Source source, Duration age, 
 
 	/**
 	 * Where an answer came from.
+	 * <p>
+	 * Thread-safety: enum constants are immutable and thread-safe.
 	 *
 	 * @since 0.1.0
 	 */
