@@ -73,6 +73,9 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 
 	private final FallbackCacheListener listener;
 
+	/** Whether anyone listens: answers are timed only then. */
+	private final boolean timed;
+
 	private final ConcurrentHashMap<Object, CompletableFuture<@Nullable V>> inFlight = new ConcurrentHashMap<>();
 
 	private final Set<Object> refreshing = ConcurrentHashMap.newKeySet();
@@ -110,6 +113,7 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 		this.cacheable = builder.cacheable;
 		this.showKeys = builder.showKeys;
 		this.listener = GuardedListener.of(List.copyOf(builder.listeners));
+		this.timed = !builder.listeners.isEmpty();
 	}
 
 	@Override
@@ -142,10 +146,20 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 
 	private FallbackResult<V> answer(K key, Callable<? extends @Nullable V> downstream) {
 		Objects.requireNonNull(key, "key must not be null");
-		long start = System.nanoTime();
-		FallbackResult<V> result = answerSync(key, downstream);
+		long start = this.timed ? System.nanoTime() : 0;
+		FallbackResult<V> result;
+		try {
+			result = answerSync(key, downstream);
+		}
+		catch (Throwable ex) {
+			// the previous answer must not be mistaken for this call's
+			FallbackContext.clear();
+			throw ex;
+		}
 		FallbackContext.record(result);
-		this.listener.onAnswer(this.name, result.source(), System.nanoTime() - start);
+		if (this.timed) {
+			this.listener.onAnswer(this.name, result.source(), System.nanoTime() - start);
+		}
 		return result;
 	}
 

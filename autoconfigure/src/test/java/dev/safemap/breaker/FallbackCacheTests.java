@@ -458,6 +458,17 @@ class FallbackCacheTests {
 	}
 
 	@Test
+	void failedCallLeavesNoLastAnswer() {
+		FallbackCache<String, Object> cache = builder().build();
+		cache.call("ACME", () -> 42);
+		assertThat(FallbackContext.lastAnswer()).isNotNull();
+		assertThatThrownBy(() -> cache.call("OTHER", () -> {
+			throw new IllegalStateException("down");
+		})).isInstanceOf(IllegalStateException.class);
+		assertThat(FallbackContext.lastAnswer()).isNull();
+	}
+
+	@Test
 	void throwingListenerDoesNotBreakCalls() {
 		FallbackCache<String, Object> cache = builder().listener(new FallbackCacheListener() {
 			@Override
