@@ -77,7 +77,10 @@ public interface FallbackCache<K, V> {
 	 * @param downstream the downstream call, not null
 	 * @return the answer; null only when the downstream itself answered null
 	 * @throws RuntimeException the downstream's original exception (or the breaker's
-	 * {@code CallNotPermittedException}) when no value young enough is stored
+	 * {@code CallNotPermittedException}) when no value young enough is stored; the downstream's
+	 * checked exceptions and the {@link java.util.concurrent.TimeoutException} of a caller that
+	 * joined a concurrent call and waited longer than the wait timeout are thrown as they are,
+	 * undeclared (use {@link #callChecked(Object, Callable)} to have them declared)
 	 * @throws NullPointerException if key or downstream is null
 	 */
 	@Nullable V call(K key, Supplier<? extends @Nullable V> downstream);

@@ -399,6 +399,36 @@ class FallbackCacheTests {
 	}
 
 	@Test
+	void callerJoiningASlowCallGivesUpAfterTheWaitTimeout() throws Exception {
+		FallbackCache<String, Object> cache = builder().waitTimeout(Duration.ofMillis(200)).build();
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		ExecutorService pool = Executors.newFixedThreadPool(2);
+		try {
+			Future<Object> leader = pool.submit(() -> cache.call("ACME", () -> {
+				entered.countDown();
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				return 42;
+			}));
+			entered.await();
+			long start = System.nanoTime();
+			assertThatThrownBy(() -> cache.call("ACME", () -> 7)).isInstanceOf(TimeoutException.class)
+				.hasMessageContaining("PT0.2S");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+			release.countDown();
+			assertThat(leader.get(5, TimeUnit.SECONDS)).isEqualTo(42);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
 	void asyncFallbackIsServedOnTimeout() throws Exception {
 		this.scheduler = Executors.newSingleThreadScheduledExecutor();
 		TimeLimiter limiter = TimeLimiter.of("prices",
