@@ -58,7 +58,9 @@ class FallbackCachedHttpTests {
 					"resilience4j.timelimiter.instances.async-prices.timeout-duration=1s",
 					"resilience4j.timelimiter.instances.mono-prices.timeout-duration=1s",
 					"safemap.breaker.caches.quotes.refresh-after=1m",
-					"safemap.breaker.caches.quotes.wait-timeout=10s");
+					"safemap.breaker.caches.quotes.wait-timeout=10s",
+					"safemap.breaker.caches.refreshing-quotes.refresh-after=300ms",
+					"safemap.breaker.caches.refreshing-quotes.max-staleness=1m");
 		FallbackContext.clear();
 	}
 
@@ -211,6 +213,26 @@ class FallbackCachedHttpTests {
 			context.getBean(FallbackCaches.class).cache("mono-prices").circuitBreaker().transitionToOpenState();
 			assertThatExceptionOfType(CallNotPermittedException.class)
 				.isThrownBy(() -> client.priceMono("ACME").block(Duration.ofSeconds(5)));
+		});
+	}
+
+	@Test
+	void staleValueIsServedAtOnceAndRefreshedInTheBackgroundThroughTheAspect() {
+		this.runner.run((context) -> {
+			PriceClient client = context.getBean(PriceClient.class);
+			assertThat(client.refreshingQuote("ACME")).isEqualTo("100");
+			assertThat(client.refreshingQuote("ACME")).isEqualTo("100");
+			assertThat(FallbackContext.lastAnswer().source()).isEqualTo(FallbackResult.Source.HIT);
+			assertThat(this.downstream.calls()).isEqualTo(1);
+			this.downstream.answer("ACME", "101");
+			Thread.sleep(400);
+			assertThat(client.refreshingQuote("ACME")).isEqualTo("100");
+			assertThat(FallbackContext.lastAnswer().source())
+				.isEqualTo(FallbackResult.Source.STALE_WHILE_REFRESHING);
+			// the refresh calls the annotated method again, on a safemap-breaker thread
+			await().atMost(Duration.ofSeconds(5)).until(() -> "101".equals(client.refreshingQuote("ACME")));
+			// one refresh, or two if the machine was slow enough for "101" to age past 300 ms while polling
+			assertThat(this.downstream.calls()).isBetween(2, 3);
 		});
 	}
 

@@ -39,6 +39,11 @@ class PriceClient {
 		return this.restClient.get().uri("/prices/{symbol}", symbol).retrieve().body(String.class);
 	}
 
+	@FallbackCached(name = "refreshing-quotes", key = "#symbol")
+	public String refreshingQuote(String symbol) {
+		return this.restClient.get().uri("/prices/{symbol}", symbol).retrieve().body(String.class);
+	}
+
 	@FallbackCached(name = "prices", key = "'optional:' + #p0")
 	public Optional<String> findPrice(String symbol) {
 		return Optional.ofNullable(this.restClient.get().uri("/prices/{symbol}", symbol).retrieve().body(String.class));
