@@ -1,0 +1,64 @@
+package dev.safemap.autoconfigure;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import dev.safemap.breaker.FallbackCache;
+import dev.safemap.breaker.FallbackResult;
+import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
+import io.github.resilience4j.springboot.timelimiter.autoconfigure.TimeLimiterAutoConfiguration;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two application instances sharing Redis (127.0.0.1:6379): the second serves, as a fallback,
+ * the value the first one stored.
+ */
+@Tag("services")
+class FallbackCacheRedisTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+				CircuitBreakerAutoConfiguration.class, TimeLimiterAutoConfiguration.class,
+				BreakerAutoConfiguration.class))
+		.withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=6379",
+				"safemap.breaker.caches.shared-prices.max-staleness=1m");
+
+	@Test
+	void secondInstanceServesTheValueTheFirstStored() {
+		String key = "ACME-" + UUID.randomUUID();
+		this.runner.run((first) -> {
+			FallbackCaches caches = first.getBean(FallbackCaches.class);
+			assertThat(caches.storage()).isEqualTo("redis");
+			FallbackCache<String, Price> cache = caches.cache("shared-prices");
+			assertThat(cache.call(key, () -> new Price("ACME", 100))).isEqualTo(new Price("ACME", 100));
+			Long ttl = first.getBean(StringRedisTemplate.class)
+				.getExpire("safemap:breaker:shared-prices::" + key);
+			assertThat(ttl).isBetween(1L, 60L);
+		});
+		this.runner.run((second) -> {
+			FallbackCache<String, Price> cache = second.getBean(FallbackCaches.class).cache("shared-prices");
+			FallbackResult<Price> result = cache.callForResult(key, () -> {
+				throw new IllegalStateException("downstream down");
+			});
+			assertThat(result.value()).isEqualTo(new Price("ACME", 100));
+			assertThat(result.source()).isEqualTo(FallbackResult.Source.FALLBACK_AFTER_FAILURE);
+			assertThat(result.age()).isLessThan(Duration.ofMinutes(1));
+			cache.invalidate(key);
+			assertThat(second.getBean(StringRedisTemplate.class).hasKey("safemap:breaker:shared-prices::" + key))
+				.isFalse();
+		});
+	}
+
+	record Price(String symbol, long cents) implements java.io.Serializable {
+
+	}
+
+}

@@ -1,0 +1,64 @@
+package dev.safemap.example.breaker;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.safemap.autoconfigure.FallbackCaches;
+import dev.safemap.breaker.FallbackContext;
+import dev.safemap.breaker.FallbackResult;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /prices/{symbol}}: the price, where it came from (fresh, fallback after failure,
+ * fallback with the circuit open), its age and the breaker's state. Answers 503 with the
+ * downstream's error when no value young enough is stored.
+ */
+@RestController
+class PriceController {
+
+	private final PriceService prices;
+
+	private final FallbackCaches caches;
+
+	PriceController(PriceService prices, FallbackCaches caches) {
+		this.prices = prices;
+		this.caches = caches;
+	}
+
+	@GetMapping("/prices/{symbol}")
+	ResponseEntity<Map<String, Object>> price(@PathVariable String symbol) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("symbol", symbol);
+		try {
+			body.put("price", this.prices.price(symbol));
+			FallbackResult<?> answer = FallbackContext.lastAnswer();
+			if (answer != null) {
+				body.put("source", answer.source());
+				body.put("stale", answer.isStale());
+				body.put("ageMillis", answer.age().toMillis());
+				if (answer.failure() != null) {
+					body.put("failure", answer.failure().toString());
+				}
+			}
+			return ResponseEntity.ok(withBreaker(body));
+		}
+		catch (RuntimeException ex) {
+			body.put("error", ex.toString());
+			return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(withBreaker(body));
+		}
+		finally {
+			FallbackContext.clear();
+		}
+	}
+
+	private Map<String, Object> withBreaker(Map<String, Object> body) {
+		body.put("circuitBreaker", this.caches.cache("prices").circuitBreaker().getState());
+		return body;
+	}
+
+}
