@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingFilterBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
@@ -28,7 +29,6 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.support.ContextPropagatingTaskDecorator;
-import org.springframework.util.ClassUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.server.WebFilter;
 
@@ -61,12 +61,19 @@ public final class ContextAutoConfiguration {
 	RequestContextFactory safeMapRequestContextFactory(SafeMapContextProperties properties,
 			ObjectProvider<RequestContextViolationListener> violationListener,
 			ObjectProvider<RequestContextCustomizer> customizers) {
-		if (!ClassUtils.isPresent("io.micrometer.context.ContextRegistry", ContextAutoConfiguration.class.getClassLoader())) {
-			logger.warn(NO_CONTEXT_PROPAGATION);
-		}
 		return new RequestContextFactory(properties,
 				violationListener.getIfAvailable(() -> RequestContextViolationListener.NONE),
 				customizers.orderedStream().toList());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass("io.micrometer.context.ContextRegistry")
+	static class NoPropagationConfiguration {
+
+		NoPropagationConfiguration() {
+			logger.warn(NO_CONTEXT_PROPAGATION);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
