@@ -3,7 +3,6 @@ package dev.safemap.context;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -134,7 +133,23 @@ public final class RequestContextPolicy {
 	 * or {@code Set-Cookie}, in any case
 	 */
 	public static boolean isSensitive(String key) {
-		return SENSITIVE_KEYS.contains(key.trim().toLowerCase(Locale.ROOT));
+		// allocation-free: this runs for every entry of every request
+		int start = 0;
+		int end = key.length();
+		while (start < end && key.charAt(start) <= ' ') {
+			start++;
+		}
+		while (end > start && key.charAt(end - 1) <= ' ') {
+			end--;
+		}
+		int length = end - start;
+		return switch (length) {
+			case 6 -> key.regionMatches(true, start, "cookie", 0, 6);
+			case 10 -> key.regionMatches(true, start, "set-cookie", 0, 10);
+			case 13 -> key.regionMatches(true, start, "authorization", 0, 13);
+			case 19 -> key.regionMatches(true, start, "proxy-authorization", 0, 19);
+			default -> false;
+		};
 	}
 
 	/**

@@ -33,7 +33,7 @@ class RequestContextTests {
 
 	@Test
 	void everyMutatorOfTheMapAndItsViewsThrows() {
-		RequestContext context = RequestContext.of(Map.of("a", "1", "b", "2"));
+		RequestContext context = RequestContext.builder().put("a", "1").put("b", "2").build();
 		Map<String, String> map = context.asMap();
 		List<Runnable> mutators = new ArrayList<>();
 		mutators.add(() -> map.put("c", "3"));
