@@ -39,6 +39,9 @@ import org.springframework.web.server.WebFilter;
  * (automatic context propagation) and Resilience4j's time limiter.
  * <p>
  * Switch it off with {@code safemap.context.enabled=false}; see {@link SafeMapContextProperties}.
+ * <p>
+ * Thread-safety: a configuration class, used by Spring at startup only; the beans it defines are
+ * thread-safe.
  *
  * @since 0.1.0
  */

@@ -163,6 +163,8 @@ public class SafeMapContextProperties {
 
 	/**
 	 * Where the context is propagated automatically.
+	 * <p>
+	 * Thread-safety: bound once at startup and then only read.
 	 *
 	 * @since 0.1.0
 	 */
