@@ -3,14 +3,13 @@ package dev.safemap.autoconfigure;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.safemap.context.RequestContextPolicy;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Configuration of the request context ({@code safemap.context.*}): which request headers are
  * captured, the limits every context is held to, which values go to the MDC and where the context
- * is propagated.
+ * is propagated. The limit defaults are those of {@code RequestContextPolicy.DEFAULT_*}, written as
+ * literals so that they appear in the IDE metadata.
  * <p>
  * Thread-safety: bound once at startup and then only read; not safe for concurrent modification.
  *
@@ -50,17 +49,17 @@ public class SafeMapContextProperties {
 	/**
 	 * Maximum number of entries in a context; further entries are dropped and counted.
 	 */
-	private int maxEntries = RequestContextPolicy.DEFAULT_MAX_ENTRIES;
+	private int maxEntries = 32;
 
 	/**
 	 * Maximum length of a key, in characters; entries with longer keys are dropped and counted.
 	 */
-	private int maxKeyLength = RequestContextPolicy.DEFAULT_MAX_KEY_LENGTH;
+	private int maxKeyLength = 64;
 
 	/**
 	 * Maximum length of a value, in characters; longer values are cut and counted.
 	 */
-	private int maxValueLength = RequestContextPolicy.DEFAULT_MAX_VALUE_LENGTH;
+	private int maxValueLength = 256;
 
 	/**
 	 * Context keys mirrored into the SLF4J MDC (under the same names) while a request or a task that

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.safemap.context.RequestContext;
 import dev.safemap.context.RequestContextAccessor;
+import dev.safemap.context.RequestContextPolicy;
 import dev.safemap.context.RequestContextViolationListener;
 import io.github.resilience4j.core.ContextAwareScheduledThreadPoolExecutor;
 import io.micrometer.context.ContextRegistry;
@@ -69,6 +70,9 @@ class ContextAutoConfigurationTests {
 			RequestContextFactory factory = context.getBean(RequestContextFactory.class);
 			assertThat(factory.headerNames()).containsExactly("X-Tenant-Id", "traceparent", "Accept-Language");
 			assertThat(factory.policy().mdcKeys()).containsExactly("requestId", "x-tenant-id");
+			assertThat(factory.policy().maxEntries()).isEqualTo(RequestContextPolicy.DEFAULT_MAX_ENTRIES);
+			assertThat(factory.policy().maxKeyLength()).isEqualTo(RequestContextPolicy.DEFAULT_MAX_KEY_LENGTH);
+			assertThat(factory.policy().maxValueLength()).isEqualTo(RequestContextPolicy.DEFAULT_MAX_VALUE_LENGTH);
 		});
 	}
 
