@@ -140,6 +140,20 @@ public final class RequestContext {
 	}
 
 	/**
+	 * Returns a task that runs with this context made current (and the previous one restored
+	 * afterwards), on whatever thread runs it. Needs no context-propagation library: use it for work
+	 * queued now and run later, for example {@code queue.add(RequestContext.current().wrap(write))}.
+	 * For executors prefer {@link SafeMapContext#wrap(java.util.concurrent.ExecutorService)}.
+	 * @param task the task
+	 * @return the wrapped task
+	 * @throws NullPointerException if task is null
+	 */
+	public Runnable wrap(Runnable task) {
+		Objects.requireNonNull(task, "task must not be null");
+		return () -> runWith(this, task);
+	}
+
+	/**
 	 * Returns a copy of this context with one more (or one replaced) entry, sanitized and bounded by
 	 * this context's policy: when the entry breaks a limit it is dropped or cut exactly as at request
 	 * entry (see {@link RequestContextPolicy}).

@@ -163,6 +163,22 @@ class RequestContextTests {
 	}
 
 	@Test
+	void wrappedTaskRunsWithTheContextCapturedWhenItWasWrapped() throws Exception {
+		RequestContext queued = RequestContext.of(Map.of(RequestContext.REQUEST_ID, "queued"));
+		Runnable[] task = new Runnable[1];
+		AtomicReference<RequestContext> seen = new AtomicReference<>();
+		try (RequestContext.Scope scope = queued.open()) {
+			task[0] = RequestContext.current().wrap(() -> seen.set(RequestContext.current()));
+		}
+		Thread later = new Thread(task[0]);
+		later.start();
+		later.join();
+		assertThat(seen.get()).isSameAs(queued);
+		task[0].run();
+		assertThat(seen.get()).isSameAs(queued);
+	}
+
+	@Test
 	void typedGetConvertsPresentValues() {
 		RequestContext context = RequestContext.of(Map.of("page", "3"));
 		assertThat(context.get("page", Integer::valueOf)).hasValue(3);
