@@ -73,12 +73,40 @@ class MvcContextLeakTests {
 		assertThat(this.requestThreadCheck.checked.get()).isGreaterThanOrEqualTo(ContextLeakTestSupport.REQUESTS);
 	}
 
+	@Test
+	void failingRequestsAlsoLeaveTheirThreadsEmpty() throws Exception {
+		long before = this.requestThreadCheck.checked.get();
+		java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+		for (int i = 0; i < 200; i++) {
+			java.net.http.HttpResponse<String> response = http.send(
+					java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + this.port + "/boom"))
+						.header("X-Request-Id", "boom-" + i)
+						.build(),
+					java.net.http.HttpResponse.BodyHandlers.ofString());
+			assertThat(response.statusCode()).isEqualTo(500);
+		}
+		assertThat(this.requestThreadCheck.failures).isEmpty();
+		// each failing request passes the check once for the request and once for its error dispatch
+		assertThat(this.requestThreadCheck.checked.get() - before).isGreaterThanOrEqualTo(200);
+		try (Prober prober = new Prober(this.applicationTaskExecutor, this.userPool)) {
+			for (int i = 0; i < 20; i++) {
+				prober.probeAllOnce();
+			}
+			assertThat(prober.failures).isEmpty();
+		}
+	}
+
 	/** Runs before the SafeMap filter: a request thread must have no context before and after it. */
 	static final class RequestThreadCheck extends OncePerRequestFilter {
 
 		final Set<String> failures = ConcurrentHashMap.newKeySet();
 
 		final AtomicLong checked = new AtomicLong();
+
+		@Override
+		protected boolean shouldNotFilterErrorDispatch() {
+			return false;
+		}
 
 		@Override
 		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -111,6 +139,12 @@ class MvcContextLeakTests {
 		HopController(AsyncHop asyncHop, UserPool userPool) {
 			this.asyncHop = asyncHop;
 			this.userPool = userPool;
+		}
+
+		@GetMapping("/boom")
+		String boom() {
+			RequestContext.current().requestId().orElseThrow();
+			throw new IllegalStateException("handler failed with a context in place");
 		}
 
 		@GetMapping("/hops")
@@ -146,6 +180,7 @@ class MvcContextLeakTests {
 		FilterRegistrationBean<RequestThreadCheck> requestThreadCheckRegistration(RequestThreadCheck check) {
 			FilterRegistrationBean<RequestThreadCheck> registration = new FilterRegistrationBean<>(check);
 			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+			registration.setDispatcherTypes(jakarta.servlet.DispatcherType.REQUEST, jakarta.servlet.DispatcherType.ERROR);
 			return registration;
 		}
 
