@@ -141,6 +141,16 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 		}
 	}
 
+	/**
+	 * Returns whether a table name is accepted: an identifier of letters, digits and underscores (up to 40),
+	 * optionally qualified by a schema.
+	 * @param table the name
+	 * @return whether it is accepted
+	 */
+	public static boolean isValidTableName(String table) {
+		return TABLE_NAME.matcher(table).matches();
+	}
+
 	private static String checkTable(String table) {
 		Objects.requireNonNull(table, "table must not be null");
 		if (!TABLE_NAME.matcher(table).matches()) {
