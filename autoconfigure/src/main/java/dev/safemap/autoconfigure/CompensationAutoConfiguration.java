@@ -94,7 +94,7 @@ public final class CompensationAutoConfiguration {
 					"the application has no (unique) DataSource bean",
 					"Configure spring.datasource.*, or set " + PREFIX + "store.type=embedded");
 		}
-		if (type == StoreType.JDBC || (type == StoreType.AUTO && application != null)) {
+		if (type == StoreType.JDBC || (type == StoreType.AUTO && application != null && !inMemory(application))) {
 			return jdbcStore(application, table, store.isInitializeSchema(), type);
 		}
 		String directory = store.getDirectory();
@@ -107,6 +107,21 @@ public final class CompensationAutoConfiguration {
 			throw new InvalidSafeMapPropertyException(PREFIX + "store.directory", directory,
 					"the embedded compensation store cannot be opened there: " + ex.getMessage(),
 					"Point " + PREFIX + "store.directory to a writable directory that no other running process uses");
+		}
+	}
+
+	/** An in-memory database would lose the queue on restart: auto mode keeps it on disk instead. */
+	private static boolean inMemory(DataSource dataSource) {
+		try {
+			boolean inMemory = JdbcCompensationStore.isInMemory(dataSource);
+			if (inMemory) {
+				logger.info("The application's DataSource is an in-memory database; the compensation queue uses the "
+						+ "embedded store on disk instead (set safemap.compensation.store.type=jdbc to override)");
+			}
+			return inMemory;
+		}
+		catch (IllegalStateException ex) {
+			return false; // reported with its cause when the JDBC store connects
 		}
 	}
 

@@ -61,12 +61,23 @@ class CompensationAutoConfigurationTests {
 	}
 
 	@Test
-	void usesTheApplicationDataSourceWhenThereIsOne() {
+	void autoKeepsTheQueueOnDiskWhenTheApplicationDataSourceIsInMemory() {
 		runner().withUserConfiguration(DataSourceConfiguration.class).run((context) -> {
+			JdbcCompensationStore store = context.getBean(JdbcCompensationStore.class);
+			assertThat(store.getDataSource()).isNotSameAs(context.getBean(DataSource.class));
+			assertThat(Files.exists(this.directory.resolve("compensation.mv.db"))).isTrue();
+		});
+	}
+
+	@Test
+	void usesTheApplicationDataSourceWhenConfigured() {
+		runner().withUserConfiguration(DataSourceConfiguration.class)
+			.withPropertyValues("safemap.compensation.store.type=jdbc")
+			.run((context) -> {
 			JdbcCompensationStore store = context.getBean(JdbcCompensationStore.class);
 			assertThat(store.getDataSource()).isSameAs(context.getBean(DataSource.class));
 			assertThat(Files.exists(this.directory.resolve("compensation.mv.db"))).isFalse();
-		});
+			});
 	}
 
 	@Test

@@ -160,6 +160,25 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 		return table;
 	}
 
+	/**
+	 * Returns whether a data source is an in-memory database (H2 {@code mem:}, HSQLDB {@code mem:}, Derby
+	 * {@code memory:}), which would lose the queue on restart.
+	 * @param dataSource the data source
+	 * @return whether its URL names an in-memory database
+	 * @throws IllegalStateException if the database cannot be reached
+	 */
+	public static boolean isInMemory(DataSource dataSource) {
+		try (Connection connection = dataSource.getConnection()) {
+			String url = String.valueOf(connection.getMetaData().getURL()).toLowerCase(Locale.ROOT);
+			return url.startsWith("jdbc:h2:mem:") || url.startsWith("jdbc:hsqldb:mem:")
+					|| url.startsWith("jdbc:derby:memory:");
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("cannot connect to the compensation store's DataSource: " + ex.getMessage(),
+					ex);
+		}
+	}
+
 	private static Dialect detect(DataSource dataSource) {
 		try (Connection connection = dataSource.getConnection()) {
 			String product = connection.getMetaData().getDatabaseProductName();
