@@ -66,8 +66,19 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 	private static final String DUE = "((e.status = 'PENDING' AND e.next_attempt_at <= :now)"
 			+ " OR (e.status = 'IN_PROGRESS' AND e.lease_expires_at <= :now))";
 
-	private static final String HEAD_OF_KEY = "NOT EXISTS (SELECT 1 FROM %1$s o WHERE o.ordering_key = e.ordering_key"
-			+ " AND o.seq < e.seq AND o.status IN ('PENDING', 'IN_PROGRESS'))";
+	/**
+	 * Heads of the ordering keys (oldest open entry per key), computed once per claim: a correlated
+	 * "no older open entry" check degrades to a quadratic plan when table statistics are stale.
+	 */
+	private static final String HEADS = "SELECT MIN(o.seq) FROM %1$s o WHERE o.status IN ('PENDING', 'IN_PROGRESS')"
+			+ " GROUP BY o.ordering_key";
+
+	/** PostgreSQL: due heads, materialized once, at most :limit of them. */
+	private static final String DUE_HEADS_POSTGRESQL = "WITH heads AS MATERIALIZED (SELECT DISTINCT ON (ordering_key)"
+			+ " seq, status, next_attempt_at, lease_expires_at FROM %1$s WHERE status IN ('PENDING', 'IN_PROGRESS')"
+			+ " ORDER BY ordering_key, seq) SELECT h.seq FROM heads h WHERE ((h.status = 'PENDING'"
+			+ " AND h.next_attempt_at <= :now) OR (h.status = 'IN_PROGRESS' AND h.lease_expires_at <= :now))"
+			+ " ORDER BY h.seq LIMIT :limit";
 
 	private final JdbcClient jdbc;
 
@@ -303,13 +314,14 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 	public List<CompensationEntry> claim(String owner, Instant now, Duration lease, int limit) {
 		long nowMillis = now.toEpochMilli();
 		long expires = now.plus(lease).toEpochMilli();
-		String headOfKey = String.format(HEAD_OF_KEY, this.table);
 		List<Row> rows;
 		if (this.dialect == Dialect.POSTGRESQL) {
+			// the due condition is repeated on e: PostgreSQL re-checks it on the newest row version after waiting
+			// for a lock, so an entry another instance claimed or finished meanwhile is not taken
 			rows = this.jdbc.sql("UPDATE " + this.table + " SET status = 'IN_PROGRESS', lease_owner = :owner,"
 					+ " lease_expires_at = :expires, updated_at = :now WHERE seq IN (SELECT e.seq FROM " + this.table
-					+ " e WHERE " + DUE + " AND " + headOfKey + " ORDER BY e.seq LIMIT :limit FOR UPDATE SKIP LOCKED)"
-					+ " RETURNING *")
+					+ " e WHERE e.seq IN (" + String.format(DUE_HEADS_POSTGRESQL, this.table) + ") AND " + DUE
+					+ " FOR UPDATE SKIP LOCKED) RETURNING *")
 				.param("owner", owner)
 				.param("expires", expires)
 				.param("now", nowMillis)
@@ -321,8 +333,8 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 		}
 		else {
 			List<Row> candidates = this.jdbc
-				.sql("SELECT * FROM " + this.table + " e WHERE " + DUE + " AND " + headOfKey
-						+ " ORDER BY e.seq LIMIT :limit")
+				.sql("SELECT * FROM " + this.table + " e WHERE e.seq IN (" + String.format(HEADS, this.table) + ") AND "
+						+ DUE + " ORDER BY e.seq LIMIT :limit")
 				.param("now", nowMillis)
 				.param("limit", limit)
 				.query(this::mapRow)
