@@ -5,6 +5,9 @@ import java.time.Duration;
 
 import javax.sql.DataSource;
 
+import dev.safemap.actuate.CompensationHealthIndicator;
+import dev.safemap.actuate.CompensationMetrics;
+import dev.safemap.actuate.CompensationsEndpoint;
 import dev.safemap.autoconfigure.SafeMapCompensationProperties.StoreType;
 import dev.safemap.autoconfigure.compensation.BeanMethodCompensationHandlers;
 import dev.safemap.autoconfigure.compensation.CompensableMethodInterceptor;
@@ -22,6 +25,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,11 +35,15 @@ import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
@@ -258,6 +266,53 @@ public final class CompensationAutoConfiguration {
 					new AnnotationMatchingPointcut(null, Compensable.class, true), compensableMethodInterceptor);
 			advisor.setOrder(0);
 			return advisor;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class CompensationMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		CompensationMetrics compensationMetrics(ObjectProvider<CompensationRegistry> registry) {
+			// lazy: the registry takes this bean as a listener
+			return new CompensationMetrics(registry::getIfAvailable, Duration.ofSeconds(5));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	@ConditionalOnEnabledHealthIndicator("compensations")
+	static class CompensationHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "compensationsHealthIndicator")
+		CompensationHealthIndicator compensationsHealthIndicator(CompensationRegistry registry,
+				SafeMapCompensationProperties properties) {
+			SafeMapCompensationProperties.Health health = properties.getHealth();
+			positive("health.max-oldest-pending-age", health.getMaxOldestPendingAge());
+			if (health.getMaxDead() < 0) {
+				throw new InvalidSafeMapPropertyException(PREFIX + "health.max-dead", health.getMaxDead(),
+						"must not be negative", "Set the number of dead letters tolerated, e.g. 0");
+			}
+			return new CompensationHealthIndicator(registry, health.getMaxOldestPendingAge(), health.getMaxDead());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Endpoint.class)
+	@ConditionalOnAvailableEndpoint(CompensationsEndpoint.class)
+	static class CompensationsEndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		CompensationsEndpoint compensationsEndpoint(CompensationRegistry registry,
+				SafeMapCompensationProperties properties) {
+			return new CompensationsEndpoint(registry, properties.getEndpoint().isShowArguments());
 		}
 
 	}

@@ -6,6 +6,9 @@ import java.util.concurrent.CompletableFuture;
 
 import javax.sql.DataSource;
 
+import dev.safemap.actuate.CompensationHealthIndicator;
+import dev.safemap.actuate.CompensationMetrics;
+import dev.safemap.actuate.CompensationsEndpoint;
 import dev.safemap.autoconfigure.compensation.CompensableMethodInterceptor;
 import dev.safemap.autoconfigure.compensation.CompensationTemplate;
 import dev.safemap.autoconfigure.compensation.IdempotencyKeyInterceptor;
@@ -67,6 +70,17 @@ class CompensationAutoConfigurationTests {
 			assertThat(store.getDataSource()).isNotSameAs(context.getBean(DataSource.class));
 			assertThat(Files.exists(this.directory.resolve("compensation.mv.db"))).isTrue();
 		});
+	}
+
+	@Test
+	void metricsAndHealthAreOnAndTheEndpointOnlyWhenExposed() {
+		runner().run((context) -> assertThat(context).hasSingleBean(CompensationMetrics.class)
+			.hasSingleBean(CompensationHealthIndicator.class)
+			.doesNotHaveBean(CompensationsEndpoint.class));
+		runner().withPropertyValues("management.endpoints.web.exposure.include=compensations")
+			.run((context) -> assertThat(context).hasSingleBean(CompensationsEndpoint.class));
+		runner().withPropertyValues("management.health.compensations.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(CompensationHealthIndicator.class));
 	}
 
 	@Test
