@@ -162,6 +162,12 @@ public final class CompensationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	ContextPropagator compensationContextPropagator() {
+		return ContextPropagator.requestContext();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	CompensationRegistry compensationRegistry(CompensationStore store, SafeMapCompensationProperties properties,
 			BeanFactory beanFactory, ObjectProvider<JsonMapper> mapper, ObjectProvider<ContextPropagator> propagator,
 			ObjectProvider<CompensationListener> listeners) {

@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * Seam between the compensation queue and the request context: captures the context when a write is
- * enqueued and restores it around the replay. The default, {@link #none()}, captures nothing.
+ * enqueued and restores it around the replay. {@link #requestContext()} carries SafeMap's request context (the
+ * auto-configuration's default); {@link #none()} captures nothing.
  * <p>
  * Thread-safety: implementations must be thread-safe.
  *
@@ -31,6 +32,15 @@ public interface ContextPropagator {
 	 */
 	static ContextPropagator none() {
 		return NoContextPropagator.INSTANCE;
+	}
+
+	/**
+	 * Returns a propagator over SafeMap's {@code RequestContext}: captures {@code RequestContext.current()} at
+	 * enqueue and makes it current again (rebuilt with the default policy) around the replay.
+	 * @return the request-context propagator
+	 */
+	static ContextPropagator requestContext() {
+		return RequestContextPropagation.INSTANCE;
 	}
 
 }
