@@ -53,10 +53,19 @@ public interface CompensationRegistry extends AutoCloseable {
 	/**
 	 * Stores a write for replay. Returns once the entry is durable.
 	 * @param request the write
-	 * @return the stored entry and a future completed when the entry is replayed successfully in this process
-	 * (or completed exceptionally with {@link CompensationDeadException} when it goes to dead letters here)
+	 * @return the stored entry (or the one already waiting under the same idempotency key)
 	 */
 	Enqueued enqueue(CompensationRequest request);
+
+	/**
+	 * Returns a future completed when the entry has been replayed successfully, or completed exceptionally
+	 * with {@link CompensationDeadException} when it goes to dead letters or is discarded. A replay in this
+	 * process completes it at once; a replay by another instance sharing the store is noticed within about a
+	 * minute. Only entries asked for are tracked, so writes nobody waits for cost no memory.
+	 * @param id the entry id
+	 * @return the future
+	 */
+	CompletableFuture<@Nullable Void> completion(String id);
 
 	/**
 	 * Registers the handler for a target, taking precedence over the resolver given to the builder.
@@ -141,10 +150,9 @@ public interface CompensationRegistry extends AutoCloseable {
 	 *
 	 * @param entry the stored entry (or the one already waiting under the same idempotency key)
 	 * @param created whether a new entry was stored
-	 * @param completion completed when the entry is replayed successfully in this process
 	 * @since 0.1.0
 	 */
-	record Enqueued(CompensationEntry entry, boolean created, CompletableFuture<@Nullable Void> completion) {
+	record Enqueued(CompensationEntry entry, boolean created) {
 	}
 
 	/**

@@ -126,12 +126,6 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		Objects.requireNonNull(request, "request must not be null");
 		CompensationStore.Stored stored = this.store.enqueue(request, this.clock.instant());
 		CompensationEntry entry = stored.entry();
-		CompletableFuture<@Nullable Void> completion = this.completions.computeIfAbsent(entry.id(),
-				(id) -> new CompletableFuture<>());
-		if (entry.status() == CompensationStatus.DONE) {
-			completion.complete(null);
-			this.completions.remove(entry.id());
-		}
 		for (CompensationListener listener : this.listeners) {
 			try {
 				listener.enqueued(entry, stored.created());
@@ -140,7 +134,34 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 				logger.warn(LISTENER_FAILED, listener, ex);
 			}
 		}
-		return new Enqueued(entry, stored.created(), completion);
+		return new Enqueued(entry, stored.created());
+	}
+
+	@Override
+	public CompletableFuture<@Nullable Void> completion(String id) {
+		Objects.requireNonNull(id, "id must not be null");
+		CompletableFuture<@Nullable Void> completion = this.completions.computeIfAbsent(id,
+				(key) -> new CompletableFuture<>());
+		settle(id, completion);
+		return completion;
+	}
+
+	/** Completes a tracked future from the stored state, for entries finished elsewhere. */
+	private void settle(String id, CompletableFuture<@Nullable Void> completion) {
+		Optional<CompensationEntry> stored = this.store.find(id);
+		if (stored.isEmpty()) {
+			this.completions.remove(id, completion);
+			completion.completeExceptionally(new CompensationDeadException(id, "no longer stored (discarded or purged)"));
+		}
+		else if (stored.get().status() == CompensationStatus.DONE) {
+			this.completions.remove(id, completion);
+			completion.complete(null);
+		}
+		else if (stored.get().status() == CompensationStatus.DEAD) {
+			this.completions.remove(id, completion);
+			String reason = stored.get().lastError();
+			completion.completeExceptionally(new CompensationDeadException(id, (reason != null) ? reason : "dead"));
+		}
 	}
 
 	@Override
@@ -186,6 +207,8 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		Instant now = this.clock.instant();
 		if (Duration.between(this.lastPurge, now).compareTo(Duration.ofMinutes(1)) >= 0) {
 			this.lastPurge = now;
+			// before purging, so a tracked entry finished by another instance is still found DONE
+			this.completions.forEach(this::settle);
 			this.store.purgeDone(now.minus(this.doneRetention));
 		}
 	}

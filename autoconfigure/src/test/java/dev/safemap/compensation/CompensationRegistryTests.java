@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -38,12 +39,14 @@ class CompensationRegistryTests {
 		CompensationRegistry registry = builder().handlers((t) -> (e) -> replayed.add(e.arguments())).build();
 		CompensationRegistry.Enqueued enqueued = registry.enqueue(CompensationRequest.of("t", "[1]"));
 		assertThat(enqueued.created()).isTrue();
-		assertThat(enqueued.completion()).isNotDone();
+		CompletableFuture<Void> completion = registry.completion(enqueued.entry().id());
+		assertThat(completion).isNotDone();
 
 		assertThat(registry.replayDue()).isEqualTo(1);
 
 		assertThat(replayed).containsExactly("[1]");
-		assertThat(enqueued.completion()).isCompleted();
+		assertThat(completion).isCompleted();
+		assertThat(registry.completion(enqueued.entry().id())).as("already done").isCompleted();
 		assertThat(registry.find(enqueued.entry().id())).hasValueSatisfying(
 				(e) -> assertThat(e.status()).isEqualTo(CompensationStatus.DONE));
 	}
@@ -77,6 +80,7 @@ class CompensationRegistryTests {
 			throw new IOException("still down");
 		}).build();
 		CompensationRegistry.Enqueued enqueued = registry.enqueue(CompensationRequest.of("t", "[]"));
+		CompletableFuture<Void> completion = registry.completion(enqueued.entry().id());
 		for (int i = 0; i < 3; i++) {
 			registry.replayDue();
 			this.clock.advance(Duration.ofSeconds(1));
@@ -85,8 +89,26 @@ class CompensationRegistryTests {
 		assertThat(entry.status()).isEqualTo(CompensationStatus.DEAD);
 		assertThat(entry.attempts()).isEqualTo(3);
 		assertThat(entry.lastError()).startsWith("gave up after 3 attempts").contains("still down");
-		assertThat(enqueued.completion()).isCompletedExceptionally();
+		assertThat(completion).isCompletedExceptionally();
 		assertThat(registry.counts()).containsEntry(CompensationStatus.DEAD, 1L);
+	}
+
+	@Test
+	void completionOfAnEntryReplayedByAnotherInstanceSettlesAtTheNextSweep() {
+		CompensationRegistry waiting = builder().owner("a").build();
+		CompensationRegistry other = builder().owner("b").handlers((t) -> (e) -> {
+		}).build();
+		String id = waiting.enqueue(CompensationRequest.of("t", "[]")).entry().id();
+		CompletableFuture<Void> completion = waiting.completion(id);
+		waiting.replayDue(); // "a" has no handler for "t": dead letter, its future fails
+		assertThat(completion).isCompletedExceptionally();
+		String second = waiting.enqueue(CompensationRequest.of("u", "[]")).entry().id();
+		CompletableFuture<Void> secondCompletion = waiting.completion(second);
+		other.replayDue();
+		assertThat(secondCompletion).isNotDone();
+		this.clock.advance(Duration.ofMinutes(1));
+		waiting.replayDue();
+		assertThat(secondCompletion).isCompleted();
 	}
 
 	@Test
@@ -132,7 +154,7 @@ class CompensationRegistryTests {
 		assertThat(first.created()).isTrue();
 		assertThat(second.created()).isFalse();
 		assertThat(second.entry().id()).isEqualTo(first.entry().id());
-		assertThat(second.completion()).isSameAs(first.completion());
+		assertThat(registry.completion(second.entry().id())).isSameAs(registry.completion(first.entry().id()));
 		assertThat(registry.counts()).containsEntry(CompensationStatus.PENDING, 1L);
 	}
 

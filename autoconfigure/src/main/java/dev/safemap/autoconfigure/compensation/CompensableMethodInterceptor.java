@@ -142,7 +142,7 @@ public final class CompensableMethodInterceptor implements MethodInterceptor {
 					return;
 				}
 				try {
-					enqueue(request, cause).whenComplete((done, dead) -> {
+					this.registry.getObject().completion(enqueue(request, cause)).whenComplete((done, dead) -> {
 						if (dead != null) {
 							result.completeExceptionally(dead);
 						}
@@ -159,12 +159,13 @@ public final class CompensableMethodInterceptor implements MethodInterceptor {
 		}
 	}
 
-	private CompletableFuture<@Nullable Void> enqueue(CompensationRequest request, Throwable failure) {
+	private String enqueue(CompensationRequest request, Throwable failure) {
 		try {
-			CompensationRegistry.Enqueued enqueued = this.registry.getObject().enqueue(request);
+			CompensationRegistry target = this.registry.getObject();
+			CompensationRegistry.Enqueued enqueued = target.enqueue(request);
 			logger.debug("Call to {} deferred as compensation {} after {}", request.target(), enqueued.entry().id(),
 					failure.toString());
-			return enqueued.completion();
+			return enqueued.entry().id();
 		}
 		catch (RuntimeException ex) {
 			// the write is neither done nor stored: the caller must know

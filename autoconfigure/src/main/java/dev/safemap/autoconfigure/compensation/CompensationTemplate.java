@@ -137,7 +137,7 @@ public final class CompensationTemplate {
 		}
 		catch (Exception ex) {
 			try {
-				return this.registry.enqueue(request).completion();
+				return this.registry.completion(this.registry.enqueue(request).entry().id());
 			}
 			catch (RuntimeException storeFailure) {
 				storeFailure.addSuppressed(ex);
