@@ -135,8 +135,13 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 		if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
 			throw new IllegalArgumentException("directory " + dir + " is not a writable directory");
 		}
-		// WRITE_DELAY=0: each commit reaches the file before enqueue returns, so a killed process loses nothing
-		String url = "jdbc:h2:file:" + dir.resolve("compensation") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+		// WRITE_DELAY=0: each commit is written to the file (the OS page cache) before enqueue returns, so a killed
+		// process loses nothing. FILE_LOCK=FS: an OS file lock, released by the OS when the process dies.
+		// RETENTION_TIME=0: old chunks are reused at once; H2 documents this as unsafe only when the OS or disk
+		// fails to flush its write buffers (power loss), which the embedded store does not promise to survive anyway.
+		// Together they make a durable enqueue several times faster than H2's defaults with WRITE_DELAY=0.
+		String url = "jdbc:h2:file:" + dir.resolve("compensation")
+				+ ";WRITE_DELAY=0;FILE_LOCK=FS;RETENTION_TIME=0;DB_CLOSE_ON_EXIT=FALSE";
 		// H2 types stay in EmbeddedH2, so this class loads without H2 on the class path
 		EmbeddedH2 pool = EmbeddedH2.open(url);
 		try {

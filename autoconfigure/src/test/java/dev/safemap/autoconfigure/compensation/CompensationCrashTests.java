@@ -83,6 +83,25 @@ class CompensationCrashTests {
 	}
 
 	@Test
+	void writesAcknowledgedJustBeforeASigkillAreNotLost() throws Exception {
+		Path store = this.directory.resolve("store");
+		this.stub.up = false;
+		Path firstLog = this.directory.resolve("first.log");
+		Process first = start("enqueue", "embedded:" + store, firstLog);
+		waitFor(() -> log(firstLog).contains("ENQUEUED " + WRITES), Duration.ofSeconds(120), first, firstLog, 1);
+		first.destroyForcibly(); // within milliseconds of the last acknowledged enqueue
+		assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+		this.stub.up = true;
+		Path secondLog = this.directory.resolve("second.log");
+		Process second = start("replay", "embedded:" + store, secondLog);
+		waitFor(() -> this.stub.applied.size() == WRITES, Duration.ofSeconds(120), second, secondLog, 50);
+		for (int i = 0; i < WRITES; i++) {
+			assertThat(this.stub.applied).containsKey("key-" + i);
+		}
+	}
+
+	@Test
 	@Tag("services")
 	void everyWriteIsAppliedExactlyOnceAfterAKillInTheMiddleOfReplayOnPostgres() throws Exception {
 		String table = PostgresTestDatabase.uniqueTable();
@@ -169,6 +188,11 @@ class CompensationCrashTests {
 
 	private static void waitFor(BooleanSupplier condition, Duration timeout, Process process, Path log)
 			throws InterruptedException {
+		waitFor(condition, timeout, process, log, 50);
+	}
+
+	private static void waitFor(BooleanSupplier condition, Duration timeout, Process process, Path log,
+			long pollMillis) throws InterruptedException {
 		Instant deadline = Instant.now().plus(timeout);
 		while (!condition.getAsBoolean()) {
 			if (!process.isAlive()) {
@@ -177,7 +201,7 @@ class CompensationCrashTests {
 			if (Instant.now().isAfter(deadline)) {
 				throw new AssertionError("timed out after " + timeout + "; child output:\n" + log(log));
 			}
-			Thread.sleep(50);
+			Thread.sleep(pollMillis);
 		}
 	}
 
