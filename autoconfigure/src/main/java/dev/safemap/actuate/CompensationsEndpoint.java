@@ -160,7 +160,7 @@ public class CompensationsEndpoint {
 	}
 
 	/**
-	 * State of the queue.
+	 * State of the queue. Immutable and thread-safe.
 	 *
 	 * @param counts number of entries by state
 	 * @param oldestPendingAgeMillis age of the oldest waiting entry in milliseconds, null when none waits
@@ -175,7 +175,7 @@ public class CompensationsEndpoint {
 	}
 
 	/**
-	 * One entry, without its arguments unless configured.
+	 * One entry, without its arguments unless configured. Immutable and thread-safe.
 	 *
 	 * @param id the entry id
 	 * @param target the method or registered write
@@ -199,7 +199,7 @@ public class CompensationsEndpoint {
 	}
 
 	/**
-	 * Outcome of a write operation.
+	 * Outcome of a write operation. Immutable and thread-safe.
 	 *
 	 * @param action the action
 	 * @param affected number of entries changed

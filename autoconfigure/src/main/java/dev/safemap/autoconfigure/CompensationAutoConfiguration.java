@@ -55,7 +55,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * Auto-configuration of the async compensation queue: a durable store (embedded H2 in file mode, or the
  * application's {@link DataSource}), the {@link CompensationRegistry} and its replay worker, the
  * {@link Compensable} interceptor routing calls through Resilience4j circuit breakers, and the
- * {@code Idempotency-Key} HTTP interceptor.
+ * {@code Idempotency-Key} HTTP interceptor. Configuration classes are used once, at startup, by one thread.
  *
  * @since 0.1.0
  */

@@ -131,7 +131,8 @@ public class SafeMapCompensationProperties {
 	}
 
 	/**
-	 * Exponential backoff with jitter between attempts (Resilience4j {@code IntervalFunction}).
+	 * Exponential backoff with jitter between attempts (Resilience4j {@code IntervalFunction}). Bound at startup,
+	 * then only read.
 	 *
 	 * @since 0.1.0
 	 */
@@ -192,7 +193,7 @@ public class SafeMapCompensationProperties {
 	}
 
 	/**
-	 * Where the queue is stored.
+	 * Where the queue is stored. Bound at startup, then only read.
 	 *
 	 * @since 0.1.0
 	 */
@@ -255,7 +256,7 @@ public class SafeMapCompensationProperties {
 	}
 
 	/**
-	 * Kind of compensation store.
+	 * Kind of compensation store. Enum constants are immutable and thread-safe.
 	 *
 	 * @since 0.1.0
 	 */
@@ -273,7 +274,7 @@ public class SafeMapCompensationProperties {
 	}
 
 	/**
-	 * The {@code compensations} actuator endpoint.
+	 * The {@code compensations} actuator endpoint. Bound at startup, then only read.
 	 *
 	 * @since 0.1.0
 	 */
@@ -295,7 +296,7 @@ public class SafeMapCompensationProperties {
 	}
 
 	/**
-	 * Health indicator thresholds.
+	 * Health indicator thresholds. Bound at startup, then only read.
 	 *
 	 * @since 0.1.0
 	 */

@@ -63,7 +63,8 @@ public final class CompensationContext {
 	}
 
 	/**
-	 * A scope that restores the previous state when closed.
+	 * A scope that restores the previous state when closed. Not thread-safe: close it on the thread that
+	 * opened it.
 	 *
 	 * @since 0.1.0
 	 */

@@ -146,7 +146,7 @@ public interface CompensationRegistry extends AutoCloseable {
 	String owner();
 
 	/**
-	 * Result of {@link #enqueue}.
+	 * Result of {@link #enqueue}. Immutable and thread-safe.
 	 *
 	 * @param entry the stored entry (or the one already waiting under the same idempotency key)
 	 * @param created whether a new entry was stored

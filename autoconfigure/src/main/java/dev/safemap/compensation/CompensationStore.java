@@ -134,7 +134,7 @@ public interface CompensationStore {
 	int purgeDone(Instant before);
 
 	/**
-	 * Result of {@link #enqueue}.
+	 * Result of {@link #enqueue}. Immutable and thread-safe.
 	 *
 	 * @param entry the stored entry (new, or the one already waiting under the same idempotency key)
 	 * @param created whether a new entry was stored

@@ -153,7 +153,8 @@ public final class CompensationTemplate {
 	}
 
 	/**
-	 * A write to a downstream.
+	 * A write to a downstream. Called from callers' threads and from the replay worker, so implementations must
+	 * be thread-safe.
 	 *
 	 * @param <T> the payload type
 	 * @since 0.1.0

