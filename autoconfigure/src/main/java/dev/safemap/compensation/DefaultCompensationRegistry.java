@@ -81,6 +81,9 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 
 	private final Map<String, CompletableFuture<@Nullable Void>> completions = new ConcurrentHashMap<>();
 
+	/** Threads of the scheduler this registry created, joined on close. */
+	private final List<Thread> threads = new CopyOnWriteArrayList<>();
+
 	private final ReentrantLock passLock = new ReentrantLock();
 
 	private final AtomicBoolean wakeUpPending = new AtomicBoolean();
@@ -98,7 +101,7 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		this.clock = builder.clock;
 		this.ownScheduler = builder.scheduler == null;
 		this.scheduler = (builder.scheduler != null) ? builder.scheduler
-				: Executors.newSingleThreadScheduledExecutor(threadFactory());
+				: Executors.newSingleThreadScheduledExecutor(threadFactory(this.threads));
 		this.pollInterval = builder.pollInterval;
 		this.lease = builder.lease;
 		this.batchSize = builder.batchSize;
@@ -113,10 +116,11 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		this.owner = builder.owner;
 	}
 
-	private static ThreadFactory threadFactory() {
+	private static ThreadFactory threadFactory(List<Thread> created) {
 		return (runnable) -> {
 			Thread thread = new Thread(runnable, "safemap-compensation-worker-" + THREADS.incrementAndGet());
 			thread.setDaemon(true);
+			created.add(thread);
 			return thread;
 		};
 	}
@@ -375,6 +379,10 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 			try {
 				if (!this.scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
 					logger.warn("Compensation worker did not stop within 10 s");
+				}
+				// the executor reports termination just before its thread exits: wait for the thread itself
+				for (Thread thread : this.threads) {
+					thread.join(TimeUnit.SECONDS.toMillis(10));
 				}
 			}
 			catch (InterruptedException ex) {
