@@ -1,0 +1,385 @@
+package dev.safemap.compensation;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+import io.github.resilience4j.core.IntervalFunction;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The compensation queue service: stores writes that could not reach their downstream and replays them in
+ * the background until they succeed or go to dead letters.
+ * <p>
+ * Guarantees: an enqueued write survives a crash (the store is durable); it is replayed at least once
+ * until it succeeds; the replay carries the same idempotency key, so a downstream that deduplicates by
+ * key applies it exactly once; entries with the same ordering key replay one at a time in enqueue order,
+ * and a failing entry holds back only its own key.
+ * {@snippet :
+ * CompensationRegistry registry = CompensationRegistry.builder(store)
+ *     .handlers(target -> entry -> inventory.reserve(entry.arguments()))
+ *     .maxAttempts(10)
+ *     .build();
+ * registry.start();
+ * registry.enqueue(CompensationRequest.of("inventory#reserve", "[\"sku-1\"]"));
+ * }
+ * <p>
+ * Thread-safety: a registry is thread-safe; {@link #enqueue} may be called from any thread.
+ *
+ * @since 0.1.0
+ */
+public interface CompensationRegistry extends AutoCloseable {
+
+	/**
+	 * Starts a builder.
+	 * @param store the storage
+	 * @return the builder
+	 * @throws NullPointerException if store is null
+	 */
+	static Builder builder(CompensationStore store) {
+		return new Builder(store);
+	}
+
+	/**
+	 * Stores a write for replay. Returns once the entry is durable.
+	 * @param request the write
+	 * @return the stored entry (or the one already waiting under the same idempotency key)
+	 */
+	Enqueued enqueue(CompensationRequest request);
+
+	/**
+	 * Returns a future completed when the entry has been replayed successfully, or completed exceptionally
+	 * with {@link CompensationDeadException} when it goes to dead letters or is discarded. A replay in this
+	 * process completes it at once; a replay by another instance sharing the store is noticed within about a
+	 * minute. Only entries asked for are tracked, so writes nobody waits for cost no memory.
+	 * @param id the entry id
+	 * @return the future
+	 */
+	CompletableFuture<@Nullable Void> completion(String id);
+
+	/**
+	 * Registers the handler for a target, taking precedence over the resolver given to the builder.
+	 * @param target the target
+	 * @param handler the handler
+	 */
+	void register(String target, CompensationHandler handler);
+
+	/**
+	 * Runs one replay pass now on the calling thread: claims due entries and replays them until none is due
+	 * or the pass budget is used.
+	 * @return the number of entries attempted
+	 */
+	int replayDue();
+
+	/** Asks the worker for a replay pass as soon as possible (for example when a breaker closes). */
+	void wakeUp();
+
+	/** Starts the background worker; does nothing when already started. */
+	void start();
+
+	/** Stops the background worker and waits briefly for a running pass. Entries stay stored. */
+	@Override
+	void close();
+
+	/**
+	 * Resubmits a dead entry.
+	 * @param id the entry id
+	 * @return whether a dead entry was resubmitted
+	 */
+	boolean retry(String id);
+
+	/**
+	 * Resubmits every dead entry.
+	 * @return how many
+	 */
+	int retryAllDead();
+
+	/**
+	 * Deletes an entry that is not being replayed.
+	 * @param id the entry id
+	 * @return whether it was deleted
+	 */
+	boolean discard(String id);
+
+	/**
+	 * Finds an entry.
+	 * @param id the entry id
+	 * @return the entry
+	 */
+	Optional<CompensationEntry> find(String id);
+
+	/**
+	 * Lists entries, oldest first.
+	 * @param status the state to list, or null for all
+	 * @param page zero-based page
+	 * @param size page size (1 to 1000)
+	 * @return the page
+	 */
+	List<CompensationEntry> entries(@Nullable CompensationStatus status, int page, int size);
+
+	/**
+	 * Counts entries by state.
+	 * @return counts for every state
+	 */
+	Map<CompensationStatus, Long> counts();
+
+	/**
+	 * Returns the age of the oldest waiting entry.
+	 * @return the age, or empty when nothing waits
+	 */
+	Optional<Duration> oldestPendingAge();
+
+	/**
+	 * Returns the id this instance uses as lease owner.
+	 * @return the owner id
+	 */
+	String owner();
+
+	/**
+	 * Result of {@link #enqueue}. Immutable and thread-safe.
+	 *
+	 * @param entry the stored entry (or the one already waiting under the same idempotency key)
+	 * @param created whether a new entry was stored
+	 * @since 0.1.0
+	 */
+	record Enqueued(CompensationEntry entry, boolean created) {
+	}
+
+	/**
+	 * Builds a {@link CompensationRegistry}.
+	 * <p>
+	 * Thread-safety: a builder is not thread-safe; use it from one thread.
+	 *
+	 * @since 0.1.0
+	 */
+	final class Builder {
+
+		final CompensationStore store;
+
+		Clock clock = Clock.systemUTC();
+
+		@Nullable ScheduledExecutorService scheduler;
+
+		Duration pollInterval = Duration.ofSeconds(2);
+
+		Duration lease = Duration.ofMinutes(2);
+
+		int batchSize = 50;
+
+		int maxAttempts = 10;
+
+		Duration maxAge = Duration.ofDays(1);
+
+		Duration doneRetention = Duration.ofHours(1);
+
+		IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(Duration.ofSeconds(1), 2.0, 0.5,
+				Duration.ofMinutes(5));
+
+		Predicate<Throwable> notAttempted = (ex) -> false;
+
+		Function<String, @Nullable CompensationHandler> handlers = (target) -> null;
+
+		ContextPropagator contextPropagator = ContextPropagator.none();
+
+		final List<CompensationListener> listeners = new ArrayList<>();
+
+		String owner = defaultOwner();
+
+		Builder(CompensationStore store) {
+			this.store = Objects.requireNonNull(store, "store must not be null");
+		}
+
+		/**
+		 * Sets the clock (default: UTC system clock).
+		 * @param clock the clock
+		 * @return this builder
+		 */
+		public Builder clock(Clock clock) {
+			this.clock = Objects.requireNonNull(clock, "clock must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets the scheduler the worker runs on. When not set, the registry creates one daemon thread named
+		 * {@code safemap-compensation-worker-N} and stops it on {@link CompensationRegistry#close()}; a given
+		 * scheduler is not shut down by the registry.
+		 * @param scheduler the scheduler
+		 * @return this builder
+		 */
+		public Builder scheduler(ScheduledExecutorService scheduler) {
+			this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets how often the worker looks for due entries (default 2 s).
+		 * @param interval positive interval
+		 * @return this builder
+		 */
+		public Builder pollInterval(Duration interval) {
+			this.pollInterval = positive(interval, "pollInterval");
+			return this;
+		}
+
+		/**
+		 * Sets how long a claim is exclusive (default 2 min); must exceed the longest replay of a batch.
+		 * @param lease positive lease
+		 * @return this builder
+		 */
+		public Builder lease(Duration lease) {
+			this.lease = positive(lease, "lease");
+			return this;
+		}
+
+		/**
+		 * Sets how many entries one claim takes (default 50).
+		 * @param batchSize 1 to 10,000
+		 * @return this builder
+		 */
+		public Builder batchSize(int batchSize) {
+			if (batchSize < 1 || batchSize > 10_000) {
+				throw new IllegalArgumentException("batchSize must be between 1 and 10000, but was " + batchSize);
+			}
+			this.batchSize = batchSize;
+			return this;
+		}
+
+		/**
+		 * Sets the attempts after which an entry goes to dead letters (default 10).
+		 * @param maxAttempts at least 1
+		 * @return this builder
+		 */
+		public Builder maxAttempts(int maxAttempts) {
+			if (maxAttempts < 1) {
+				throw new IllegalArgumentException("maxAttempts must be at least 1, but was " + maxAttempts);
+			}
+			this.maxAttempts = maxAttempts;
+			return this;
+		}
+
+		/**
+		 * Sets the age after which an entry that fails again goes to dead letters (default 1 day).
+		 * @param maxAge positive age
+		 * @return this builder
+		 */
+		public Builder maxAge(Duration maxAge) {
+			this.maxAge = positive(maxAge, "maxAge");
+			return this;
+		}
+
+		/**
+		 * Sets how long done entries are kept for inspection before they are purged (default 1 h).
+		 * @param retention zero or positive
+		 * @return this builder
+		 */
+		public Builder doneRetention(Duration retention) {
+			Objects.requireNonNull(retention, "doneRetention must not be null");
+			if (retention.isNegative()) {
+				throw new IllegalArgumentException("doneRetention must not be negative, but was " + retention);
+			}
+			this.doneRetention = retention;
+			return this;
+		}
+
+		/**
+		 * Sets the wait before attempt n+1 after n failures (default: Resilience4j
+		 * {@code IntervalFunction.ofExponentialRandomBackoff(1s, 2.0, 0.5, 5min)}).
+		 * @param backoff the interval function
+		 * @return this builder
+		 */
+		public Builder backoff(IntervalFunction backoff) {
+			this.backoff = Objects.requireNonNull(backoff, "backoff must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets which replay failures mean "not attempted" (for example a circuit breaker refusing the call):
+		 * they reschedule the entry without counting an attempt.
+		 * @param notAttempted the predicate
+		 * @return this builder
+		 */
+		public Builder notAttempted(Predicate<Throwable> notAttempted) {
+			this.notAttempted = Objects.requireNonNull(notAttempted, "notAttempted must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets how targets are resolved to handlers; a target without handler sends its entry to dead letters.
+		 * @param handlers the resolver, returning null for an unknown target
+		 * @return this builder
+		 */
+		public Builder handlers(Function<String, @Nullable CompensationHandler> handlers) {
+			this.handlers = Objects.requireNonNull(handlers, "handlers must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets the request-context seam (default: {@link ContextPropagator#none()}).
+		 * @param propagator the propagator
+		 * @return this builder
+		 */
+		public Builder contextPropagator(ContextPropagator propagator) {
+			this.contextPropagator = Objects.requireNonNull(propagator, "propagator must not be null");
+			return this;
+		}
+
+		/**
+		 * Adds a listener.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder listener(CompensationListener listener) {
+			this.listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+			return this;
+		}
+
+		/**
+		 * Sets the lease owner id of this instance (default: host name, process id and a random suffix).
+		 * @param owner unique per running instance
+		 * @return this builder
+		 */
+		public Builder owner(String owner) {
+			Objects.requireNonNull(owner, "owner must not be null");
+			if (owner.isBlank() || owner.length() > 200) {
+				throw new IllegalArgumentException("owner must be 1 to 200 characters, but was '" + owner + "'");
+			}
+			this.owner = owner;
+			return this;
+		}
+
+		/**
+		 * Builds the registry (not started).
+		 * @return the registry
+		 */
+		public CompensationRegistry build() {
+			return new DefaultCompensationRegistry(this);
+		}
+
+		private static Duration positive(Duration value, String name) {
+			Objects.requireNonNull(value, () -> name + " must not be null");
+			if (value.isNegative() || value.isZero()) {
+				throw new IllegalArgumentException(name + " must be positive, but was " + value);
+			}
+			return value;
+		}
+
+		private static String defaultOwner() {
+			String runtime = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
+			String suffix = UUID.randomUUID().toString().substring(0, 8);
+			String owner = runtime + ":" + suffix;
+			return (owner.length() > 200) ? owner.substring(owner.length() - 200) : owner;
+		}
+
+	}
+
+}

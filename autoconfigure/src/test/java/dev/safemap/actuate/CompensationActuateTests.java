@@ -1,0 +1,187 @@
+package dev.safemap.actuate;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.safemap.autoconfigure.compensation.JdbcCompensationStore;
+import dev.safemap.compensation.CompensationRegistry;
+import dev.safemap.compensation.CompensationRequest;
+import dev.safemap.compensation.CompensationStatus;
+import dev.safemap.support.KeyMasker;
+import io.github.resilience4j.core.IntervalFunction;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class CompensationActuateTests {
+
+	@TempDir
+	Path directory;
+
+	private JdbcCompensationStore store;
+
+	private CompensationRegistry registry;
+
+	private final AtomicBoolean up = new AtomicBoolean();
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	@BeforeEach
+	void setUp() {
+		this.store = JdbcCompensationStore.embedded(this.directory, JdbcCompensationStore.DEFAULT_TABLE);
+		CompensationMetrics metrics = new CompensationMetrics(() -> this.registry, Duration.ZERO);
+		metrics.bindTo(this.meters);
+		this.registry = CompensationRegistry.builder(this.store)
+			.maxAttempts(1)
+			.backoff(IntervalFunction.of(1))
+			.listener(metrics)
+			.handlers((target) -> (entry) -> {
+				if (!this.up.get()) {
+					throw new IOException("down");
+				}
+			})
+			.build();
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.registry.close();
+		this.store.close();
+	}
+
+	@Test
+	void endpointShowsCountsAndMetadataWithMaskedKeysAndNoArgumentsByDefault() {
+		this.registry.enqueue(CompensationRequest.of("inventory#reserve(Order)", "[{\"email\":\"a@b.c\"}]")
+			.withIdempotencyKey("order-1"));
+		CompensationsEndpoint endpoint = new CompensationsEndpoint(this.registry, false);
+		CompensationsEndpoint.QueueDescriptor queue = endpoint.compensations(null, null, null);
+		assertThat(queue.counts()).containsEntry(CompensationStatus.PENDING, 1L);
+		assertThat(queue.oldestPendingAgeMillis()).isNotNull().isGreaterThanOrEqualTo(0L);
+		assertThat(queue.entries()).singleElement().satisfies((entry) -> {
+			assertThat(entry.target()).isEqualTo("inventory#reserve(Order)");
+			assertThat(entry.key()).isEqualTo(KeyMasker.mask("order-1")).doesNotContain("order-1");
+			assertThat(entry.arguments()).isNull();
+			assertThat(entry.context()).isNull();
+			assertThat(entry.nextAttemptAt()).isNotNull();
+		});
+		CompensationsEndpoint revealing = new CompensationsEndpoint(this.registry, true);
+		assertThat(revealing.compensations("pending", 0, 5).entries()).singleElement().satisfies((entry) -> {
+			assertThat(entry.key()).isEqualTo("order-1");
+			assertThat(entry.arguments()).isEqualTo("[{\"email\":\"a@b.c\"}]");
+		});
+	}
+
+	@Test
+	void endpointRetriesOneOrAllDeadAndDiscards() {
+		String first = this.registry.enqueue(CompensationRequest.of("t", "[]")).entry().id();
+		String second = this.registry.enqueue(CompensationRequest.of("t", "[]")).entry().id();
+		String third = this.registry.enqueue(CompensationRequest.of("t", "[]")).entry().id();
+		this.registry.replayDue(); // max attempts 1: all dead
+		CompensationsEndpoint endpoint = new CompensationsEndpoint(this.registry, false);
+		assertThat(endpoint.compensations("DEAD", 0, 10).entries()).hasSize(3)
+			.allSatisfy((e) -> assertThat(e.lastError()).contains("gave up after 1 attempts"));
+
+		assertThat(endpoint.retry(first, "retry").affected()).isEqualTo(1);
+		assertThat(endpoint.retry(first, "retry").affected()).as("not dead any more").isZero();
+		assertThat(endpoint.discard(second).affected()).isEqualTo(1);
+		assertThat(endpoint.entry(second)).isNull();
+		assertThat(endpoint.retryAllDead("retry-dead").affected()).isEqualTo(1);
+		assertThat(endpoint.entry(third).status()).isEqualTo(CompensationStatus.PENDING);
+
+		this.up.set(true);
+		this.registry.replayDue();
+		assertThat(endpoint.compensations(null, null, null).counts()).containsEntry(CompensationStatus.DONE, 2L)
+			.containsEntry(CompensationStatus.DEAD, 0L);
+	}
+
+	@Test
+	void endpointRejectsBadInputWithTheValue() {
+		CompensationsEndpoint endpoint = new CompensationsEndpoint(this.registry, false);
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.compensations("stuck", null, null))
+			.withMessageContaining("'stuck'");
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.compensations(null, 0, 5000))
+			.withMessageContaining("5000");
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.retry("x", "delete"))
+			.withMessageContaining("'delete'");
+	}
+
+	@Test
+	void metricsCountEnqueuedFailedDeadReplayedAndShowDepthAndLag() {
+		this.registry.enqueue(CompensationRequest.of("t", "[]"));
+		this.registry.enqueue(CompensationRequest.of("t", "[]").withIdempotencyKey("same"));
+		this.registry.enqueue(CompensationRequest.of("t", "[]").withIdempotencyKey("same"));
+		assertThat(this.meters.get("safemap.compensation.enqueued").tag("target", "t").counter().count()).isEqualTo(2);
+		assertThat(this.meters.get("safemap.compensation.queue.depth").tag("status", "pending").gauge().value())
+			.isEqualTo(2);
+		assertThat(this.meters.get("safemap.compensation.oldest.pending.age").gauge().value()).isGreaterThanOrEqualTo(0);
+		this.registry.replayDue();
+		assertThat(this.meters.get("safemap.compensation.dead").counter().count()).isEqualTo(2);
+		assertThat(this.meters.get("safemap.compensation.queue.depth").tag("status", "dead").gauge().value())
+			.isEqualTo(2);
+		this.registry.retryAllDead();
+		this.up.set(true);
+		this.registry.replayDue();
+		assertThat(this.meters.get("safemap.compensation.replayed").counter().count()).isEqualTo(2);
+		assertThat(this.meters.get("safemap.compensation.replay.lag").timer().count()).isEqualTo(2);
+	}
+
+	@Test
+	void metricsCountFailedAttemptsThatWillBeRetried() {
+		CompensationMetrics metrics = new CompensationMetrics(() -> this.registry, Duration.ZERO);
+		SimpleMeterRegistry own = new SimpleMeterRegistry();
+		metrics.bindTo(own);
+		CompensationRegistry withRetries = CompensationRegistry.builder(this.store)
+			.maxAttempts(5)
+			.listener(metrics)
+			.handlers((t) -> (e) -> {
+				throw new IOException("down");
+			})
+			.build();
+		withRetries.enqueue(CompensationRequest.of("t", "[]"));
+		withRetries.replayDue();
+		assertThat(own.get("safemap.compensation.failed").counter().count()).isEqualTo(1);
+		withRetries.close();
+	}
+
+	@Test
+	void healthIsDownPastTheDeadLetterOrAgeThresholds() {
+		CompensationHealthIndicator lenient = new CompensationHealthIndicator(this.registry, Duration.ofHours(1), 0);
+		assertThat(lenient.health(true).getStatus()).isEqualTo(Status.UP);
+		this.registry.enqueue(CompensationRequest.of("t", "[]"));
+		CompensationHealthIndicator strictAge = new CompensationHealthIndicator(this.registry, Duration.ofNanos(1), 0);
+		sleep();
+		Health old = strictAge.health(true);
+		assertThat(old.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(old.getDetails()).containsEntry("pending", 1L).containsKey("reason");
+		this.registry.replayDue(); // dead now
+		Health dead = lenient.health(true);
+		assertThat(dead.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(dead.getDetails()).containsEntry("dead", 1L);
+		assertThat(new CompensationHealthIndicator(this.registry, Duration.ofHours(1), 1).health(true).getStatus())
+			.isEqualTo(Status.UP);
+	}
+
+	private static void sleep() {
+		try {
+			Thread.sleep(5);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

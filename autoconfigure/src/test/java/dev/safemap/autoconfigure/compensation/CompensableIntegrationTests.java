@@ -1,0 +1,351 @@
+package dev.safemap.autoconfigure.compensation;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import dev.safemap.autoconfigure.CompensationAutoConfiguration;
+import dev.safemap.compensation.Compensable;
+import dev.safemap.compensation.CompensationContext;
+import dev.safemap.compensation.CompensationEntry;
+import dev.safemap.compensation.CompensationRegistry;
+import dev.safemap.compensation.CompensationStatus;
+import dev.safemap.compensation.ContextPropagator;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+class CompensableIntegrationTests {
+
+	@TempDir
+	Path directory;
+
+	private ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, JacksonAutoConfiguration.class,
+					CompensationAutoConfiguration.class))
+			.withUserConfiguration(InventoryConfiguration.class)
+			.withPropertyValues("safemap.compensation.store.directory=" + this.directory,
+					"safemap.compensation.poll-interval=1h", "safemap.compensation.backoff.initial-interval=1ms",
+					"safemap.compensation.backoff.randomization-factor=0");
+	}
+
+	@Test
+	void failedCallIsStoredAndReplayedWithTheSameIdempotencyKeyAndArguments() {
+		runner().run((context) -> {
+			Downstream downstream = context.getBean(Downstream.class);
+			InventoryClient client = context.getBean(InventoryClient.class);
+			CompensationRegistry registry = context.getBean(CompensationRegistry.class);
+			downstream.up = false;
+
+			client.reserve(new Order("order-1", "sku-9", 3));
+
+			// the worker's first pass may also have tried (and failed) meanwhile: every call carries the same key
+			assertThat(downstream.keysSeen).isNotEmpty().containsOnly("order-1");
+			assertThat(downstream.applied).isEmpty();
+			List<CompensationEntry> pending = registry.entries(CompensationStatus.PENDING, 0, 10);
+			assertThat(pending).singleElement().satisfies((entry) -> {
+				assertThat(entry.idempotencyKey()).isEqualTo("order-1");
+				assertThat(entry.orderingKey()).isEqualTo("sku-9");
+				assertThat(entry.target()).isEqualTo("inventoryClient#reserve(" + Order.class.getName() + ")");
+				assertThat(entry.arguments()).contains("\"sku\":\"sku-9\"");
+				assertThat(entry.context()).containsEntry("tenant", "acme");
+			});
+
+			downstream.up = true;
+			registry.replayDue();
+
+			assertThat(downstream.applied).containsExactly("order-1:sku-9x3:tenant=acme");
+			assertThat(downstream.keysSeen).hasSizeGreaterThanOrEqualTo(2).containsOnly("order-1");
+			assertThat(registry.counts()).containsEntry(CompensationStatus.DONE, 1L)
+				.containsEntry(CompensationStatus.PENDING, 0L);
+		});
+	}
+
+	@Test
+	void futureCompletesWhenTheReplaySucceeds() {
+		runner().run((context) -> {
+			Downstream downstream = context.getBean(Downstream.class);
+			InventoryClient client = context.getBean(InventoryClient.class);
+			downstream.up = false;
+			CompletableFuture<Void> future = client.release(new Order("order-2", "sku-1", 1));
+			assertThat(future).isNotDone();
+			downstream.up = true;
+			context.getBean(CompensationRegistry.class).replayDue();
+			assertThat(future).succeedsWithin(Duration.ofSeconds(5));
+			assertThat(downstream.applied).containsExactly("release order-2");
+		});
+	}
+
+	@Test
+	void successfulCallStoresNothing() {
+		runner().run((context) -> {
+			context.getBean(InventoryClient.class).reserve(new Order("order-3", "sku-1", 1));
+			assertThat(context.getBean(Downstream.class).applied).hasSize(1);
+			assertThat(context.getBean(CompensationRegistry.class).counts().values()).allMatch((n) -> n == 0);
+		});
+	}
+
+	@Test
+	void failureNotListedInOnPropagatesAndStoresNothing() {
+		runner().run((context) -> {
+			Downstream downstream = context.getBean(Downstream.class);
+			downstream.reject = true;
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> context.getBean(InventoryClient.class).reserve(new Order("o", "s", 1)))
+				.withMessage("rejected");
+			assertThat(context.getBean(CompensationRegistry.class).counts().values()).allMatch((n) -> n == 0);
+		});
+	}
+
+	@Test
+	void argumentThatCannotBeSerializedFailsAtTheCallNamingMethodAndParameterAndStoresNothing() {
+		runner().run((context) -> {
+			context.getBean(Downstream.class).up = false;
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> context.getBean(InventoryClient.class).note("n-1", new Unserializable()))
+				.withMessageContaining(InventoryClient.class.getName() + ".note(String, Unserializable)")
+				.withMessageContaining("argument 'attachment' (parameter 1");
+			assertThat(context.getBean(CompensationRegistry.class).counts().values()).allMatch((n) -> n == 0);
+			assertThat(context.getBean(Downstream.class).keysSeen).as("the call is not attempted").isEmpty();
+		});
+	}
+
+	@Test
+	void openBreakerDefersCallsWithoutCallingAndTheWorkerWakesWhenTheBreakerLeavesOpen() {
+		runner().run((context) -> {
+			Downstream downstream = context.getBean(Downstream.class);
+			InventoryClient client = context.getBean(InventoryClient.class);
+			CircuitBreaker breaker = context.getBean(CircuitBreakerRegistry.class).circuitBreaker("inventory");
+			downstream.up = false;
+			for (int i = 0; i < 4; i++) {
+				client.reserve(new Order("order-" + i, "sku-" + i, 1));
+			}
+			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+			int attempted = downstream.keysSeen.size();
+			client.reserve(new Order("order-refused", "sku-x", 1));
+			assertThat(downstream.keysSeen).as("an open breaker refuses the call").hasSize(attempted);
+			CompensationRegistry registry = context.getBean(CompensationRegistry.class);
+			assertThat(registry.counts()).containsEntry(CompensationStatus.PENDING, 5L);
+
+			// poll interval is 1h: only the breaker's transition out of OPEN can start this replay
+			downstream.up = true;
+			await().atMost(10, TimeUnit.SECONDS)
+				.untilAsserted(() -> assertThat(registry.counts()).containsEntry(CompensationStatus.DONE, 5L));
+			assertThat(downstream.appliedKeys()).containsExactlyInAnyOrder("order-0", "order-1", "order-2",
+					"order-3", "order-refused");
+		});
+	}
+
+	@Test
+	void storedCallWhoseArgumentsCannotBeReadGoesToDeadLettersWithTheReason() {
+		runner().run((context) -> {
+			Downstream downstream = context.getBean(Downstream.class);
+			downstream.up = false;
+			context.getBean(InventoryClient.class).reserve(new Order("bad", "sku-1", 1));
+			context.getBean(InventoryClient.class).reserve(new Order("good", "sku-2", 1));
+			JdbcCompensationStore store = context.getBean(JdbcCompensationStore.class);
+			org.springframework.jdbc.core.simple.JdbcClient.create(store.getDataSource())
+				.sql("UPDATE safemap_compensation SET arguments = '[{\"quantity\":\"many\"}]' WHERE idempotency_key = 'bad'")
+				.update();
+			downstream.up = true;
+			CompensationRegistry registry = context.getBean(CompensationRegistry.class);
+			registry.replayDue();
+			CompensationEntry dead = registry.entries(CompensationStatus.DEAD, 0, 10).get(0);
+			assertThat(dead.idempotencyKey()).isEqualTo("bad");
+			assertThat(dead.lastError()).contains("unreadable entry").contains("argument 'order'");
+			assertThat(downstream.appliedKeys()).containsExactly("good");
+		});
+	}
+
+	@Test
+	void programmaticTemplateStoresAndReplaysARegisteredWrite() {
+		runner().run((context) -> {
+			Downstream downstream = context.getBean(Downstream.class);
+			CompensationTemplate template = context.getBean(CompensationTemplate.class);
+			template.register("stock.audit", "audit", Order.class, (order) -> downstream.apply(order.id(), "audit"));
+			downstream.up = false;
+			CompletableFuture<Void> future = template.execute("stock.audit", new Order("a-1", "sku", 1), "a-1", null);
+			assertThat(future).isNotDone();
+			downstream.up = true;
+			context.getBean(CompensationRegistry.class).replayDue();
+			assertThat(future).succeedsWithin(Duration.ofSeconds(5));
+			assertThat(downstream.applied).containsExactly("audit");
+			assertThatExceptionOfType(IllegalArgumentException.class)
+				.isThrownBy(() -> template.execute("unknown", "x", null, null))
+				.withMessageContaining("'unknown'");
+		});
+	}
+
+	@Test
+	void noWorkerThreadSurvivesContextClose() {
+		// other test classes may keep cached application contexts (with their own workers) open: look only at
+		// the threads this context started
+		java.util.Set<Thread> before = workers();
+		java.util.Set<Thread> started = new java.util.HashSet<>();
+		runner().run((context) -> {
+			assertThat(context.getBean(CompensationRegistry.class)).isNotNull();
+			await().atMost(5, TimeUnit.SECONDS).untilAsserted(() -> {
+				java.util.Set<Thread> now = workers();
+				now.removeAll(before);
+				assertThat(now).isNotEmpty();
+				started.addAll(now);
+			});
+		});
+		assertThat(started).noneMatch(Thread::isAlive);
+	}
+
+	private static java.util.Set<Thread> workers() {
+		java.util.Set<Thread> workers = new java.util.HashSet<>();
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			if (thread.getName().startsWith("safemap-compensation") && thread.isAlive()) {
+				workers.add(thread);
+			}
+		}
+		return workers;
+	}
+
+	record Order(String id, String sku, int quantity) {
+	}
+
+	static final class Unserializable implements Serializable {
+
+		public Object getSelf() {
+			return this; // a cycle: Jackson cannot serialize it
+		}
+
+	}
+
+	static class Downstream {
+
+		volatile boolean up = true;
+
+		volatile boolean reject;
+
+		final List<String> keysSeen = new CopyOnWriteArrayList<>();
+
+		final List<String> applied = new CopyOnWriteArrayList<>();
+
+		final List<String> appliedKeysList = new CopyOnWriteArrayList<>();
+
+		void apply(String key, String effect) throws IOException {
+			this.keysSeen.add(CompensationContext.currentIdempotencyKey().orElse("none"));
+			if (this.reject) {
+				throw new IllegalArgumentException("rejected");
+			}
+			if (!this.up) {
+				throw new IOException("downstream down");
+			}
+			this.applied.add(effect);
+			this.appliedKeysList.add(key);
+		}
+
+		List<String> appliedKeys() {
+			return this.appliedKeysList;
+		}
+
+	}
+
+	public static class InventoryClient {
+
+		private final Downstream downstream;
+
+		private final ThreadLocal<String> tenant;
+
+		InventoryClient(Downstream downstream, ThreadLocal<String> tenant) {
+			this.downstream = downstream;
+			this.tenant = tenant;
+		}
+
+		@Compensable(name = "inventory", key = "#order.id", orderingKey = "#order.sku", on = IOException.class)
+		public void reserve(Order order) throws IOException {
+			this.downstream.apply(order.id(), order.id() + ":" + order.sku() + "x" + order.quantity() + ":tenant="
+					+ this.tenant.get());
+		}
+
+		@Compensable(name = "inventory", key = "#p0.id", on = IOException.class)
+		public CompletableFuture<Void> release(Order order) {
+			try {
+				this.downstream.apply(order.id(), "release " + order.id());
+				return CompletableFuture.completedFuture(null);
+			}
+			catch (IOException ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+		}
+
+		@Compensable(name = "notes", key = "#id")
+		public void note(String id, Unserializable attachment) throws IOException {
+			this.downstream.apply(id, "note");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class InventoryConfiguration {
+
+		final ThreadLocal<String> tenant = ThreadLocal.withInitial(() -> "acme");
+
+		@Bean
+		Downstream downstream() {
+			return new Downstream();
+		}
+
+		@Bean
+		InventoryClient inventoryClient(Downstream downstream) {
+			return new InventoryClient(downstream, this.tenant);
+		}
+
+		@Bean
+		CircuitBreakerRegistry circuitBreakerRegistry() {
+			return CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+				.slidingWindowSize(4)
+				.minimumNumberOfCalls(4)
+				.failureRateThreshold(50)
+				.waitDurationInOpenState(Duration.ofMillis(300))
+				.automaticTransitionFromOpenToHalfOpenEnabled(true)
+				.permittedNumberOfCallsInHalfOpenState(2)
+				.build());
+		}
+
+		/** A stand-in for the request context: captures a thread-local tenant and restores it on replay. */
+		@Bean
+		ContextPropagator tenantPropagator() {
+			return new ContextPropagator() {
+				@Override
+				public Map<String, String> capture() {
+					return Map.of("tenant", InventoryConfiguration.this.tenant.get());
+				}
+
+				@Override
+				public CompensationContext.Scope restore(Map<String, String> context) {
+					String previous = InventoryConfiguration.this.tenant.get();
+					InventoryConfiguration.this.tenant.set(context.getOrDefault("tenant", "none") + "");
+					return () -> InventoryConfiguration.this.tenant.set(previous);
+				}
+			};
+		}
+
+	}
+
+}

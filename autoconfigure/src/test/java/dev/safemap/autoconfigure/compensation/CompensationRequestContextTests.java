@@ -1,0 +1,102 @@
+package dev.safemap.autoconfigure.compensation;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.safemap.autoconfigure.CompensationAutoConfiguration;
+import dev.safemap.compensation.Compensable;
+import dev.safemap.compensation.CompensationRegistry;
+import dev.safemap.compensation.CompensationStatus;
+import dev.safemap.context.RequestContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The request context of the caller is stored with the write and is current again during its replay, on the
+ * worker thread; nothing of it stays on that thread afterwards.
+ */
+class CompensationRequestContextTests {
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void replayRunsInsideTheRequestContextCapturedAtTheCall() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, JacksonAutoConfiguration.class,
+					CompensationAutoConfiguration.class))
+			.withBean(Notifier.class)
+			.withPropertyValues("safemap.compensation.store.directory=" + this.directory,
+					"safemap.compensation.poll-interval=1h")
+			.run((context) -> {
+				Notifier notifier = context.getBean(Notifier.class);
+				notifier.setUp(false);
+				RequestContext.runWith(RequestContext.of(Map.of("tenant", "acme", "requestId", "r-42")),
+						() -> {
+							try {
+								notifier.notifyUser("u-1"); // deferred: returns normally
+							}
+							catch (IOException ex) {
+								throw new AssertionError("the failure must not reach the caller", ex);
+							}
+						});
+				assertThat(RequestContext.current().isEmpty()).isTrue();
+				CompensationRegistry registry = context.getBean(CompensationRegistry.class);
+				assertThat(registry.entries(null, 0, 1)).as("seen %s", notifier.seen()).hasSize(1);
+				assertThat(registry.entries(null, 0, 1).get(0).context())
+					.containsEntry("tenant", "acme")
+					.containsEntry("requestId", "r-42");
+
+				notifier.setUp(true);
+				Thread replay = new Thread(registry::replayDue, "replay-thread");
+				replay.start();
+				replay.join();
+				// replayed by this thread or by the worker's first pass: either way not on the caller's thread
+				List<String> seen = notifier.seen();
+				assertThat(seen).hasSizeGreaterThanOrEqualTo(2);
+				assertThat(seen.get(0)).isEqualTo("u-1 tenant=acme request=r-42 on main");
+				assertThat(seen.subList(1, seen.size())).allSatisfy((line) -> assertThat(line)
+					.startsWith("u-1 tenant=acme request=r-42 on ")
+					.doesNotEndWith(" on main"));
+				assertThat(registry.counts()).containsEntry(CompensationStatus.DONE, 1L);
+			});
+	}
+
+	/** State is read through methods: the bean is a CGLIB proxy whose own fields are unused. */
+	public static class Notifier {
+
+		private volatile boolean up = true;
+
+		private final List<String> seen = new CopyOnWriteArrayList<>();
+
+		public void setUp(boolean up) {
+			this.up = up;
+		}
+
+		public List<String> seen() {
+			return this.seen;
+		}
+
+		@Compensable(name = "notifications", key = "#user", on = IOException.class)
+		public void notifyUser(String user) throws IOException {
+			RequestContext current = RequestContext.current();
+			this.seen.add(user + " tenant=" + current.get("tenant").orElse("-") + " request="
+					+ current.requestId().orElse("-") + " on " + Thread.currentThread().getName());
+			if (!this.up) {
+				throw new IOException("down");
+			}
+		}
+
+	}
+
+}

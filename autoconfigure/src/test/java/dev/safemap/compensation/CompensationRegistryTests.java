@@ -1,0 +1,329 @@
+package dev.safemap.compensation;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.github.resilience4j.core.IntervalFunction;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class CompensationRegistryTests {
+
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+
+	private final InMemoryCompensationStore store = new InMemoryCompensationStore();
+
+	private CompensationRegistry.Builder builder() {
+		return CompensationRegistry.builder(this.store)
+			.clock(this.clock)
+			.backoff(IntervalFunction.of(Duration.ofSeconds(1)))
+			.maxAttempts(3);
+	}
+
+	@Test
+	void replayedEntryIsDoneAndItsFutureCompletes() {
+		List<String> replayed = new ArrayList<>();
+		CompensationRegistry registry = builder().handlers((t) -> (e) -> replayed.add(e.arguments())).build();
+		CompensationRegistry.Enqueued enqueued = registry.enqueue(CompensationRequest.of("t", "[1]"));
+		assertThat(enqueued.created()).isTrue();
+		CompletableFuture<Void> completion = registry.completion(enqueued.entry().id());
+		assertThat(completion).isNotDone();
+
+		assertThat(registry.replayDue()).isEqualTo(1);
+
+		assertThat(replayed).containsExactly("[1]");
+		assertThat(completion).isCompleted();
+		assertThat(registry.completion(enqueued.entry().id())).as("already done").isCompleted();
+		assertThat(registry.find(enqueued.entry().id())).hasValueSatisfying(
+				(e) -> assertThat(e.status()).isEqualTo(CompensationStatus.DONE));
+	}
+
+	@Test
+	void failedAttemptIsRescheduledWithBackoffAndNotReplayedBeforeItIsDue() {
+		AtomicInteger calls = new AtomicInteger();
+		CompensationRegistry registry = builder().handlers((t) -> (e) -> {
+			calls.incrementAndGet();
+			throw new IOException("downstream down");
+		}).build();
+		String id = registry.enqueue(CompensationRequest.of("t", "[]")).entry().id();
+
+		registry.replayDue();
+		CompensationEntry entry = registry.find(id).orElseThrow();
+		assertThat(entry.status()).isEqualTo(CompensationStatus.PENDING);
+		assertThat(entry.attempts()).isEqualTo(1);
+		assertThat(entry.nextAttemptAt()).isEqualTo(this.clock.instant().plusSeconds(1));
+		assertThat(entry.lastError()).contains("IOException: downstream down");
+
+		registry.replayDue();
+		assertThat(calls).hasValue(1);
+		this.clock.advance(Duration.ofSeconds(1));
+		registry.replayDue();
+		assertThat(calls).hasValue(2);
+	}
+
+	@Test
+	void entryGoesToDeadLettersAfterMaxAttemptsAndItsFutureFails() {
+		CompensationRegistry registry = builder().handlers((t) -> (e) -> {
+			throw new IOException("still down");
+		}).build();
+		CompensationRegistry.Enqueued enqueued = registry.enqueue(CompensationRequest.of("t", "[]"));
+		CompletableFuture<Void> completion = registry.completion(enqueued.entry().id());
+		for (int i = 0; i < 3; i++) {
+			registry.replayDue();
+			this.clock.advance(Duration.ofSeconds(1));
+		}
+		CompensationEntry entry = registry.find(enqueued.entry().id()).orElseThrow();
+		assertThat(entry.status()).isEqualTo(CompensationStatus.DEAD);
+		assertThat(entry.attempts()).isEqualTo(3);
+		assertThat(entry.lastError()).startsWith("gave up after 3 attempts").contains("still down");
+		assertThat(completion).isCompletedExceptionally();
+		assertThat(registry.counts()).containsEntry(CompensationStatus.DEAD, 1L);
+	}
+
+	@Test
+	void completionOfAnEntryReplayedByAnotherInstanceSettlesAtTheNextSweep() {
+		CompensationRegistry waiting = builder().owner("a").build();
+		CompensationRegistry other = builder().owner("b").handlers((t) -> (e) -> {
+		}).build();
+		String id = waiting.enqueue(CompensationRequest.of("t", "[]")).entry().id();
+		CompletableFuture<Void> completion = waiting.completion(id);
+		waiting.replayDue(); // "a" has no handler for "t": dead letter, its future fails
+		assertThat(completion).isCompletedExceptionally();
+		String second = waiting.enqueue(CompensationRequest.of("u", "[]")).entry().id();
+		CompletableFuture<Void> secondCompletion = waiting.completion(second);
+		other.replayDue();
+		assertThat(secondCompletion).isNotDone();
+		this.clock.advance(Duration.ofMinutes(1));
+		waiting.replayDue();
+		assertThat(secondCompletion).isCompleted();
+	}
+
+	@Test
+	void entryGoesToDeadLettersWhenOlderThanMaxAge() {
+		CompensationRegistry registry = builder().maxAttempts(100)
+			.maxAge(Duration.ofMinutes(5))
+			.handlers((t) -> (e) -> {
+				throw new IOException("down");
+			})
+			.build();
+		String id = registry.enqueue(CompensationRequest.of("t", "[]")).entry().id();
+		registry.replayDue();
+		assertThat(registry.find(id).orElseThrow().status()).isEqualTo(CompensationStatus.PENDING);
+		this.clock.advance(Duration.ofMinutes(6));
+		registry.replayDue();
+		CompensationEntry entry = registry.find(id).orElseThrow();
+		assertThat(entry.status()).isEqualTo(CompensationStatus.DEAD);
+		assertThat(entry.lastError()).contains("max age PT5M");
+	}
+
+	@Test
+	void refusedCallIsRescheduledWithoutCountingAnAttempt() {
+		CompensationRegistry registry = builder().notAttempted((ex) -> ex instanceof IllegalStateException)
+			.handlers((t) -> (e) -> {
+				throw new IllegalStateException("breaker open");
+			})
+			.build();
+		String id = registry.enqueue(CompensationRequest.of("t", "[]")).entry().id();
+		for (int i = 0; i < 5; i++) {
+			registry.replayDue();
+			this.clock.advance(Duration.ofSeconds(1));
+		}
+		CompensationEntry entry = registry.find(id).orElseThrow();
+		assertThat(entry.status()).isEqualTo(CompensationStatus.PENDING);
+		assertThat(entry.attempts()).isZero();
+	}
+
+	@Test
+	void sameIdempotencyKeyWhilePendingIsStoredOnce() {
+		CompensationRegistry registry = builder().build();
+		CompensationRegistry.Enqueued first = registry.enqueue(CompensationRequest.of("t", "[1]").withIdempotencyKey("k"));
+		CompensationRegistry.Enqueued second = registry.enqueue(CompensationRequest.of("t", "[2]").withIdempotencyKey("k"));
+		assertThat(first.created()).isTrue();
+		assertThat(second.created()).isFalse();
+		assertThat(second.entry().id()).isEqualTo(first.entry().id());
+		assertThat(registry.completion(second.entry().id())).isSameAs(registry.completion(first.entry().id()));
+		assertThat(registry.counts()).containsEntry(CompensationStatus.PENDING, 1L);
+	}
+
+	@Test
+	void perKeyOrderHoldsWithFailuresInBetweenAndAFailingEntryHoldsBackOnlyItsKey() {
+		List<String> applied = Collections.synchronizedList(new ArrayList<>());
+		Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>(Map.of("a1", new AtomicInteger(2),
+				"a3", new AtomicInteger(1), "b2", new AtomicInteger(1)));
+		CompensationRegistry registry = builder().maxAttempts(10).handlers((t) -> (e) -> {
+			AtomicInteger left = failuresLeft.get(e.arguments());
+			if (left != null && left.getAndDecrement() > 0) {
+				throw new IOException("fail " + e.arguments());
+			}
+			applied.add(e.arguments());
+		}).build();
+		for (String name : List.of("a1", "b1", "a2", "b2", "a3", "c1")) {
+			registry.enqueue(CompensationRequest.of("t", name).withOrderingKey(name.substring(0, 1)));
+		}
+
+		registry.replayDue();
+		// a1 failed and holds back a2 and a3; b and c are not held back
+		assertThat(applied).containsExactly("b1", "c1");
+		for (int i = 0; i < 6; i++) {
+			this.clock.advance(Duration.ofSeconds(1));
+			registry.replayDue();
+		}
+		assertThat(applied.stream().filter((s) -> s.startsWith("a"))).containsExactly("a1", "a2", "a3");
+		assertThat(applied.stream().filter((s) -> s.startsWith("b"))).containsExactly("b1", "b2");
+		assertThat(registry.counts()).containsEntry(CompensationStatus.DONE, 6L);
+	}
+
+	@Test
+	void unreadableEntryGoesToDeadLettersWithTheReasonAndDoesNotBlockTheQueue() {
+		List<String> applied = new ArrayList<>();
+		CompensationRegistry registry = builder().handlers((t) -> (e) -> {
+			if (e.arguments().equals("garbage")) {
+				throw new UnreadableCompensationException("arguments are not JSON");
+			}
+			applied.add(e.arguments());
+		}).build();
+		String bad = registry.enqueue(CompensationRequest.of("t", "garbage").withOrderingKey("k")).entry().id();
+		registry.enqueue(CompensationRequest.of("t", "[1]").withOrderingKey("k"));
+		registry.replayDue();
+		assertThat(registry.find(bad).orElseThrow().status()).isEqualTo(CompensationStatus.DEAD);
+		assertThat(registry.find(bad).orElseThrow().lastError()).contains("arguments are not JSON");
+		assertThat(applied).containsExactly("[1]");
+	}
+
+	@Test
+	void entryWithUnknownTargetGoesToDeadLetters() {
+		CompensationRegistry registry = builder().build();
+		String id = registry.enqueue(CompensationRequest.of("gone#method()", "[]")).entry().id();
+		registry.replayDue();
+		CompensationEntry entry = registry.find(id).orElseThrow();
+		assertThat(entry.status()).isEqualTo(CompensationStatus.DEAD);
+		assertThat(entry.lastError()).isEqualTo("no handler for target 'gone#method()'");
+	}
+
+	@Test
+	void replayRunsWithTheIdempotencyKeyAndTheCapturedContext() {
+		AtomicReference<String> seenKey = new AtomicReference<>();
+		AtomicReference<Map<String, String>> seenContext = new AtomicReference<>();
+		ThreadLocal<Map<String, String>> requestContext = new ThreadLocal<>();
+		ContextPropagator propagator = new ContextPropagator() {
+			@Override
+			public Map<String, String> capture() {
+				return Map.of("tenant", "t-1");
+			}
+
+			@Override
+			public CompensationContext.Scope restore(Map<String, String> context) {
+				requestContext.set(context);
+				return requestContext::remove;
+			}
+		};
+		CompensationRegistry registry = builder().contextPropagator(propagator).build();
+		registry.register("t", (e) -> {
+			seenKey.set(CompensationContext.currentIdempotencyKey().orElse(null));
+			seenContext.set(requestContext.get());
+			assertThat(CompensationContext.isReplaying()).isTrue();
+		});
+		registry.enqueue(CompensationRequest.of("t", "[]").withIdempotencyKey("order-7").withContext(propagator.capture()));
+		registry.replayDue();
+		assertThat(seenKey).hasValue("order-7");
+		assertThat(seenContext).hasValue(Map.of("tenant", "t-1"));
+		assertThat(CompensationContext.currentIdempotencyKey()).isEmpty();
+		assertThat(requestContext.get()).isNull();
+	}
+
+	@Test
+	void deadEntryCanBeRetriedAndAnyWaitingEntryDiscarded() {
+		AtomicInteger failuresLeft = new AtomicInteger(3);
+		CompensationRegistry registry = builder().handlers((t) -> (e) -> {
+			if (failuresLeft.getAndDecrement() > 0) {
+				throw new IOException("down");
+			}
+		}).build();
+		String id = registry.enqueue(CompensationRequest.of("t", "[]")).entry().id();
+		String other = registry.enqueue(CompensationRequest.of("u", "[]")).entry().id();
+		registry.discard(other);
+		for (int i = 0; i < 3; i++) {
+			registry.replayDue();
+			this.clock.advance(Duration.ofSeconds(1));
+		}
+		assertThat(registry.find(id).orElseThrow().status()).isEqualTo(CompensationStatus.DEAD);
+		assertThat(registry.find(other)).isEmpty();
+
+		assertThat(registry.retry(id)).isTrue();
+		assertThat(registry.find(id).orElseThrow().attempts()).isZero();
+		registry.replayDue();
+		assertThat(registry.find(id).orElseThrow().status()).isEqualTo(CompensationStatus.DONE);
+		assertThat(registry.retry(id)).isFalse();
+	}
+
+	@Test
+	void failingListenerIsIgnored() {
+		List<String> events = new ArrayList<>();
+		CompensationRegistry registry = builder().listener(new CompensationListener() {
+			@Override
+			public void enqueued(CompensationEntry entry, boolean created) {
+				throw new IllegalStateException("boom");
+			}
+		}).listener(new CompensationListener() {
+			@Override
+			public void replayed(CompensationEntry entry, Duration lag) {
+				events.add("replayed " + lag);
+			}
+		}).handlers((t) -> (e) -> {
+		}).build();
+		registry.enqueue(CompensationRequest.of("t", "[]"));
+		this.clock.advance(Duration.ofSeconds(3));
+		registry.replayDue();
+		assertThat(events).containsExactly("replayed PT3S");
+	}
+
+	@Test
+	void workerReplaysInTheBackgroundAndStopsOnClose() throws Exception {
+		CountDownLatch replayed = new CountDownLatch(1);
+		CompensationRegistry registry = CompensationRegistry.builder(this.store)
+			.pollInterval(Duration.ofMillis(50))
+			.handlers((t) -> (e) -> replayed.countDown())
+			.build();
+		// cached application contexts of other test classes may run workers of their own: only look at ours
+		List<Thread> before = workerThreads();
+		registry.start();
+		registry.enqueue(CompensationRequest.of("t", "[]"));
+		assertThat(replayed.await(5, TimeUnit.SECONDS)).isTrue();
+		List<Thread> ours = new ArrayList<>(workerThreads());
+		ours.removeAll(before);
+		assertThat(ours).isNotEmpty();
+		registry.close();
+		assertThat(ours).noneMatch(Thread::isAlive);
+	}
+
+	@Test
+	void badBuilderArgumentsAreRejectedWithTheValue() {
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().maxAttempts(0)).withMessageContaining("0");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().lease(Duration.ZERO))
+			.withMessageContaining("PT0S");
+		assertThatIllegalArgumentException().isThrownBy(() -> CompensationRequest.of(" ", "[]"))
+			.withMessageContaining("' '");
+	}
+
+	private static List<Thread> workerThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((t) -> t.getName().startsWith("safemap-compensation-worker-") && t.isAlive())
+			.toList();
+	}
+
+}
