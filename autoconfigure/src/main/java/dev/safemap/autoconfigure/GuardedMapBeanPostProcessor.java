@@ -151,7 +151,8 @@ class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware
 					"Change the bean as described, or remove '" + beanName + "' from " + propertyNaming(beanName)
 							+ " (accepted: names of map beans SafeMap can guard: " + guardableNames() + ")");
 		}
-		if (whyNot.contains("unmodifiable") || whyNot.contains("already synchronized")) {
+		if (whyNot.contains("unmodifiable") || MapKinds.isThreadSafe(map)) {
+			// already safe: only observation is lost, which is no reason to warn
 			logger.debug("Leaving map bean '{}' alone: {}", beanName, whyNot);
 		}
 		else {
