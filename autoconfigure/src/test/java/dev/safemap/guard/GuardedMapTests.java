@@ -331,7 +331,17 @@ class GuardedMapTests {
 			return 1L;
 		}));
 		assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
-		Future<?> waiter = this.pool.submit(() -> map.increment("k"));
+		java.util.concurrent.atomic.AtomicReference<Thread> waiterThread = new java.util.concurrent.atomic.AtomicReference<>();
+		Future<?> waiter = this.pool.submit(() -> {
+			waiterThread.set(Thread.currentThread());
+			return map.increment("k");
+		});
+		// release only once the waiter is parked on the stripe lock, however slow the machine
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while ((waiterThread.get() == null || waiterThread.get().getState() != Thread.State.WAITING)
+				&& System.nanoTime() < deadline) {
+			Thread.onSpinWait();
+		}
 		Thread.sleep(50);
 		release.countDown();
 		holder.get(10, TimeUnit.SECONDS);
