@@ -17,6 +17,8 @@ import org.springframework.core.env.Environment;
  * Auto-configuration of guarded map beans: a {@link GuardedMapRegistry} and the
  * {@link GuardedMapBeanPostProcessor} that guards singleton {@code Map} beans. Needs neither
  * actuator nor Micrometer. Switched off by {@code safemap.guard.enabled=false}.
+ * <p>
+ * Thread-safety: used by the container during startup only; the beans it defines are thread-safe.
  *
  * @since 0.1.0
  */

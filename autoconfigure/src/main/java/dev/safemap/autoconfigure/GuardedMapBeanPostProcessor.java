@@ -49,7 +49,7 @@ import org.springframework.util.ClassUtils;
  *
  * @since 0.1.0
  */
-public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton,
+class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton,
 		Ordered {
 
 	private static final Logger logger = LoggerFactory.getLogger(GuardedMapBeanPostProcessor.class);
@@ -78,7 +78,7 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 	 * @param registry the registry of guarded maps
 	 * @param observerFactory the observer factory, {@link MapObserverFactory#NOOP} when absent
 	 */
-	public GuardedMapBeanPostProcessor(Environment environment, ObjectProvider<GuardedMapRegistry> registry,
+	GuardedMapBeanPostProcessor(Environment environment, ObjectProvider<GuardedMapRegistry> registry,
 			ObjectProvider<MapObserverFactory> observerFactory) {
 		Assert.notNull(environment, "'environment' must not be null");
 		this.properties = Binder.get(environment)
@@ -151,7 +151,8 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 					"Change the bean as described, or remove '" + beanName + "' from " + propertyNaming(beanName)
 							+ " (accepted: names of map beans SafeMap can guard: " + guardableNames() + ")");
 		}
-		if (whyNot.contains("unmodifiable") || whyNot.contains("already synchronized")) {
+		if (whyNot.contains("unmodifiable") || MapKinds.isThreadSafe(map)) {
+			// already safe: only observation is lost, which is no reason to warn
 			logger.debug("Leaving map bean '{}' alone: {}", beanName, whyNot);
 		}
 		else {

@@ -174,7 +174,8 @@ class GuardedMapAutoConfigurationTests {
 			assertThat(context.getBean("concrete")).isExactlyInstanceOf(HashMap.class);
 		});
 		assertThat(output).contains("SafeMap leaves map bean 'concrete' (java.util.HashMap) unguarded")
-			.contains("declare the @Bean method's return type as Map<K, V>");
+			.contains("declare the @Bean method's return type as Map<K, V>")
+			.doesNotContain("map bean 'concurrentConcrete'"); // already thread-safe: no warning
 		runner.withPropertyValues("safemap.guard.include=concrete").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
@@ -293,6 +294,11 @@ class GuardedMapAutoConfigurationTests {
 		@Bean
 		HashMap<String, String> concrete() {
 			return new HashMap<>();
+		}
+
+		@Bean
+		ConcurrentHashMap<String, String> concurrentConcrete() {
+			return new ConcurrentHashMap<>();
 		}
 
 	}

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -178,6 +180,12 @@ class GuardedMapTests {
 		ConcurrentSkipListMap<String, Integer> skip = new ConcurrentSkipListMap<>();
 		GuardedMap.guard("skip", skip).put("b", 2);
 		assertThat(skip).containsEntry("b", 2);
+		Cache<String, Integer> cache = Caffeine.newBuilder().maximumSize(10).build();
+		GuardedMap<String, Integer> cached = GuardedMap.guard("caffeine", cache.asMap());
+		cached.put("c", 3);
+		assertThat(cache.getIfPresent("c")).isEqualTo(3);
+		cache.put("d", 4);
+		assertThat(cached).containsEntry("d", 4);
 	}
 
 	@Test
@@ -323,7 +331,17 @@ class GuardedMapTests {
 			return 1L;
 		}));
 		assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
-		Future<?> waiter = this.pool.submit(() -> map.increment("k"));
+		java.util.concurrent.atomic.AtomicReference<Thread> waiterThread = new java.util.concurrent.atomic.AtomicReference<>();
+		Future<?> waiter = this.pool.submit(() -> {
+			waiterThread.set(Thread.currentThread());
+			return map.increment("k");
+		});
+		// release only once the waiter is parked on the stripe lock, however slow the machine
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while ((waiterThread.get() == null || waiterThread.get().getState() != Thread.State.WAITING)
+				&& System.nanoTime() < deadline) {
+			Thread.onSpinWait();
+		}
 		Thread.sleep(50);
 		release.countDown();
 		holder.get(10, TimeUnit.SECONDS);

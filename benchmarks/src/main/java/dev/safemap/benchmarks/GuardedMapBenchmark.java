@@ -115,6 +115,8 @@ public class GuardedMapBenchmark {
 	 * {@code merge}/{@code increment}; synchronized and RW-lock: under their lock).
 	 */
 	@State(Scope.Benchmark)
+	@BenchmarkMode(Mode.Throughput)
+	@OutputTimeUnit(TimeUnit.MICROSECONDS)
 	public static class HotKeyCounter {
 
 		@Param
