@@ -41,8 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * between tasks or requests.
  */
 @SpringBootTest(classes = MvcContextLeakTests.MvcLeakApp.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.main.web-application-type=servlet", "server.tomcat.threads.max=16",
-				"logging.level.root=warn" })
+		properties = { "spring.main.web-application-type=servlet", "server.tomcat.threads.max=16" })
 class MvcContextLeakTests {
 
 	@LocalServerPort

@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the same checks, and event-loop threads carry no context outside a request's signals.
  */
 @SpringBootTest(classes = WebFluxContextLeakTests.WebFluxLeakApp.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.main.web-application-type=reactive", "logging.level.root=warn" })
+		properties = { "spring.main.web-application-type=reactive" })
 class WebFluxContextLeakTests {
 
 	@LocalServerPort
