@@ -17,7 +17,8 @@ import static dev.safemap.guard.MapOperation.*;
  * Guard mode with an observer: every operation is reported to the {@link MapObserver}, and writes
  * take one of a power-of-two array of lock stripes (chosen by the key's hash) so that contention can
  * be measured: {@code tryLock} first, and only when that fails the wait for {@code lock} is timed and
- * reported through {@link MapObserver#contended}. Reads stay lock-free on the target. Mapping
+ * reported through {@link MapObserver#contended}, after the stripe is released so that recording never
+ * lengthens the critical section. Reads stay lock-free on the target. Mapping
  * functions run while the stripe is held: like {@code ConcurrentHashMap}'s, they must not write to
  * other keys of this map. Thread-safe.
  */
@@ -60,23 +61,41 @@ final class ObservedGuardedMap<K, V> implements GuardedMap<K, V> {
 		}
 	}
 
-	private ReentrantLock lock(MapOperation operation, Object key) {
-		observe(operation, key);
+	private ReentrantLock stripe(Object key) {
 		int h = key.hashCode();
-		int segment = (h ^ (h >>> 16)) & (STRIPES - 1);
-		ReentrantLock lock = this.stripes[segment];
-		if (!lock.tryLock()) {
-			long start = System.nanoTime();
-			lock.lock();
-			long waited = System.nanoTime() - start;
+		return this.stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
+	}
+
+	/**
+	 * Takes the key's stripe: {@code tryLock} first, and only when that fails the wait for
+	 * {@code lock} is timed.
+	 * @return how long the operation waited, or {@code -1} when it did not wait
+	 */
+	private long acquire(MapOperation operation, Object key, ReentrantLock lock) {
+		observe(operation, key);
+		if (lock.tryLock()) {
+			return -1;
+		}
+		long start = System.nanoTime();
+		lock.lock();
+		return System.nanoTime() - start;
+	}
+
+	/**
+	 * Releases the stripe, then reports a wait: the observer's recording (and any call-site capture)
+	 * runs outside the critical section, so it never makes other writers wait longer.
+	 */
+	private void release(MapOperation operation, Object key, ReentrantLock lock, long waited) {
+		lock.unlock();
+		if (waited >= 0) {
+			int h = key.hashCode();
 			try {
-				this.observer.contended(operation, key, segment, waited);
+				this.observer.contended(operation, key, (h ^ (h >>> 16)) & (STRIPES - 1), waited);
 			}
 			catch (RuntimeException ex) {
-				// see observe
+				// an observer must never break the map (its contract says it must not throw)
 			}
 		}
-		return lock;
 	}
 
 	@Override
@@ -99,12 +118,13 @@ final class ObservedGuardedMap<K, V> implements GuardedMap<K, V> {
 		if (key == null) {
 			throw Nulls.key(this.name, INCREMENT);
 		}
-		ReentrantLock lock = lock(INCREMENT, key);
+		ReentrantLock lock = stripe(key);
+		long waited = acquire(INCREMENT, key, lock);
 		try {
 			return Counters.add(this.target, key, delta, this.counterType, this.name);
 		}
 		finally {
-			lock.unlock();
+			release(INCREMENT, key, lock, waited);
 		}
 	}
 
@@ -164,12 +184,13 @@ final class ObservedGuardedMap<K, V> implements GuardedMap<K, V> {
 		if (value == null) {
 			throw Nulls.value(this.name, PUT);
 		}
-		ReentrantLock lock = lock(PUT, key);
+		ReentrantLock lock = stripe(key);
+		long waited = acquire(PUT, key, lock);
 		try {
 			return this.target.put(key, value);
 		}
 		finally {
-			lock.unlock();
+			release(PUT, key, lock, waited);
 		}
 	}
 
@@ -193,12 +214,13 @@ final class ObservedGuardedMap<K, V> implements GuardedMap<K, V> {
 		if (key == null) {
 			throw Nulls.key(this.name, REMOVE);
 		}
-		ReentrantLock lock = lock(REMOVE, key);
+		ReentrantLock lock = stripe(key);
+		long waited = acquire(REMOVE, key, lock);
 		try {
 			return this.target.remove(key);
 		}
 		finally {
-			lock.unlock();
+			release(REMOVE, key, lock, waited);
 		}
 	}
 
@@ -216,12 +238,13 @@ final class ObservedGuardedMap<K, V> implements GuardedMap<K, V> {
 		if (value == null) {
 			throw Nulls.value(this.name, PUT_IF_ABSENT);
 		}
-		ReentrantLock lock = lock(PUT_IF_ABSENT, key);
+		ReentrantLock lock = stripe(key);
+		long waited = acquire(PUT_IF_ABSENT, key, lock);
 		try {
 			return this.target.putIfAbsent(key, value);
 		}
 		finally {
-			lock.unlock();
+			release(PUT_IF_ABSENT, key, lock, waited);
 		}
 	}
 
@@ -233,12 +256,13 @@ final class ObservedGuardedMap<K, V> implements GuardedMap<K, V> {
 		if (value == null) {
 			return false;
 		}
-		ReentrantLock lock = lock(REMOVE, key);
+		ReentrantLock lock = stripe(key);
+		long waited = acquire(REMOVE, key, lock);
 		try {
 			return this.target.remove(key, value);
 		}
 		finally {
-			lock.unlock();
+			release(REMOVE, key, lock, waited);
 		}
 	}
 
@@ -250,12 +274,13 @@ final class ObservedGuardedMap<K, V> implements GuardedMap<K, V> {
 		if (oldValue == null || newValue == null) {
 			throw Nulls.value(this.name, REPLACE);
 		}
-		ReentrantLock lock = lock(REPLACE, key);
+		ReentrantLock lock = stripe(key);
+		long waited = acquire(REPLACE, key, lock);
 		try {
 			return this.target.replace(key, oldValue, newValue);
 		}
 		finally {
-			lock.unlock();
+			release(REPLACE, key, lock, waited);
 		}
 	}
 
@@ -267,12 +292,13 @@ final class ObservedGuardedMap<K, V> implements GuardedMap<K, V> {
 		if (value == null) {
 			throw Nulls.value(this.name, REPLACE);
 		}
-		ReentrantLock lock = lock(REPLACE, key);
+		ReentrantLock lock = stripe(key);
+		long waited = acquire(REPLACE, key, lock);
 		try {
 			return this.target.replace(key, value);
 		}
 		finally {
-			lock.unlock();
+			release(REPLACE, key, lock, waited);
 		}
 	}
 
@@ -284,12 +310,13 @@ final class ObservedGuardedMap<K, V> implements GuardedMap<K, V> {
 		if (mappingFunction == null) {
 			throw Nulls.argument(this.name, COMPUTE_IF_ABSENT, "mapping function");
 		}
-		ReentrantLock lock = lock(COMPUTE_IF_ABSENT, key);
+		ReentrantLock lock = stripe(key);
+		long waited = acquire(COMPUTE_IF_ABSENT, key, lock);
 		try {
 			return this.target.computeIfAbsent(key, mappingFunction);
 		}
 		finally {
-			lock.unlock();
+			release(COMPUTE_IF_ABSENT, key, lock, waited);
 		}
 	}
 
@@ -301,12 +328,13 @@ final class ObservedGuardedMap<K, V> implements GuardedMap<K, V> {
 		if (remappingFunction == null) {
 			throw Nulls.argument(this.name, COMPUTE_IF_PRESENT, "remapping function");
 		}
-		ReentrantLock lock = lock(COMPUTE_IF_PRESENT, key);
+		ReentrantLock lock = stripe(key);
+		long waited = acquire(COMPUTE_IF_PRESENT, key, lock);
 		try {
 			return this.target.computeIfPresent(key, remappingFunction);
 		}
 		finally {
-			lock.unlock();
+			release(COMPUTE_IF_PRESENT, key, lock, waited);
 		}
 	}
 
@@ -318,12 +346,13 @@ final class ObservedGuardedMap<K, V> implements GuardedMap<K, V> {
 		if (remappingFunction == null) {
 			throw Nulls.argument(this.name, COMPUTE, "remapping function");
 		}
-		ReentrantLock lock = lock(COMPUTE, key);
+		ReentrantLock lock = stripe(key);
+		long waited = acquire(COMPUTE, key, lock);
 		try {
 			return this.target.compute(key, remappingFunction);
 		}
 		finally {
-			lock.unlock();
+			release(COMPUTE, key, lock, waited);
 		}
 	}
 
@@ -338,12 +367,13 @@ final class ObservedGuardedMap<K, V> implements GuardedMap<K, V> {
 		if (remappingFunction == null) {
 			throw Nulls.argument(this.name, MERGE, "remapping function");
 		}
-		ReentrantLock lock = lock(MERGE, key);
+		ReentrantLock lock = stripe(key);
+		long waited = acquire(MERGE, key, lock);
 		try {
 			return this.target.merge(key, value, remappingFunction);
 		}
 		finally {
-			lock.unlock();
+			release(MERGE, key, lock, waited);
 		}
 	}
 
