@@ -62,6 +62,8 @@ public final class FallbackCaches implements AutoCloseable {
 
 	private final ScheduledThreadPoolExecutor executor;
 
+	private final NamedThreadFactory threadFactory = new NamedThreadFactory();
+
 	private final Executor refreshExecutor;
 
 	private final Map<String, FallbackCache<Object, Object>> caches = new ConcurrentHashMap<>();
@@ -82,7 +84,7 @@ public final class FallbackCaches implements AutoCloseable {
 			throw new InvalidSafeMapPropertyException("safemap.breaker.threads", properties.getThreads(),
 					"at least one thread is needed for background refreshes and timeouts", "Set a positive number, for example 2.");
 		}
-		this.executor = new ScheduledThreadPoolExecutor(properties.getThreads(), new NamedThreadFactory());
+		this.executor = new ScheduledThreadPoolExecutor(properties.getThreads(), this.threadFactory);
 		this.executor.setRemoveOnCancelPolicy(true);
 		this.refreshExecutor = CONTEXT_PROPAGATION_PRESENT ? ContextPropagation.wrap(this.executor) : this.executor;
 	}
@@ -169,6 +171,8 @@ public final class FallbackCaches implements AutoCloseable {
 			if (!this.executor.awaitTermination(5, TimeUnit.SECONDS)) {
 				logger.warn("Fallback cache threads did not stop within 5 seconds");
 			}
+			// the executor reports termination while its worker threads are still exiting: join them too
+			this.threadFactory.join(TimeUnit.SECONDS.toMillis(5));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -179,11 +183,20 @@ public final class FallbackCaches implements AutoCloseable {
 
 		private final AtomicInteger count = new AtomicInteger();
 
+		private final java.util.Queue<Thread> threads = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
 		@Override
 		public Thread newThread(Runnable runnable) {
 			Thread thread = new Thread(Objects.requireNonNull(runnable), "safemap-breaker-" + this.count.incrementAndGet());
 			thread.setDaemon(true);
+			this.threads.add(thread);
 			return thread;
+		}
+
+		void join(long millis) throws InterruptedException {
+			for (Thread thread : this.threads) {
+				thread.join(millis);
+			}
 		}
 
 	}

@@ -38,6 +38,9 @@ final class DefaultHotspots implements Hotspots {
 	// guarded by listenerLock
 	private @Nullable ScheduledExecutorService drainer;
 
+	// the drainer's thread, joined by close() so that no thread outlives it
+	private volatile @Nullable Thread drainThread;
+
 	// guarded by listenerLock
 	private boolean closed;
 
@@ -75,6 +78,7 @@ final class DefaultHotspots implements Hotspots {
 		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "safemap-hotspots-drain");
 			thread.setDaemon(true);
+			this.drainThread = thread;
 			return thread;
 		});
 		long interval = this.config.drainInterval().toNanos();
@@ -106,7 +110,12 @@ final class DefaultHotspots implements Hotspots {
 		if (executor != null) {
 			executor.shutdownNow();
 			try {
+				// the executor reports termination while its worker thread is still exiting: join the thread too
 				executor.awaitTermination(5, TimeUnit.SECONDS);
+				Thread thread = this.drainThread;
+				if (thread != null) {
+					thread.join(TimeUnit.SECONDS.toMillis(5));
+				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
