@@ -197,6 +197,7 @@ public final class FallbackCaches implements AutoCloseable {
 			for (Thread thread : this.threads) {
 				thread.join(millis);
 			}
+			this.threads.clear();
 		}
 
 	}

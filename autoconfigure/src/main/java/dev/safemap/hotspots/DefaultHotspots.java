@@ -115,6 +115,7 @@ final class DefaultHotspots implements Hotspots {
 				Thread thread = this.drainThread;
 				if (thread != null) {
 					thread.join(TimeUnit.SECONDS.toMillis(5));
+					this.drainThread = null;
 				}
 			}
 			catch (InterruptedException ex) {
