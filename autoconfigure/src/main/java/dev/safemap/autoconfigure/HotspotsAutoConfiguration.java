@@ -68,6 +68,13 @@ public final class HotspotsAutoConfiguration {
 					"Set safemap.hotspots.key-sample-rate to a value in (0, 1], for example 0.015625 (1 in 64, the"
 							+ " default).");
 		}
+		double readSampleRate = properties.getReadSampleRate();
+		if (!(readSampleRate > 0.0 && readSampleRate <= 1.0)) {
+			throw new InvalidSafeMapPropertyException(PREFIX + "read-sample-rate", readSampleRate,
+					"the read sample rate is a fraction of reads above 0 and at most 1",
+					"Set safemap.hotspots.read-sample-rate to a value in (0, 1], for example 0.015625 (1 in 64, the"
+							+ " default) or 1 to count every read exactly.");
+		}
 		double callSiteSampleRate = properties.getCallSiteSampleRate();
 		if (!(callSiteSampleRate >= 0.0 && callSiteSampleRate <= 1.0)) {
 			throw new InvalidSafeMapPropertyException(PREFIX + "call-site-sample-rate", callSiteSampleRate,
@@ -92,6 +99,7 @@ public final class HotspotsAutoConfiguration {
 		return HotspotsConfig.builder()
 			.topKeys(topKeys)
 			.keySampleRate(keySampleRate)
+			.readSampleRate(readSampleRate)
 			.callSiteSampleRate(callSiteSampleRate)
 			.maxCallSites(maxCallSites)
 			.recentRaces(recentRaces)

@@ -50,6 +50,14 @@ public class SafeMapHotspotsProperties {
 	private double keySampleRate = HotspotsConfig.DEFAULT_KEY_SAMPLE_RATE;
 
 	/**
+	 * Fraction of reads that are counted, above 0 and at most 1: one read in n = round(1 / rate),
+	 * drawn at random, is counted n times (an unbiased estimate). 1 counts every read exactly, at
+	 * the cost of a thread-local increment per read. Writes and contended operations are always
+	 * counted exactly.
+	 */
+	private double readSampleRate = HotspotsConfig.DEFAULT_READ_SAMPLE_RATE;
+
+	/**
 	 * Fraction of contended operations whose call site is captured (a stack walk), 0 to 1.
 	 */
 	private double callSiteSampleRate = HotspotsConfig.DEFAULT_CALL_SITE_SAMPLE_RATE;
@@ -97,6 +105,14 @@ public class SafeMapHotspotsProperties {
 
 	public void setTopKeys(int topKeys) {
 		this.topKeys = topKeys;
+	}
+
+	public double getReadSampleRate() {
+		return this.readSampleRate;
+	}
+
+	public void setReadSampleRate(double readSampleRate) {
+		this.readSampleRate = readSampleRate;
 	}
 
 	public double getKeySampleRate() {

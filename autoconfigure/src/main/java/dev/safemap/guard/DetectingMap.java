@@ -50,7 +50,7 @@ import static dev.safemap.guard.MapOperation.*;
  * Thread-safety: the bookkeeping is thread-safe; the map is as thread-safe as the original.
  */
 @SuppressWarnings("NullAway")
-final class DetectingMap<K, V> implements GuardedMap<K, V> {
+final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	static final long LOST_UPDATE_WINDOW_MILLIS = 1_000;
 
@@ -66,8 +66,6 @@ final class DetectingMap<K, V> implements GuardedMap<K, V> {
 
 	private static final Object NO_KEY = new Object();
 
-	private final String name;
-
 	private final Map<K, V> target;
 
 	private final MapObserver observer;
@@ -75,8 +73,6 @@ final class DetectingMap<K, V> implements GuardedMap<K, V> {
 	private final @Nullable GuardedMapRegistry registry;
 
 	private final boolean showKeys;
-
-	private final Class<? extends Number> counterType;
 
 	private final boolean threadSafeTarget;
 
@@ -96,28 +92,17 @@ final class DetectingMap<K, V> implements GuardedMap<K, V> {
 
 	DetectingMap(String name, Map<K, V> target, MapObserver observer, @Nullable GuardedMapRegistry registry,
 			boolean showKeys, Class<? extends Number> counterType) {
-		this.name = name;
+		super(name, target, target.getClass(), counterType);
 		this.target = target;
 		this.observer = observer;
 		this.registry = registry;
 		this.showKeys = showKeys;
-		this.counterType = counterType;
 		this.threadSafeTarget = MapKinds.isThreadSafe(target);
-	}
-
-	@Override
-	public String name() {
-		return this.name;
 	}
 
 	@Override
 	public GuardMode mode() {
 		return GuardMode.DETECT;
-	}
-
-	@Override
-	public Class<?> originalType() {
-		return this.target.getClass();
 	}
 
 	// ---- bookkeeping -------------------------------------------------------------------------
@@ -545,21 +530,6 @@ final class DetectingMap<K, V> implements GuardedMap<K, V> {
 				DetectingMap.this.clear();
 			}
 		};
-	}
-
-	@Override
-	public boolean equals(Object o) {
-		return o == this || this.target.equals(o);
-	}
-
-	@Override
-	public int hashCode() {
-		return this.target.hashCode();
-	}
-
-	@Override
-	public String toString() {
-		return this.target.toString();
 	}
 
 	/** An iterator that registers as a running iteration and reports writes through it. */

@@ -18,36 +18,18 @@ import static dev.safemap.guard.MapOperation.*;
  * {@code ConcurrentSkipListMap} or {@link LockedOrderedMap}). Thread-safe.
  */
 @SuppressWarnings("NullAway")
-final class FastGuardedMap<K, V> implements GuardedMap<K, V> {
-
-	private final String name;
+final class FastGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	private final ConcurrentMap<K, V> target;
 
-	private final Class<?> originalType;
-
-	private final Class<? extends Number> counterType;
-
 	FastGuardedMap(String name, ConcurrentMap<K, V> target, Class<?> originalType, Class<? extends Number> counterType) {
-		this.name = name;
+		super(name, target, originalType, counterType);
 		this.target = target;
-		this.originalType = originalType;
-		this.counterType = counterType;
-	}
-
-	@Override
-	public String name() {
-		return this.name;
 	}
 
 	@Override
 	public GuardMode mode() {
 		return GuardMode.GUARD;
-	}
-
-	@Override
-	public Class<?> originalType() {
-		return this.originalType;
 	}
 
 	@Override
@@ -248,21 +230,6 @@ final class FastGuardedMap<K, V> implements GuardedMap<K, V> {
 	@Override
 	public Set<Map.Entry<K, V>> entrySet() {
 		return this.target.entrySet();
-	}
-
-	@Override
-	public boolean equals(Object o) {
-		return o == this || this.target.equals(o);
-	}
-
-	@Override
-	public int hashCode() {
-		return this.target.hashCode();
-	}
-
-	@Override
-	public String toString() {
-		return this.target.toString();
 	}
 
 }

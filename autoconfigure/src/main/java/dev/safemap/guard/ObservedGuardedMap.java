@@ -23,15 +23,9 @@ import static dev.safemap.guard.MapOperation.*;
  * other keys of this map. Thread-safe.
  */
 @SuppressWarnings("NullAway")
-final class ObservedGuardedMap<K, V> implements GuardedMap<K, V> {
-
-	private final String name;
+final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	private final ConcurrentMap<K, V> target;
-
-	private final Class<?> originalType;
-
-	private final Class<? extends Number> counterType;
 
 	static final int STRIPES = 64;
 
@@ -41,11 +35,9 @@ final class ObservedGuardedMap<K, V> implements GuardedMap<K, V> {
 
 	ObservedGuardedMap(String name, ConcurrentMap<K, V> target, Class<?> originalType, MapObserver observer,
 			Class<? extends Number> counterType) {
-		this.name = name;
+		super(name, target, originalType, counterType);
 		this.target = target;
-		this.originalType = originalType;
 		this.observer = observer;
-		this.counterType = counterType;
 		this.stripes = new ReentrantLock[STRIPES];
 		for (int i = 0; i < STRIPES; i++) {
 			this.stripes[i] = new ReentrantLock();
@@ -99,18 +91,8 @@ final class ObservedGuardedMap<K, V> implements GuardedMap<K, V> {
 	}
 
 	@Override
-	public String name() {
-		return this.name;
-	}
-
-	@Override
 	public GuardMode mode() {
 		return GuardMode.GUARD;
-	}
-
-	@Override
-	public Class<?> originalType() {
-		return this.originalType;
 	}
 
 	@Override
@@ -402,21 +384,6 @@ final class ObservedGuardedMap<K, V> implements GuardedMap<K, V> {
 	@Override
 	public Set<Map.Entry<K, V>> entrySet() {
 		return this.target.entrySet();
-	}
-
-	@Override
-	public boolean equals(Object o) {
-		return o == this || this.target.equals(o);
-	}
-
-	@Override
-	public int hashCode() {
-		return this.target.hashCode();
-	}
-
-	@Override
-	public String toString() {
-		return this.target.toString();
 	}
 
 }

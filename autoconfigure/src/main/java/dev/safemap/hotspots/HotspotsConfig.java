@@ -30,6 +30,9 @@ public final class HotspotsConfig {
 	/** Default fraction of operations whose key feeds the hot-key sketch: 1 in 64. */
 	public static final double DEFAULT_KEY_SAMPLE_RATE = 1.0 / 64;
 
+	/** Default fraction of reads that are counted (each with the weight of the reads it stands for): 1 in 64. */
+	public static final double DEFAULT_READ_SAMPLE_RATE = 1.0 / 64;
+
 	/** Default fraction of contended operations whose call site is captured: 1 in 10. */
 	public static final double DEFAULT_CALL_SITE_SAMPLE_RATE = 0.1;
 
@@ -38,6 +41,8 @@ public final class HotspotsConfig {
 	private final double keySampleRate;
 
 	private final double callSiteSampleRate;
+
+	private final double readSampleRate;
 
 	private final int maxCallSites;
 
@@ -54,6 +59,7 @@ public final class HotspotsConfig {
 		this.topKeys = builder.topKeys;
 		this.keySampleRate = builder.keySampleRate;
 		this.callSiteSampleRate = builder.callSiteSampleRate;
+		this.readSampleRate = builder.readSampleRate;
 		this.maxCallSites = builder.maxCallSites;
 		this.recentRaces = builder.recentRaces;
 		this.clock = builder.clock;
@@ -84,6 +90,14 @@ public final class HotspotsConfig {
 	/** @return fraction of operations whose key feeds the hot-keys-by-operations sketch */
 	public double keySampleRate() {
 		return this.keySampleRate;
+	}
+
+	/**
+	 * @return fraction of reads that are counted: 1 means every read is counted exactly, 1/n that
+	 * one read in n, drawn at random, is counted n times
+	 */
+	public double readSampleRate() {
+		return this.readSampleRate;
 	}
 
 	/** @return fraction of contended operations whose call site is captured */
@@ -131,6 +145,8 @@ public final class HotspotsConfig {
 		private double keySampleRate = DEFAULT_KEY_SAMPLE_RATE;
 
 		private double callSiteSampleRate = DEFAULT_CALL_SITE_SAMPLE_RATE;
+
+		private double readSampleRate = DEFAULT_READ_SAMPLE_RATE;
 
 		private int maxCallSites = 64;
 
@@ -186,6 +202,25 @@ public final class HotspotsConfig {
 				throw new IllegalArgumentException("keySampleRate must be in (0, 1] but was " + rate);
 			}
 			this.keySampleRate = rate;
+			return this;
+		}
+
+		/**
+		 * Sets the fraction of reads ({@code get}, {@code containsKey}, {@code size}, iteration) that
+		 * are counted. Reads take no lock and cost a few nanoseconds, so counting each one would
+		 * cost as much as the read: instead one read in {@code n = round(1 / rate)}, drawn at
+		 * random, is counted {@code n} times, which gives an unbiased estimate of the read count
+		 * (relative standard error about {@code 1 / sqrt(reads / n)}: 1% after 640,000 reads at
+		 * 1 in 64). Writes and contended operations are always counted exactly. A rate of 1 counts
+		 * every read exactly.
+		 * @param rate greater than 0, at most 1
+		 * @return this builder
+		 */
+		public Builder readSampleRate(double rate) {
+			if (!(rate > 0.0 && rate <= 1.0)) {
+				throw new IllegalArgumentException("readSampleRate must be in (0, 1] but was " + rate);
+			}
+			this.readSampleRate = rate;
 			return this;
 		}
 

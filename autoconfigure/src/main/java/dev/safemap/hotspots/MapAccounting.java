@@ -27,11 +27,17 @@ import dev.safemap.support.KeyMasker;
 /**
  * The accounting of one map: the {@link MapObserver} its guarded map calls.
  * <p>
- * The hot path ({@link #operation}) increments the calling thread's own counter (see
- * {@link OperationCounters}: no atomic instruction) and draws one number from the thread's own
- * xorshift generator; for one operation in {@code 1 / keySampleRate} it also stores
- * the key in a random slot of a fixed sample buffer (one plain reference store: no lock, no
- * allocation, no hashing). The buffer is drained into the hot-keys-by-operations sketch off the hot
+ * The hot path ({@link #operation}) differs for reads and writes. A lock-free read costs a few
+ * nanoseconds, as much as counting it would, so reads are sampled: one read in
+ * {@code n = round(1 / readSampleRate)}, decided by one draw from {@link ThreadLocalRandom} (a field
+ * of the current thread: no lookup, no shared write), is counted {@code n} times, an unbiased
+ * estimate of the read count; the other reads cost that draw and nothing else. Writes, which take a
+ * lock stripe anyway, and sampled reads increment the calling thread's own counter (see
+ * {@link OperationCounters}: no atomic instruction) and draw one number from the thread's own
+ * xorshift generator; for a fraction of them it also stores the key in a random slot of a fixed
+ * sample buffer (one plain reference store: no lock, no allocation, no hashing). That fraction is
+ * chosen so that every operation, read or write, has its key sampled with the same probability
+ * {@code min(keySampleRate, readSampleRate)}, so key shares stay unbiased. The buffer is drained into the hot-keys-by-operations sketch off the hot
  * path, by the accounting's drain thread and before each report. A sample that lands in a slot not
  * yet drained replaces the one there: since slots are chosen at random, whatever the drain finds
  * is still a uniform sample of the operations, so shares stay unbiased; counts are shares of the
@@ -114,7 +120,17 @@ final class MapAccounting implements MapObserver, MapStats {
 	// guarded by itself
 	private final ArrayDeque<RaceReport> recentRaces;
 
+	/** Writes' (and exact reads') key sampling: {@code min(keySampleRate, readSampleRate) * 2^31}. */
 	private final long keySampleThreshold;
+
+	/** How many reads one sampled read stands for: {@code round(1 / readSampleRate)}, at least 1. */
+	private final int readWeight;
+
+	/** A read is counted when a uniform 31-bit draw is below this: {@code 2^31 / readWeight}. */
+	private final long readSampleThreshold;
+
+	/** Sampled reads' key sampling: {@code keySampleThreshold * readWeight}, at most 2^31. */
+	private final long sampledReadKeyThreshold;
 
 	private volatile Baseline baseline;
 
@@ -135,7 +151,11 @@ final class MapAccounting implements MapObserver, MapStats {
 		this.callSites = new CallSiteTable(config.maxCallSites());
 		this.recentRaces = new ArrayDeque<>(config.recentRaces());
 		// compare a uniform 31-bit draw against rate * 2^31: no rounding of the rate to a power of 2
-		this.keySampleThreshold = (long) (config.keySampleRate() * (1L << 31));
+		this.readWeight = (int) Math.max(1, Math.min(1 << 30, Math.round(1.0 / config.readSampleRate())));
+		this.readSampleThreshold = (1L << 31) / this.readWeight;
+		double keyRate = Math.min(config.keySampleRate(), 1.0 / this.readWeight);
+		this.keySampleThreshold = (long) (keyRate * (1L << 31));
+		this.sampledReadKeyThreshold = Math.min(1L << 31, this.keySampleThreshold * this.readWeight);
 		this.baseline = new Baseline(new long[OPERATIONS.length], 0, 0, new long[RACE_KINDS.length],
 				config.clock().instant());
 	}
@@ -162,12 +182,21 @@ final class MapAccounting implements MapObserver, MapStats {
 
 	@Override
 	public void operation(MapOperation operation, @Nullable Object key) {
+		if (operation.isWrite() || this.readWeight == 1) {
+			count(operation, key, 1, this.keySampleThreshold);
+		}
+		else if ((ThreadLocalRandom.current().nextInt() >>> 1) < this.readSampleThreshold) {
+			count(operation, key, this.readWeight, this.sampledReadKeyThreshold);
+		}
+	}
+
+	private void count(MapOperation operation, @Nullable Object key, int weight, long keyThreshold) {
 		OperationCounters.Cell cell = this.counters.cell();
-		cell.increment(this.counterBase + operation.ordinal());
+		cell.add(this.counterBase + operation.ordinal(), weight);
 		if (key != null) {
 			int random = cell.nextRandom();
-			// the high bits decide whether to sample, the independent low bits pick the slot
-			if ((random >>> 1) < this.keySampleThreshold) {
+			// the high bits decide whether to sample, the low bits pick the slot
+			if ((random >>> 1) < keyThreshold) {
 				this.samples.setRelease(random & this.sampleSlotMask, key);
 			}
 		}

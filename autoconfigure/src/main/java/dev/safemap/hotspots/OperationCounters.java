@@ -119,11 +119,15 @@ final class OperationCounters {
 		}
 
 		void increment(int index) {
+			add(index, 1);
+		}
+
+		void add(int index, long delta) {
 			long[] counts = this.counts;
 			if (index >= counts.length) {
 				counts = grow(index);
 			}
-			LONGS.setOpaque(counts, index, counts[index] + 1);
+			LONGS.setOpaque(counts, index, counts[index] + delta);
 		}
 
 		private long[] grow(int index) {

@@ -38,7 +38,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=safemaps,metrics",
-				"safemap.hotspots.call-site-sample-rate=1" })
+				"safemap.hotspots.call-site-sample-rate=1",
+				// count every read, so that the counts asserted below are exact
+				"safemap.hotspots.read-sample-rate=1" })
 @AutoConfigureRestTestClient
 @ExtendWith(OutputCaptureExtension.class)
 class HotspotsIntegrationTests {

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class HotspotsMeterBinderTests {
 
-	private final Hotspots hotspots = Hotspots.create(HotspotsConfig.builder().keySampleRate(1.0).build());
+	private final Hotspots hotspots = Hotspots.create(HotspotsConfig.builder().keySampleRate(1.0).readSampleRate(1.0).build());
 
 	private final GuardedMapRegistry maps = new GuardedMapRegistry();
 

@@ -22,6 +22,8 @@ import dev.safemap.support.KeyMasker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 class HotspotsTests {
 
@@ -33,7 +35,12 @@ class HotspotsTests {
 
 	private final List<Hotspots> created = new ArrayList<>();
 
+	/** Counts every read exactly, so that counts are known; read sampling has tests of its own. */
 	private Hotspots hotspots(HotspotsConfig.Builder builder) {
+		return sampledHotspots(builder.readSampleRate(1.0));
+	}
+
+	private Hotspots sampledHotspots(HotspotsConfig.Builder builder) {
 		Hotspots hotspots = Hotspots.create(builder.clock(this.clock).build());
 		this.created.add(hotspots);
 		return hotspots;
@@ -45,7 +52,7 @@ class HotspotsTests {
 	}
 
 	@Test
-	void operationsAreCountedExactlyPerKind() {
+	void everyOperationIsCountedExactlyPerKindWhenReadsAreNotSampled() {
 		Hotspots hotspots = hotspots(HotspotsConfig.builder());
 		MapObserver observer = hotspots.create("orders", GuardMode.GUARD);
 		for (int i = 0; i < 1000; i++) {
@@ -64,6 +71,48 @@ class HotspotsTests {
 			.containsEntry(MapOperation.REMOVE, 0L);
 		assertThat(report.mode()).isEqualTo(GuardMode.GUARD);
 		assertThat(report.since()).isEqualTo(this.clock.instant());
+	}
+
+	@Test
+	void readsAreEstimatedFromARandomSampleWhileWritesAreCountedExactly() {
+		Hotspots hotspots = sampledHotspots(HotspotsConfig.builder());
+		MapObserver observer = hotspots.create("orders", GuardMode.GUARD);
+		int reads = 640_000;
+		for (int i = 0; i < reads; i++) {
+			observer.operation(MapOperation.GET, "k" + (i % 10));
+		}
+		for (int i = 0; i < 50; i++) {
+			observer.operation(MapOperation.PUT, "k" + i);
+		}
+
+		HotspotReport report = hotspots.report("orders", false).orElseThrow();
+		long gets = report.operationsByKind().get(MapOperation.GET);
+		// 1 in 64 sampled: 10,000 samples expected, standard error 1%; 5% is five standard errors
+		assertThat(gets).isCloseTo(reads, withinPercentage(5)).isNotEqualTo(reads);
+		assertThat(gets % 64).as("each sampled read stands for 64").isZero();
+		assertThat(report.operationsByKind()).containsEntry(MapOperation.PUT, 50L);
+	}
+
+	@Test
+	void readSamplingKeepsKeySharesUnbiasedBetweenReadsAndWrites() {
+		Hotspots hotspots = sampledHotspots(HotspotsConfig.builder().keySampleRate(1.0).readSampleRate(1.0 / 8));
+		MapObserver observer = hotspots.create("orders", GuardMode.GUARD);
+		// as many reads of "read" as writes of "write": both must get about half the key samples.
+		// Reports drain the sample buffer, so every sample counts: about 50,000 of them, a standard
+		// error of 0.002 on the shares
+		for (int round = 0; round < 200; round++) {
+			for (int i = 0; i < 1000; i++) {
+				observer.operation(MapOperation.GET, "read");
+				observer.operation(MapOperation.PUT, "write");
+			}
+			hotspots.report("orders", true);
+		}
+
+		HotspotReport report = hotspots.report("orders", true).orElseThrow();
+		assertThat(report.hotKeysByOperations()).hasSize(2);
+		for (HotKey key : report.hotKeysByOperations()) {
+			assertThat(key.share()).as(key.key()).isCloseTo(0.5, within(0.03));
+		}
 	}
 
 	@Test
