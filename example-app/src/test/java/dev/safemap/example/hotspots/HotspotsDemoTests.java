@@ -1,0 +1,57 @@
+package dev.safemap.example.hotspots;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The hotspots demo's load shows up in the {@code safemaps} endpoint and, with
+ * {@code micrometer-registry-prometheus} on the class path, in the Prometheus scrape, with keys masked in
+ * both.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		// Boot's test support may turn metrics export off; this demo is about the Prometheus export
+		properties = { "management.defaults.metrics.export.enabled=true",
+				"management.prometheus.metrics.export.enabled=true" })
+class HotspotsDemoTests {
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@LocalServerPort
+	private int port;
+
+	@Test
+	void contentionOnTheCartsMapIsScrapedByPrometheusWithMaskedKeys() throws Exception {
+		HttpResponse<String> load = send("POST", "/hotspots/load?threads=4&operations=600");
+		assertThat(load.statusCode()).isEqualTo(200);
+
+		HttpResponse<String> scrape = send("GET", "/actuator/prometheus");
+		assertThat(scrape.statusCode()).as(scrape.body()).isEqualTo(200);
+		String body = scrape.body();
+		assertThat(body).containsPattern("safemap_map_operations_total\\{[^}]*map=\"carts\"[^}]*op=\"compute\"[^}]*\\} [1-9]")
+			.containsPattern("safemap_map_contended_total\\{[^}]*map=\"carts\"[^}]*\\} [1-9]")
+			.containsPattern("safemap_map_wait_seconds_count\\{[^}]*map=\"carts\"[^}]*\\} [1-9]")
+			.containsPattern("safemap_map_size\\{[^}]*map=\"carts\"[^}]*\\}");
+		assertThat(body).doesNotContain(HotspotsDemoController.HOT_USER).doesNotContain("example.com");
+
+		HttpResponse<String> safemaps = send("GET", "/actuator/safemaps/carts");
+		assertThat(safemaps.statusCode()).isEqualTo(200);
+		assertThat(safemaps.body()).contains("\"contended\"").doesNotContain("example.com");
+	}
+
+	private HttpResponse<String> send(String method, String path) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
+			.method(method, HttpRequest.BodyPublishers.noBody())
+			.build();
+		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+}
