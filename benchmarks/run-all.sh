@@ -20,7 +20,10 @@ for p in $(seq 1 "$PASSES"); do
     java -jar "$JAR" 'AccountingBenchmark' -t $t "${common[@]}" -rf json -rff "$OUT/accounting-t$t-p$p.json"
   done
   java -jar "$JAR" 'FallbackBenchmark' "${common[@]}" -rf json -rff "$OUT/fallback-p$p.json"
-  java -jar "$JAR" 'RequestContextBenchmark' "${common[@]}" -rf json -rff "$OUT/request-context-p$p.json"
+  java -jar "$JAR" 'RequestContextBenchmark.build' "${common[@]}" -rf json -rff "$OUT/request-context-p$p.json"
+  # the per-hop cost is tens of ns: 3 forks and longer runs per pass (docs/benchmarks.md, request context)
+  java -jar "$JAR" 'RequestContextBenchmark.hop' -f 3 -wi 4 -w 1s -i 5 -r 1s -prof gc \
+    -jvmArgs '-Xms1g -Xmx1g -XX:+AlwaysPreTouch' -rf json -rff "$OUT/request-context-hop-p$p.json"
 done
 # detect mode's cost, once: 95/5 uniform and the hot-key counter, against ConcurrentHashMap
 for t in 1 2; do

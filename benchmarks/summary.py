@@ -52,23 +52,50 @@ if passes:
         print("| %s | %s |" % (label, med([fn(p) for p in passes])))
     print()
 
+def hop_figures(passes):
+    hop = lambda p, m: p["hop[mode=%s]/t1" % m]["primaryMetric"]["score"]
+    extra = lambda p, m, base="NO_ACCESSOR": hop(p, m) - hop(p, base)
+    bop = lambda m: ("hop B/op: " + m, lambda p: alloc(p["hop[mode=%s]/t1" % m]))
+    return [
+        ("hop, no accessor registered, ns", lambda p: hop(p, "NO_ACCESSOR")),
+        ("extra per hop with SafeMap's accessor (SAFEMAP - NO_ACCESSOR), ns", lambda p: extra(p, "SAFEMAP")),
+        ("extra per hop, textbook plain-ThreadLocal accessor (PLAIN_ACCESSOR - NO_ACCESSOR), ns",
+         lambda p: extra(p, "PLAIN_ACCESSOR")),
+        ("marginal cost of SafeMap's accessor next to another propagated value (PLAIN_AND_SAFEMAP - PLAIN_ACCESSOR), ns",
+         lambda p: extra(p, "PLAIN_AND_SAFEMAP", "PLAIN_ACCESSOR")),
+        ("extra per hop with 2 MDC keys, starter default (SAFEMAP_MDC - NO_ACCESSOR_MDC), ns",
+         lambda p: extra(p, "SAFEMAP_MDC", "NO_ACCESSOR_MDC")),
+        ("extra per hop, naive HashMap copy (NAIVE_COPY - NO_ACCESSOR), ns", lambda p: extra(p, "NAIVE_COPY")),
+        ("extra-cost ratio SAFEMAP / NAIVE_COPY", lambda p: extra(p, "SAFEMAP") / extra(p, "NAIVE_COPY")),
+        ("hop time ratio SAFEMAP / NAIVE_COPY", lambda p: hop(p, "SAFEMAP") / hop(p, "NAIVE_COPY")),
+        bop("NO_ACCESSOR"), bop("PLAIN_ACCESSOR"), bop("SAFEMAP"), bop("PLAIN_AND_SAFEMAP"), bop("NO_ACCESSOR_MDC"), bop("SAFEMAP_MDC"),
+        bop("NAIVE_COPY"),
+    ]
+
+
+def print_figures(figures, passes):
+    for label, fn in figures:
+        values = []
+        for p in passes:
+            try:
+                values.append(fn(p))
+            except KeyError:  # a mode this pass did not run (older result files)
+                pass
+        print("| %s | %s |" % (label, med(values) if values else "n/a"))
+
+
 passes = [load(f) for f in sorted(glob.glob(root + "/request-context-p*.json"))]
+hop_passes = [load(f) for f in sorted(glob.glob(root + "/request-context-hop-p*.json"))]
 if passes:
     print("### Request context")
     print("| figure | median (min-max) |\n|---|---|")
-    hop = lambda p, m: p["hop[mode=%s]/t1" % m]["primaryMetric"]["score"]
-    for label, fn in [
-        ("build a context from 16 allow-listed headers, ns", lambda p: p["build/t1"]["primaryMetric"]["score"]),
-        ("hop, no accessor registered, ns", lambda p: hop(p, "NO_ACCESSOR")),
-        ("extra per hop with SafeMap's accessor (SAFEMAP - NO_ACCESSOR), ns", lambda p: hop(p, "SAFEMAP") - hop(p, "NO_ACCESSOR")),
-        ("extra per hop, naive HashMap copy (NAIVE_COPY - NO_ACCESSOR), ns", lambda p: hop(p, "NAIVE_COPY") - hop(p, "NO_ACCESSOR")),
-        ("hop time ratio SAFEMAP / NAIVE_COPY", lambda p: hop(p, "SAFEMAP") / hop(p, "NAIVE_COPY")),
-        ("extra per hop with MDC mirroring (upper bound), ns", lambda p: hop(p, "SAFEMAP_MDC") - hop(p, "NO_ACCESSOR")),
-        ("hop B/op: NO_ACCESSOR", lambda p: alloc(p["hop[mode=NO_ACCESSOR]/t1"])),
-        ("hop B/op: SAFEMAP", lambda p: alloc(p["hop[mode=SAFEMAP]/t1"])),
-        ("hop B/op: NAIVE_COPY", lambda p: alloc(p["hop[mode=NAIVE_COPY]/t1"])),
-    ]:
-        print("| %s | %s |" % (label, med([fn(p) for p in passes])))
+    figures = [("build a context from 16 allow-listed headers, ns", lambda p: p["build/t1"]["primaryMetric"]["score"])]
+    print_figures(figures if hop_passes else figures + hop_figures(passes), passes)
+    print()
+if hop_passes:
+    print("### Request context hop (RequestContextBenchmark.hop, 3 forks per pass)")
+    print("| figure | median (min-max) |\n|---|---|")
+    print_figures(hop_figures(hop_passes), hop_passes)
     print()
 
 files = sorted(glob.glob(root + "/compensation-*.json"))

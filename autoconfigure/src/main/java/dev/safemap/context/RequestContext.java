@@ -2,6 +2,7 @@ package dev.safemap.context;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,9 +53,18 @@ public final class RequestContext {
 
 	private final RequestContextPolicy policy;
 
+	/** Values of the policy's MDC keys, in the same order, null where absent: looked up once, not per hop. */
+	private final String[] mdcValues;
+
 	private RequestContext(Map<String, String> values, RequestContextPolicy policy) {
 		this.values = values;
 		this.policy = policy;
+		List<String> mdcKeys = policy.mdcKeys();
+		String[] mdcValues = new String[mdcKeys.size()];
+		for (int i = 0; i < mdcValues.length; i++) {
+			mdcValues[i] = values.get(mdcKeys.get(i));
+		}
+		this.mdcValues = mdcValues;
 	}
 
 	/**
@@ -242,6 +252,11 @@ public final class RequestContext {
 	/** @return the policy that bounds this context */
 	public RequestContextPolicy policy() {
 		return this.policy;
+	}
+
+	/** The values of {@code policy().mdcKeys()}, index for index, null where absent; never modify. */
+	String[] mdcValues() {
+		return this.mdcValues;
 	}
 
 	@Override

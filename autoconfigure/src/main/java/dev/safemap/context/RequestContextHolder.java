@@ -6,8 +6,18 @@ import org.slf4j.MDC;
 
 /**
  * Holds the current {@link RequestContext} of each thread and mirrors the policy's MDC keys into
- * the SLF4J MDC. An empty context is never stored: the thread-local is removed instead, so a pooled
- * thread keeps no reference once a task ends.
+ * the SLF4J MDC. An empty context is never stored: the thread-local's value is set to null, so a
+ * pooled thread keeps no reference to any context once a task ends.
+ * <p>
+ * The thread-local entry itself is kept (null value) rather than removed: every propagated task
+ * sets a context and clears it again, and removing the entry would make each task allocate a new
+ * {@code ThreadLocalMap} entry and expunge it afterwards. A null-valued entry references neither a
+ * context nor a SafeMap class (the key is a plain {@link ThreadLocal}), so it pins nothing.
+ * <p>
+ * MDC work is proportional to the policy's MDC keys (none by default for a plain policy): when a
+ * context becomes current on a thread that had none, its MDC values are put; when it is cleared,
+ * they are removed; when one context replaces another, only the keys that the new policy does not
+ * mirror are removed, the others are overwritten.
  * <p>
  * Thread-safety: all state is per thread.
  */
@@ -38,37 +48,45 @@ final class RequestContextHolder {
 		if (previous == context) {
 			return context;
 		}
-		if (previous != null) {
+		if (context.isEmpty()) {
+			if (previous == null) {
+				return RequestContext.empty();
+			}
+			CURRENT.set(null);
+			removeMdc(previous);
+			return previous;
+		}
+		CURRENT.set(context);
+		if (previous == null) {
+			putMdc(context);
+			return RequestContext.empty();
+		}
+		if (!previous.policy().mdcKeys().equals(context.policy().mdcKeys())) {
 			removeMdc(previous);
 		}
-		if (context.isEmpty()) {
-			CURRENT.remove();
-		}
-		else {
-			CURRENT.set(context);
-			putMdc(context);
-		}
-		return (previous != null) ? previous : RequestContext.empty();
+		putMdc(context);
+		return previous;
 	}
 
 	static void clear() {
 		RequestContext previous = CURRENT.get();
 		if (previous != null) {
+			CURRENT.set(null);
 			removeMdc(previous);
-			CURRENT.remove();
 		}
 	}
 
+	/** Puts the context's MDC values; a mirrored key the context lacks is removed from the MDC. */
 	private static void putMdc(RequestContext context) {
 		List<String> keys = context.policy().mdcKeys();
-		for (int i = 0; i < keys.size(); i++) {
-			String key = keys.get(i);
-			String value = context.asMap().get(key);
+		String[] values = context.mdcValues();
+		for (int i = 0; i < values.length; i++) {
+			String value = values[i];
 			if (value != null) {
-				MDC.put(key, value);
+				MDC.put(keys.get(i), value);
 			}
 			else {
-				MDC.remove(key);
+				MDC.remove(keys.get(i));
 			}
 		}
 	}

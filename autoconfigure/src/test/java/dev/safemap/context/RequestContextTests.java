@@ -163,6 +163,24 @@ class RequestContextTests {
 	}
 
 	@Test
+	void switchingToAContextWhosePolicyMirrorsFewerKeysRemovesTheOthersFromTheMdc() {
+		RequestContextPolicy both = RequestContextPolicy.builder().mdcKeys(List.of(RequestContext.REQUEST_ID, "tenant")).build();
+		RequestContextPolicy requestIdOnly = RequestContextPolicy.builder().mdcKeys(List.of(RequestContext.REQUEST_ID)).build();
+		RequestContext outer = RequestContext.builder(both).put(RequestContext.REQUEST_ID, "r1").put("tenant", "t1").build();
+		RequestContext inner = RequestContext.builder(requestIdOnly).put(RequestContext.REQUEST_ID, "r2").put("tenant", "t2").build();
+		try (RequestContext.Scope scope = outer.open()) {
+			try (RequestContext.Scope nested = inner.open()) {
+				assertThat(MDC.get(RequestContext.REQUEST_ID)).isEqualTo("r2");
+				assertThat(MDC.get("tenant")).as("the inner policy does not mirror it").isNull();
+			}
+			assertThat(MDC.get(RequestContext.REQUEST_ID)).isEqualTo("r1");
+			assertThat(MDC.get("tenant")).isEqualTo("t1");
+		}
+		assertThat(MDC.get(RequestContext.REQUEST_ID)).isNull();
+		assertThat(MDC.get("tenant")).isNull();
+	}
+
+	@Test
 	void wrappedTaskRunsWithTheContextCapturedWhenItWasWrapped() throws Exception {
 		RequestContext queued = RequestContext.of(Map.of(RequestContext.REQUEST_ID, "queued"));
 		Runnable[] task = new Runnable[1];

@@ -41,15 +41,23 @@ import org.openjdk.jmh.annotations.Warmup;
  * <li>{@code build}: building the context of a request with 16 allow-listed headers present
  * (sanitizing and bounds included), as the servlet filter and the WebFilter do.</li>
  * <li>{@code hop}: one executor hop through the same {@link ContextExecutorService}-wrapped
- * executor, per {@link HopMode}: no accessor registered (the floor), SafeMap's accessor (shares the
- * immutable snapshot by reference), SafeMap's accessor with two MDC keys mirrored, and a naive
- * accessor that copies a 16-entry {@link HashMap} on every hop (InheritableThreadLocal-style). The
- * extra cost per hop of propagating the context is {@code SAFEMAP - NO_ACCESSOR}; the ratio to the
- * naive baseline is {@code SAFEMAP / NAIVE_COPY}.</li>
+ * executor (snapshot factory with {@code clearMissing(true)}, as SafeMap's), per {@link HopMode}. The
+ * figure the request-context target is about is the extra cost per hop of SafeMap's accessor against
+ * the same executor with no accessor registered, {@code SAFEMAP - NO_ACCESSOR}; with the starter's
+ * default MDC mirroring (two keys) it is {@code SAFEMAP_MDC - NO_ACCESSOR_MDC}, each against a
+ * baseline with a context of the same policy current, so that the harness's own MDC work cancels
+ * out. {@code PLAIN_ACCESSOR - NO_ACCESSOR} is what context-propagation costs for any one value
+ * (the textbook accessor over a plain {@link ThreadLocal}, set and remove): mostly the snapshot,
+ * previous-values map and scope that context-propagation allocates for every hop that carries a
+ * value, whatever the accessor. The naive baseline copies a 16-entry {@link HashMap} on every hop; its ratio is reported on
+ * the extra cost, {@code (SAFEMAP - NO_ACCESSOR) / (NAIVE_COPY - NO_ACCESSOR)}, and on the whole
+ * hop.</li>
  * </ul>
- * The executor runs the task on the calling thread but, like a fresh pool thread, with no context
- * set (it clears both holders around the task); this harness cost is the same in every mode, so the
- * differences are the propagation cost alone, without the noise of a real thread hand-off.
+ * The executor runs the task on the calling thread but, like a pool thread between tasks, with no
+ * value set: it clears the request context, the naive map and the plain thread-local around the
+ * task and restores them afterwards. Every mode has all three set, so this harness cost is the
+ * same in every mode of one policy, and the differences are the propagation cost alone, without
+ * the noise of a real thread hand-off.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -94,7 +102,27 @@ public class RequestContextBenchmark {
 	/** How a hop propagates the request values. */
 	public enum HopMode {
 
-		NO_ACCESSOR, SAFEMAP, SAFEMAP_MDC, NAIVE_COPY
+		/** Baseline: the same wrapped executor, no accessor registered, a context without MDC keys current. */
+		NO_ACCESSOR,
+		/** Baseline for {@link #SAFEMAP_MDC}: no accessor registered, a context with two MDC keys current. */
+		NO_ACCESSOR_MDC,
+		/**
+		 * Diagnostic floor: the textbook accessor over a plain {@link ThreadLocal} (set / remove), i.e.
+		 * what context-propagation itself costs to carry any one value.
+		 */
+		PLAIN_ACCESSOR,
+		/** SafeMap's accessor, a context whose policy mirrors no MDC key. */
+		SAFEMAP,
+		/**
+		 * SafeMap's accessor registered after {@link #PLAIN_ACCESSOR}'s, both with a value: the marginal
+		 * cost of SafeMap's accessor in a registry that already propagates something (as in an
+		 * application with Micrometer Observation), {@code PLAIN_AND_SAFEMAP - PLAIN_ACCESSOR}.
+		 */
+		PLAIN_AND_SAFEMAP,
+		/** SafeMap's accessor with two MDC keys mirrored, the starter's default configuration. */
+		SAFEMAP_MDC,
+		/** A naive accessor that copies a 16-entry {@link HashMap} on every hop. */
+		NAIVE_COPY
 
 	}
 
@@ -104,7 +132,10 @@ public class RequestContextBenchmark {
 
 		static final ThreadLocal<Map<String, String>> NAIVE = new ThreadLocal<>();
 
-		@Param({ "NO_ACCESSOR", "SAFEMAP", "SAFEMAP_MDC", "NAIVE_COPY" })
+		static final ThreadLocal<Object> PLAIN = new ThreadLocal<>();
+
+		@Param({ "NO_ACCESSOR", "NO_ACCESSOR_MDC", "PLAIN_ACCESSOR", "SAFEMAP", "PLAIN_AND_SAFEMAP", "SAFEMAP_MDC",
+				"NAIVE_COPY" })
 		public HopMode mode;
 
 		ExecutorService executor;
@@ -120,13 +151,17 @@ public class RequestContextBenchmark {
 			ContextRegistry registry = new ContextRegistry();
 			switch (this.mode) {
 				case SAFEMAP, SAFEMAP_MDC -> registry.registerThreadLocalAccessor(new RequestContextAccessor());
+				case PLAIN_ACCESSOR -> registry.registerThreadLocalAccessor(new PlainAccessor());
+				case PLAIN_AND_SAFEMAP -> registry.registerThreadLocalAccessor(new PlainAccessor())
+					.registerThreadLocalAccessor(new RequestContextAccessor());
 				case NAIVE_COPY -> registry.registerThreadLocalAccessor(new NaiveCopyingAccessor());
-				case NO_ACCESSOR -> {
+				case NO_ACCESSOR, NO_ACCESSOR_MDC -> {
 				}
 			}
 			ContextSnapshotFactory factory = ContextSnapshotFactory.builder().contextRegistry(registry).clearMissing(true).build();
 			this.executor = ContextExecutorService.wrap(new FreshThreadDirectExecutor(), () -> factory.captureAll());
-			RequestContextPolicy policy = (this.mode == HopMode.SAFEMAP_MDC)
+			boolean mdc = this.mode == HopMode.SAFEMAP_MDC || this.mode == HopMode.NO_ACCESSOR_MDC;
+			RequestContextPolicy policy = mdc
 					? RequestContextPolicy.builder().mdcKeys(List.of(RequestContext.REQUEST_ID, "x-tenant-id")).build()
 					: RequestContextPolicy.defaults();
 			RequestContext.Builder builder = RequestContext.builder(policy);
@@ -136,22 +171,24 @@ public class RequestContextBenchmark {
 				builder.put(key, key + "-value-0123456789");
 				naive.put(key, key + "-value-0123456789");
 			}
-			if (this.mode == HopMode.NAIVE_COPY) {
-				NAIVE.set(naive);
-				this.task = () -> this.sink = NAIVE.get();
-			}
-			else {
-				this.scope = builder.build().open();
-				this.task = () -> this.sink = RequestContext.current();
-			}
+			// every mode has all three values current, so the harness (which clears and restores all
+			// three around the task) costs the same in every mode; only what the task reads differs
+			RequestContext context = builder.build();
+			NAIVE.set(naive);
+			PLAIN.set(context);
+			this.scope = context.open();
+			this.task = switch (this.mode) {
+				case NAIVE_COPY -> () -> this.sink = NAIVE.get();
+				case PLAIN_ACCESSOR -> () -> this.sink = PLAIN.get();
+				default -> () -> this.sink = RequestContext.current();
+			};
 		}
 
 		@TearDown(Level.Trial)
 		public void tearDown() {
-			if (this.scope != null) {
-				this.scope.close();
-			}
+			this.scope.close();
 			NAIVE.remove();
+			PLAIN.remove();
 		}
 
 	}
@@ -188,23 +225,50 @@ public class RequestContextBenchmark {
 
 	}
 
+	/** The textbook accessor (as in context-propagation's documentation): a plain thread-local, by reference. */
+	static final class PlainAccessor implements ThreadLocalAccessor<Object> {
+
+		@Override
+		public Object key() {
+			return "plain";
+		}
+
+		@Override
+		public Object getValue() {
+			return HopState.PLAIN.get();
+		}
+
+		@Override
+		public void setValue(Object value) {
+			HopState.PLAIN.set(value);
+		}
+
+		@Override
+		public void setValue() {
+			HopState.PLAIN.remove();
+		}
+
+	}
+
 	/**
-	 * Runs each task on the calling thread, with no context set while it runs (as on a fresh pool
-	 * thread), and puts the caller's values back afterwards. Same cost in every mode.
+	 * Runs each task on the calling thread, with none of the three values set while it runs (as on a
+	 * fresh pool thread), and puts the caller's values back afterwards. Same cost in every mode that
+	 * shares a policy (the MDC modes also clear and restore two MDC keys).
 	 */
 	static final class FreshThreadDirectExecutor extends AbstractExecutorService {
 
 		@Override
 		public void execute(Runnable command) {
 			Map<String, String> naive = HopState.NAIVE.get();
+			Object plain = HopState.PLAIN.get();
 			HopState.NAIVE.remove();
+			HopState.PLAIN.remove();
 			try (RequestContext.Scope cleared = RequestContext.empty().open()) {
 				command.run();
 			}
 			finally {
-				if (naive != null) {
-					HopState.NAIVE.set(naive);
-				}
+				HopState.NAIVE.set(naive);
+				HopState.PLAIN.set(plain);
 			}
 		}
 
