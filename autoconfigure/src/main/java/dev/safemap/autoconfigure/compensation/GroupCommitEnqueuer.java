@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
@@ -26,9 +27,11 @@ import org.springframework.jdbc.support.SQLExceptionSubclassTranslator;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
 
 /**
- * Group commit for the embedded (H2) store's enqueue. A caller queues its row and takes the write lock; the caller
- * holding it (the leader) inserts every queued row, its own and those of the callers waiting for the lock, in one
- * transaction on one dedicated connection, and commits once. Each caller returns only once the commit that holds
+ * Group commit for the embedded (H2) store's enqueue. A caller queues its row and tries the write lock; the caller
+ * holding it (the leader) inserts every queued row, its own and those of the callers parked meanwhile, in one
+ * transaction on one dedicated connection, commits once, and unparks the callers of the batch all at once (they
+ * do not queue on the lock one after the other). On leaving, the leader unparks the oldest caller still queued,
+ * which leads the next batch. Each caller returns only once the commit that holds
  * its row has succeeded, so an enqueue that returned is as durable as before (with {@code WRITE_DELAY=0} the
  * commit is written to the file before {@code commit()} returns); a single caller is its own leader and pays one
  * commit, as without batching. Under concurrency one commit (the expensive part: H2 serializes every changed
@@ -63,8 +66,8 @@ final class GroupCommitEnqueuer implements AutoCloseable {
 
 	private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
 
-	/** Held by the leader while it writes a batch; package-private so tests can line callers up into one batch. */
-	final ReentrantLock writeLock = new ReentrantLock();
+	/** Held by the leader while it writes a batch. */
+	private final ReentrantLock writeLock = new ReentrantLock();
 
 	// guarded by writeLock
 	private @Nullable Connection connection;
@@ -96,17 +99,32 @@ final class GroupCommitEnqueuer implements AutoCloseable {
 	 * @throws DataAccessException if the row or its batch's commit failed
 	 */
 	Stored enqueue(CompensationRequest request, String context, Instant now) {
-		Pending pending = new Pending(request, context, now);
+		Pending pending = new Pending(request, context, now, Thread.currentThread());
 		this.queue.add(pending);
-		this.writeLock.lock();
-		try {
-			// the queue is FIFO: at most a few batches of rows queued before ours are written first
-			while (!pending.settled) {
-				writeBatch();
+		boolean interrupted = false;
+		while (!pending.settled) {
+			if (this.writeLock.tryLock()) {
+				try {
+					// the queue is FIFO: at most a few batches of rows queued before ours are written first
+					while (!pending.settled) {
+						writeBatch();
+					}
+				}
+				finally {
+					unlock();
+				}
+			}
+			else {
+				// the leader unparks us when our row is settled, or when we are first in line for the next batch
+				LockSupport.park(this);
+				if (Thread.interrupted()) {
+					// the row may be in the batch being written: wait for its outcome, keep the interrupt
+					interrupted = true;
+				}
 			}
 		}
-		finally {
-			this.writeLock.unlock();
+		if (interrupted) {
+			Thread.currentThread().interrupt();
 		}
 		RuntimeException failure = pending.failure;
 		if (failure != null) {
@@ -119,6 +137,28 @@ final class GroupCommitEnqueuer implements AutoCloseable {
 		return result;
 	}
 
+	/**
+	 * Releases the write lock and wakes the oldest caller still queued (rows queued during the last batch), which
+	 * leads the next batch. Every release goes through here, so no queued caller stays parked.
+	 */
+	private void unlock() {
+		this.writeLock.unlock();
+		Pending next = this.queue.peek();
+		if (next != null) {
+			LockSupport.unpark(next.thread);
+		}
+	}
+
+	/** Holds the write lock, so that callers queue up (tests). */
+	void hold() {
+		this.writeLock.lock();
+	}
+
+	/** Releases {@link #hold()} (tests). */
+	void release() {
+		unlock();
+	}
+
 	/** Number of commits so far (tests). */
 	long commits() {
 		this.writeLock.lock();
@@ -126,13 +166,13 @@ final class GroupCommitEnqueuer implements AutoCloseable {
 			return this.commits;
 		}
 		finally {
-			this.writeLock.unlock();
+			unlock();
 		}
 	}
 
-	/** Number of callers waiting for the write lock (tests). */
-	int waiting() {
-		return this.writeLock.getQueueLength();
+	/** Number of rows queued and not written yet (tests). */
+	int queued() {
+		return this.queue.size();
 	}
 
 	private void writeBatch() {
@@ -174,12 +214,16 @@ final class GroupCommitEnqueuer implements AutoCloseable {
 					: (failure instanceof SQLException sql) ? translate(sql)
 							: (failure instanceof RuntimeException runtime) ? runtime
 									: new IllegalStateException("enqueue failed: " + failure, failure);
+			Thread self = Thread.currentThread();
 			for (Pending pending : batch) {
 				if (shared != null && pending.failure == null) {
 					pending.result = null;
 					pending.failure = shared;
 				}
-				pending.settled = true;
+				pending.settled = true; // publishes result and failure
+				if (pending.thread != self) {
+					LockSupport.unpark(pending.thread);
+				}
 			}
 		}
 		if (failure instanceof Error error) {
@@ -293,7 +337,7 @@ final class GroupCommitEnqueuer implements AutoCloseable {
 			discardConnection();
 		}
 		finally {
-			this.writeLock.unlock();
+			unlock();
 		}
 	}
 
@@ -305,7 +349,10 @@ final class GroupCommitEnqueuer implements AutoCloseable {
 
 	}
 
-	/** One caller's row; fields written by the leader under the write lock and read by the caller after it. */
+	/**
+	 * One caller's row. The leader writes {@code result} and {@code failure}, then sets {@code settled} (volatile),
+	 * which publishes them to the caller.
+	 */
 	private static final class Pending {
 
 		final CompensationRequest request;
@@ -314,16 +361,19 @@ final class GroupCommitEnqueuer implements AutoCloseable {
 
 		final Instant now;
 
+		final Thread thread;
+
 		@Nullable Stored result;
 
 		@Nullable RuntimeException failure;
 
-		boolean settled;
+		volatile boolean settled;
 
-		Pending(CompensationRequest request, String context, Instant now) {
+		Pending(CompensationRequest request, String context, Instant now, Thread thread) {
 			this.request = request;
 			this.context = context;
 			this.now = now;
+			this.thread = thread;
 		}
 
 	}

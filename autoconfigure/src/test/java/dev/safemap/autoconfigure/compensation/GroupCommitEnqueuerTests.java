@@ -143,24 +143,24 @@ class GroupCommitEnqueuerTests {
 			.withMessageContaining("closed");
 	}
 
-	/** Holds the write lock until every call waits for it, so that all of them are written in one commit. */
+	/** Holds the write lock until every call is queued, so that all of them are written in one commit. */
 	@SafeVarargs
 	private List<CompletableFuture<Stored>> inOneBatch(Supplier<Stored>... calls) throws InterruptedException {
 		List<CompletableFuture<Stored>> results = new ArrayList<>();
 		long commitsBefore = this.groupCommit.commits();
-		this.groupCommit.writeLock.lock();
+		this.groupCommit.hold();
 		try {
 			for (Supplier<Stored> call : calls) {
 				results.add(CompletableFuture.supplyAsync(call, this.callers));
 			}
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-			while (this.groupCommit.waiting() < calls.length) {
-				assertThat(System.nanoTime()).as("callers waiting for the lock").isLessThan(deadline);
+			while (this.groupCommit.queued() < calls.length) {
+				assertThat(System.nanoTime()).as("callers queued").isLessThan(deadline);
 				Thread.sleep(5);
 			}
 		}
 		finally {
-			this.groupCommit.writeLock.unlock();
+			this.groupCommit.release();
 		}
 		CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).handle((r, ex) -> null).join();
 		assertThat(this.groupCommit.commits() - commitsBefore).as("commits").isEqualTo(1);
