@@ -30,8 +30,5 @@ for t in 1 2; do
   java -jar "$JAR" 'GuardedMapBenchmark' -t $t "${common[@]}" -p impl=CHM,DETECT -p readPercent=95 \
     -p distribution=UNIFORM -rf json -rff "$OUT/guard-detect-t$t.json"
 done
-# durable enqueue and replay rates (embedded H2 always; PostgreSQL when it answers on 127.0.0.1:5432)
-stores=h2
-if (command -v pg_isready >/dev/null && pg_isready -h 127.0.0.1 -p 5432 -q); then stores=h2,postgresql; fi
-java -jar "$JAR" 'CompensationBenchmark' -p store=$stores -f 1 -wi 1 -w 3s -i 3 -r 2s -rf json -rff "$OUT/compensation-t1.json"
-java -jar "$JAR" 'CompensationBenchmark.enqueue' -p store=$stores -t 4 -f 1 -wi 1 -w 3s -i 3 -r 2s -rf json -rff "$OUT/compensation-enqueue-t4.json"
+# durable enqueue (group commit against one commit per enqueue, 1 and 4 threads) and replay rates
+benchmarks/run-compensation.sh

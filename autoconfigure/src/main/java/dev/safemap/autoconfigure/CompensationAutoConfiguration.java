@@ -14,6 +14,7 @@ import dev.safemap.autoconfigure.compensation.CompensableMethodInterceptor;
 import dev.safemap.autoconfigure.compensation.CompensableMethodPostProcessor;
 import dev.safemap.autoconfigure.compensation.CompensationTemplate;
 import dev.safemap.autoconfigure.compensation.CompensationWorker;
+import dev.safemap.autoconfigure.compensation.IdempotencyKeyExchangeFilter;
 import dev.safemap.autoconfigure.compensation.IdempotencyKeyInterceptor;
 import dev.safemap.autoconfigure.compensation.JdbcCompensationStore;
 import dev.safemap.compensation.Compensable;
@@ -50,12 +51,14 @@ import org.springframework.context.annotation.Role;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 
 /**
  * Auto-configuration of the async compensation queue: a durable store (embedded H2 in file mode, or the
  * application's {@link DataSource}), the {@link CompensationRegistry} and its replay worker, the
  * {@link Compensable} interceptor routing calls through Resilience4j circuit breakers, and the
- * {@code Idempotency-Key} HTTP interceptor. Configuration classes are used once, at startup, by one thread.
+ * {@code Idempotency-Key} HTTP interceptor ({@code RestClient}) and exchange filter ({@code WebClient}).
+ * Configuration classes are used once, at startup, by one thread.
  *
  * @since 0.1.0
  */
@@ -331,6 +334,18 @@ public final class CompensationAutoConfiguration {
 		@ConditionalOnMissingBean
 		IdempotencyKeyInterceptor idempotencyKeyInterceptor() {
 			return new IdempotencyKeyInterceptor();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ExchangeFilterFunction.class)
+	static class WebClientConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		IdempotencyKeyExchangeFilter idempotencyKeyExchangeFilter() {
+			return new IdempotencyKeyExchangeFilter();
 		}
 
 	}

@@ -303,12 +303,12 @@ public class SafeMapCompensationProperties {
 	public static class Health {
 
 		/**
-		 * Age of the oldest waiting entry above which health is down.
+		 * Age of the oldest waiting entry above which health is DEGRADED.
 		 */
 		private Duration maxOldestPendingAge = Duration.ofMinutes(15);
 
 		/**
-		 * Number of dead letters above which health is down.
+		 * Number of dead letters above which health is DEGRADED.
 		 */
 		private long maxDead = 0;
 

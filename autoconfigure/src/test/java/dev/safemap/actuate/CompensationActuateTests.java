@@ -3,6 +3,7 @@ package dev.safemap.actuate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.safemap.autoconfigure.compensation.JdbcCompensationStore;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.health.actuate.endpoint.SimpleHttpCodeStatusMapper;
+import org.springframework.boot.health.actuate.endpoint.SimpleStatusAggregator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
@@ -158,21 +161,33 @@ class CompensationActuateTests {
 	}
 
 	@Test
-	void healthIsDownPastTheDeadLetterOrAgeThresholds() {
+	void healthIsDegradedNotDownPastTheDeadLetterOrAgeThresholds() {
 		CompensationHealthIndicator lenient = new CompensationHealthIndicator(this.registry, Duration.ofHours(1), 0);
 		assertThat(lenient.health(true).getStatus()).isEqualTo(Status.UP);
 		this.registry.enqueue(CompensationRequest.of("t", "[]"));
 		CompensationHealthIndicator strictAge = new CompensationHealthIndicator(this.registry, Duration.ofNanos(1), 0);
 		sleep();
 		Health old = strictAge.health(true);
-		assertThat(old.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(old.getStatus()).isEqualTo(CompensationHealthIndicator.DEGRADED);
 		assertThat(old.getDetails()).containsEntry("pending", 1L).containsKey("reason");
 		this.registry.replayDue(); // dead now
 		Health dead = lenient.health(true);
-		assertThat(dead.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(dead.getStatus()).isEqualTo(CompensationHealthIndicator.DEGRADED);
 		assertThat(dead.getDetails()).containsEntry("dead", 1L);
 		assertThat(new CompensationHealthIndicator(this.registry, Duration.ofHours(1), 1).health(true).getStatus())
 			.isEqualTo(Status.UP);
+	}
+
+	@Test
+	void degradedIsHttp200AndStaysOutOfTheDefaultAggregateButRanksBetweenDownAndUpWhenOrdered() {
+		// what docs/compensation.md promises about Spring Boot's handling of the DEGRADED status
+		Status degraded = CompensationHealthIndicator.DEGRADED;
+		assertThat(new SimpleHttpCodeStatusMapper().getStatusCode(degraded)).isEqualTo(200);
+		assertThat(new SimpleStatusAggregator().getAggregateStatus(Set.of(Status.UP, degraded))).isEqualTo(Status.UP);
+		SimpleStatusAggregator ordered = new SimpleStatusAggregator("down", "out-of-service", "degraded", "up",
+				"unknown");
+		assertThat(ordered.getAggregateStatus(Set.of(Status.UP, degraded))).isEqualTo(degraded);
+		assertThat(ordered.getAggregateStatus(Set.of(Status.DOWN, degraded))).isEqualTo(Status.DOWN);
 	}
 
 	private static void sleep() {

@@ -11,6 +11,7 @@ import dev.safemap.actuate.CompensationMetrics;
 import dev.safemap.actuate.CompensationsEndpoint;
 import dev.safemap.autoconfigure.compensation.CompensableMethodInterceptor;
 import dev.safemap.autoconfigure.compensation.CompensationTemplate;
+import dev.safemap.autoconfigure.compensation.IdempotencyKeyExchangeFilter;
 import dev.safemap.autoconfigure.compensation.IdempotencyKeyInterceptor;
 import dev.safemap.autoconfigure.compensation.JdbcCompensationStore;
 import dev.safemap.compensation.Compensable;
@@ -56,7 +57,8 @@ class CompensationAutoConfigurationTests {
 				.hasSingleBean(CompensableMethodInterceptor.class)
 				.hasSingleBean(DefaultPointcutAdvisor.class)
 				.hasSingleBean(CompensationTemplate.class)
-				.hasSingleBean(IdempotencyKeyInterceptor.class);
+				.hasSingleBean(IdempotencyKeyInterceptor.class)
+				.hasSingleBean(IdempotencyKeyExchangeFilter.class);
 			JdbcCompensationStore store = context.getBean(JdbcCompensationStore.class);
 			assertThat(store.isPostgreSql()).isFalse();
 			assertThat(Files.exists(this.directory.resolve("compensation.mv.db"))).isTrue();

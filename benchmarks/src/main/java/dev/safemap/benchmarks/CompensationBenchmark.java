@@ -25,6 +25,7 @@ import dev.safemap.autoconfigure.compensation.JdbcCompensationStore;
 import dev.safemap.compensation.CompensationContext;
 import dev.safemap.compensation.CompensationRegistry;
 import dev.safemap.compensation.CompensationRequest;
+import org.h2.jdbcx.JdbcConnectionPool;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -50,7 +51,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code Idempotency-Key}: claim with lease, HTTP POST, mark done. Each invocation first stores 200 entries
  * (not measured).</li>
  * </ul>
- * {@code -p store=h2,postgresql} adds PostgreSQL (127.0.0.1:5432, database test, user postgres, trust auth).
+ * Stores: {@code h2} is the embedded store as shipped ({@code JdbcCompensationStore.embedded}: group commit of
+ * concurrent enqueues); {@code h2-unbatched} is the same H2 file database, same settings, opened by the benchmark
+ * and used through {@code JdbcCompensationStore.create}, which commits every enqueue on its own (the embedded
+ * store's behaviour before group commit): the same-run baseline. {@code -p store=h2,h2-unbatched,postgresql} adds
+ * PostgreSQL (127.0.0.1:5432, database test, user postgres, trust auth).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -73,6 +78,8 @@ public class CompensationBenchmark {
 
 	private HikariDataSource dataSource;
 
+	private JdbcConnectionPool h2Pool;
+
 	private JdbcCompensationStore jdbc;
 
 	private CompensationRegistry registry;
@@ -93,6 +100,15 @@ public class CompensationBenchmark {
 			this.directory = Files.createTempDirectory("safemap-compensation-bench");
 			this.jdbc = JdbcCompensationStore.embedded(this.directory, JdbcCompensationStore.DEFAULT_TABLE);
 		}
+		else if (this.store.equals("h2-unbatched")) {
+			this.directory = Files.createTempDirectory("safemap-compensation-bench");
+			// the URL of JdbcCompensationStore.embedded
+			this.h2Pool = JdbcConnectionPool.create("jdbc:h2:file:" + this.directory.resolve("compensation")
+					+ ";WRITE_DELAY=0;FILE_LOCK=FS;RETENTION_TIME=0;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+			this.h2Pool.setMaxConnections(8);
+			this.jdbc = JdbcCompensationStore.create(this.h2Pool, JdbcCompensationStore.DEFAULT_TABLE);
+			this.jdbc.initializeSchema();
+		}
 		else if (this.store.equals("postgresql")) {
 			this.dataSource = new HikariDataSource();
 			this.dataSource.setJdbcUrl("jdbc:postgresql://127.0.0.1:5432/test");
@@ -103,7 +119,7 @@ public class CompensationBenchmark {
 			this.jdbc.initializeSchema();
 		}
 		else {
-			throw new IllegalArgumentException("store must be h2 or postgresql, but was " + this.store);
+			throw new IllegalArgumentException("store must be h2, h2-unbatched or postgresql, but was " + this.store);
 		}
 		this.stubThreads = Executors.newFixedThreadPool(2);
 		this.stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -149,6 +165,9 @@ public class CompensationBenchmark {
 			this.dataSource.close();
 		}
 		this.jdbc.close();
+		if (this.h2Pool != null) {
+			this.h2Pool.dispose();
+		}
 		if (this.directory != null) {
 			try (Stream<Path> files = Files.walk(this.directory)) {
 				files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());

@@ -102,6 +102,39 @@ class CompensationCrashTests {
 	}
 
 	@Test
+	void concurrentEnqueuesAcknowledgedJustBeforeASigkillAreNotLost() throws Exception {
+		// the embedded store commits concurrent enqueues together: kill it while four writers are mid-stream
+		Path store = this.directory.resolve("store");
+		Path log = this.directory.resolve("writers.log");
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+				EnqueueCrashChild.class.getName(), store.toString(), "4")
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.start();
+		this.processes.add(child);
+		waitFor(() -> log(log).lines().filter((line) -> line.startsWith("ACK ")).count() >= 1000,
+				Duration.ofSeconds(120), child, log, 5);
+		child.destroyForcibly(); // SIGKILL while the writers keep enqueueing
+		assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		List<String> acknowledged = log(log).lines()
+			.filter((line) -> line.startsWith("ACK ") && line.length() > 4)
+			.map((line) -> line.substring(4))
+			.toList();
+		try (JdbcCompensationStore opened = JdbcCompensationStore.embedded(store, JdbcCompensationStore.DEFAULT_TABLE)) {
+			java.util.Set<String> stored = new java.util.HashSet<>(
+					org.springframework.jdbc.core.simple.JdbcClient.create(opened.getDataSource())
+						.sql("SELECT idempotency_key FROM safemap_compensation")
+						.query(String.class)
+						.list());
+			assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(1000);
+			assertThat(stored).containsAll(acknowledged);
+			System.out.printf("group commit crash test: %d enqueues acknowledged before SIGKILL, %d stored%n",
+					acknowledged.size(), stored.size());
+		}
+	}
+
+	@Test
 	@Tag("services")
 	void everyWriteIsAppliedExactlyOnceAfterAKillInTheMiddleOfReplayOnPostgres() throws Exception {
 		String table = PostgresTestDatabase.uniqueTable();
