@@ -15,8 +15,8 @@ mkdir -p "$OUT"
 [ -f "$JAR" ] || ./mvnw -B -ntp -q -pl benchmarks -am package -DskipTests
 JVM='-Xms2g -Xmx2g -XX:+AlwaysPreTouch'
 common=(-f 1 -wi 2 -w 2s -i 3 -r 1s -prof gc -jvmArgs "$JVM")
-stores=h2
-if (command -v pg_isready >/dev/null && pg_isready -h 127.0.0.1 -p 5432 -q); then stores=h2,postgresql; fi
+stores=h2,h2-unbatched
+if (command -v pg_isready >/dev/null && pg_isready -h 127.0.0.1 -p 5432 -q); then stores=$stores,postgresql; fi
 for p in $(seq 1 "$PASSES"); do
   for t in 1 2; do
     # issue 2: guard mode against ConcurrentHashMap (readWrite and the hot-key counter)

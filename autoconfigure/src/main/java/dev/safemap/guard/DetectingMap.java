@@ -70,6 +70,8 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	private final MapObserver observer;
 
+	private final ReadSampling readSampling;
+
 	private final @Nullable GuardedMapRegistry registry;
 
 	private final boolean showKeys;
@@ -95,6 +97,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		super(name, target, target.getClass(), counterType);
 		this.target = target;
 		this.observer = observer;
+		this.readSampling = new ReadSampling(observer);
 		this.registry = registry;
 		this.showKeys = showKeys;
 		this.threadSafeTarget = MapKinds.isThreadSafe(target);
@@ -112,6 +115,9 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 	}
 
 	private void observe(MapOperation operation, @Nullable Object key) {
+		if (!this.readSampling.reports(operation)) {
+			return;
+		}
 		try {
 			this.observer.operation(operation, key);
 		}

@@ -16,11 +16,23 @@ public interface MapObserver {
 	};
 
 	/**
-	 * Called for each operation on the map.
+	 * Called for each write on the map, and for each sampled read (see {@link #readWeight()}).
 	 * @param operation the operation
 	 * @param key the key, or {@code null} for an operation without a single key (size, clear, ...)
 	 */
 	default void operation(MapOperation operation, Object key) {
+	}
+
+	/**
+	 * How many reads one reported read stands for. A guarded map reports writes one by one, but reads
+	 * ({@link MapOperation#isWrite()} false) only one in {@code readWeight()}, drawn at random on the
+	 * reading thread, so that an observer that counts reads costs a lock-free read one random draw
+	 * instead of a call; the observer weighs each reported read accordingly. Called once, when the
+	 * map is built.
+	 * @return 1 (the default) to have every read reported, or more
+	 */
+	default int readWeight() {
+		return 1;
 	}
 
 	/**

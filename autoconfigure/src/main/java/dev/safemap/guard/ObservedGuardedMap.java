@@ -31,6 +31,8 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	private final MapObserver observer;
 
+	private final ReadSampling readSampling;
+
 	private final ReentrantLock[] stripes;
 
 	ObservedGuardedMap(String name, ConcurrentMap<K, V> target, Class<?> originalType, MapObserver observer,
@@ -38,6 +40,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		super(name, target, originalType, counterType);
 		this.target = target;
 		this.observer = observer;
+		this.readSampling = new ReadSampling(observer);
 		this.stripes = new ReentrantLock[STRIPES];
 		for (int i = 0; i < STRIPES; i++) {
 			this.stripes[i] = new ReentrantLock();
@@ -45,6 +48,9 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 	}
 
 	private void observe(MapOperation operation, @Nullable Object key) {
+		if (!this.readSampling.reports(operation)) {
+			return;
+		}
 		try {
 			this.observer.operation(operation, key);
 		}

@@ -28,10 +28,11 @@ import dev.safemap.support.KeyMasker;
  * The accounting of one map: the {@link MapObserver} its guarded map calls.
  * <p>
  * The hot path ({@link #operation}) differs for reads and writes. A lock-free read costs a few
- * nanoseconds, as much as counting it would, so reads are sampled: one read in
- * {@code n = round(1 / readSampleRate)}, decided by one draw from {@link ThreadLocalRandom} (a field
- * of the current thread: no lookup, no shared write), is counted {@code n} times, an unbiased
- * estimate of the read count; the other reads cost that draw and nothing else. Writes, which take a
+ * nanoseconds, as much as counting it would, so reads are sampled: the guarded map reports one read
+ * in {@code n = round(1 / readSampleRate)} ({@link #readWeight()}), decided by one draw from
+ * {@code ThreadLocalRandom} on the reading thread, and each reported read is counted {@code n}
+ * times, an unbiased estimate of the read count; the other reads cost that draw and nothing else
+ * (not even a call, so the map's read path stays small enough to be inlined). Writes, which take a
  * lock stripe anyway, and sampled reads increment the calling thread's own counter (see
  * {@link OperationCounters}: no atomic instruction) and draw one number from the thread's own
  * xorshift generator; for a fraction of them it also stores the key in a random slot of a fixed
@@ -126,9 +127,6 @@ final class MapAccounting implements MapObserver, MapStats {
 	/** How many reads one sampled read stands for: {@code round(1 / readSampleRate)}, at least 1. */
 	private final int readWeight;
 
-	/** A read is counted when a uniform 31-bit draw is below this: {@code 2^31 / readWeight}. */
-	private final long readSampleThreshold;
-
 	/** Sampled reads' key sampling: {@code keySampleThreshold * readWeight}, at most 2^31. */
 	private final long sampledReadKeyThreshold;
 
@@ -152,7 +150,6 @@ final class MapAccounting implements MapObserver, MapStats {
 		this.recentRaces = new ArrayDeque<>(config.recentRaces());
 		// compare a uniform 31-bit draw against rate * 2^31: no rounding of the rate to a power of 2
 		this.readWeight = (int) Math.max(1, Math.min(1 << 30, Math.round(1.0 / config.readSampleRate())));
-		this.readSampleThreshold = (1L << 31) / this.readWeight;
 		double keyRate = Math.min(config.keySampleRate(), 1.0 / this.readWeight);
 		this.keySampleThreshold = (long) (keyRate * (1L << 31));
 		this.sampledReadKeyThreshold = Math.min(1L << 31, this.keySampleThreshold * this.readWeight);
@@ -181,11 +178,17 @@ final class MapAccounting implements MapObserver, MapStats {
 	// ---- MapObserver: the hot path
 
 	@Override
+	public int readWeight() {
+		return this.readWeight;
+	}
+
+	/** Each call is one write, or one sampled read standing for {@link #readWeight()} reads. */
+	@Override
 	public void operation(MapOperation operation, @Nullable Object key) {
-		if (operation.isWrite() || this.readWeight == 1) {
+		if (operation.isWrite()) {
 			count(operation, key, 1, this.keySampleThreshold);
 		}
-		else if ((ThreadLocalRandom.current().nextInt() >>> 1) < this.readSampleThreshold) {
+		else {
 			count(operation, key, this.readWeight, this.sampledReadKeyThreshold);
 		}
 	}

@@ -4,8 +4,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.safemap.guard.CallSite;
 import dev.safemap.guard.GuardMode;
+import dev.safemap.guard.GuardedMap;
 import dev.safemap.guard.MapObserver;
 import dev.safemap.guard.MapOperation;
 import dev.safemap.guard.RaceReport;
@@ -76,13 +79,16 @@ class HotspotsTests {
 	@Test
 	void readsAreEstimatedFromARandomSampleWhileWritesAreCountedExactly() {
 		Hotspots hotspots = sampledHotspots(HotspotsConfig.builder());
-		MapObserver observer = hotspots.create("orders", GuardMode.GUARD);
+		// the guarded map samples the reads it reports; the accounting weighs them
+		Map<String, Long> map = GuardedMap.builder("orders")
+			.observer(hotspots.create("orders", GuardMode.GUARD))
+			.wrap(new HashMap<String, Long>());
 		int reads = 640_000;
 		for (int i = 0; i < reads; i++) {
-			observer.operation(MapOperation.GET, "k" + (i % 10));
+			map.get("k" + (i % 10));
 		}
 		for (int i = 0; i < 50; i++) {
-			observer.operation(MapOperation.PUT, "k" + i);
+			map.put("k" + i, 1L);
 		}
 
 		HotspotReport report = hotspots.report("orders", false).orElseThrow();
@@ -96,14 +102,16 @@ class HotspotsTests {
 	@Test
 	void readSamplingKeepsKeySharesUnbiasedBetweenReadsAndWrites() {
 		Hotspots hotspots = sampledHotspots(HotspotsConfig.builder().keySampleRate(1.0).readSampleRate(1.0 / 8));
-		MapObserver observer = hotspots.create("orders", GuardMode.GUARD);
+		Map<String, Long> map = GuardedMap.builder("orders")
+			.observer(hotspots.create("orders", GuardMode.GUARD))
+			.wrap(new HashMap<String, Long>());
 		// as many reads of "read" as writes of "write": both must get about half the key samples.
 		// Reports drain the sample buffer, so every sample counts: about 50,000 of them, a standard
 		// error of 0.002 on the shares
 		for (int round = 0; round < 200; round++) {
 			for (int i = 0; i < 1000; i++) {
-				observer.operation(MapOperation.GET, "read");
-				observer.operation(MapOperation.PUT, "write");
+				map.get("read");
+				map.put("write", 1L);
 			}
 			hotspots.report("orders", true);
 		}
@@ -165,6 +173,7 @@ class HotspotsTests {
 	void aFullSampleBufferStaysAnUnbiasedSample() {
 		// no drain during the run: 1,000,000 samples into 1,024 slots, only the survivors count
 		Hotspots hotspots = Hotspots.create(HotspotsConfig.builder().keySampleRate(1.0)
+			.readSampleRate(1.0)
 			.drainInterval(java.time.Duration.ofMinutes(1))
 			.build());
 		MapObserver observer = hotspots.create("sessions", GuardMode.GUARD);
