@@ -31,18 +31,18 @@ import dev.safemap.support.KeyMasker;
  * nanoseconds, as much as counting it would, so reads are sampled: the guarded map reports one read
  * in {@code n = round(1 / readSampleRate)} ({@link #readWeight()}), decided by one draw from
  * {@code ThreadLocalRandom} on the reading thread, and each reported read is counted {@code n}
- * times, an unbiased estimate of the read count; the other reads cost that draw and nothing else
- * (not even a call, so the map's read path stays small enough to be inlined). Writes, which take a
- * lock stripe anyway, and sampled reads increment the calling thread's own counter (see
+ * times, an unbiased estimate of the read count; the other reads cost that draw and no call (the
+ * measured cost of the accounting is elsewhere: docs/benchmarks.md). Writes, which take a lock
+ * stripe anyway, and sampled reads increment the calling thread's own counter (see
  * {@link OperationCounters}: no atomic instruction) and draw one number from the thread's own
  * xorshift generator; for a fraction of them it also stores the key in a random slot of a fixed
  * sample buffer (one plain reference store: no lock, no allocation, no hashing). That fraction is
  * chosen so that every operation, read or write, has its key sampled with the same probability
- * {@code min(keySampleRate, readSampleRate)}, so key shares stay unbiased. The buffer is drained into the hot-keys-by-operations sketch off the hot
- * path, by the accounting's drain thread and before each report. A sample that lands in a slot not
- * yet drained replaces the one there: since slots are chosen at random, whatever the drain finds
- * is still a uniform sample of the operations, so shares stay unbiased; counts are shares of the
- * exact operation count.
+ * {@code min(keySampleRate, readSampleRate)}, so key shares stay unbiased. The buffer is drained
+ * into the hot-keys-by-operations sketch off the hot path, by the accounting's drain thread and
+ * before each report. A sample that lands in a slot not yet drained replaces the one there: since
+ * slots are chosen at random, whatever the drain finds is still a uniform sample of the operations,
+ * so shares stay unbiased; counts are shares of the (estimated) operation count.
  * <p>
  * Contended operations are rare (and have already waited): each is recorded in full (counts,
  * segment, wait quantiles, hot-keys-by-contention) and a sample of them has its call site captured.
