@@ -77,6 +77,19 @@ class ContextAutoConfigurationTests {
 	}
 
 	@Test
+	void anEmptyMdcKeyListTurnsMdcMirroringOff() {
+		this.runner.withPropertyValues("safemap.context.mdc-keys=").run((context) -> {
+			RequestContextFactory factory = context.getBean(RequestContextFactory.class);
+			assertThat(factory.policy().mdcKeys()).isEmpty();
+			RequestContext request = RequestContext.builder(factory.policy()).put("requestId", "r-1").build();
+			RequestContext.runWith(request, () -> {
+				assertThat(RequestContext.current().get("requestId")).contains("r-1");
+				assertThat(org.slf4j.MDC.get("requestId")).isNull();
+			});
+		});
+	}
+
+	@Test
 	void servletApplicationGetsTheFilterForRequestAsyncAndErrorDispatches() {
 		new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(ContextAutoConfiguration.class))
 			.withPropertyValues("safemap.context.filter-order=5")
