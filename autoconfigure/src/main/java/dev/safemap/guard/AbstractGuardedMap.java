@@ -1,12 +1,15 @@
 package dev.safemap.guard;
 
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What every {@link GuardedMap} implementation shares: its name, the type of the map it replaced,
  * the counter type of {@link GuardedMap#add}, and {@code equals}, {@code hashCode} and
  * {@code toString} answered by the map that holds the contents, so that a guarded map compares and
- * prints like any {@code Map} with the same entries. Thread-safe when the contents map is (the
+ * prints like any {@code Map} with the same entries, and by default its views (the contents map's own:
+ * {@link DetectingMap} overrides them to track iterations). Thread-safe when the contents map is (the
  * subclasses guarantee it).
  */
 abstract class AbstractGuardedMap<K, V> implements GuardedMap<K, V> {
@@ -34,6 +37,21 @@ abstract class AbstractGuardedMap<K, V> implements GuardedMap<K, V> {
 	@Override
 	public final Class<?> originalType() {
 		return this.originalType;
+	}
+
+	@Override
+	public Set<K> keySet() {
+		return this.contents.keySet();
+	}
+
+	@Override
+	public Collection<V> values() {
+		return this.contents.values();
+	}
+
+	@Override
+	public Set<Map.Entry<K, V>> entrySet() {
+		return this.contents.entrySet();
 	}
 
 	@Override

@@ -1,8 +1,6 @@
 package dev.safemap.guard;
 
-import java.util.Collection;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
@@ -375,21 +373,6 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 	public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
 		observe(REPLACE, null);
 		this.target.replaceAll(function);
-	}
-
-	@Override
-	public Set<K> keySet() {
-		return this.target.keySet();
-	}
-
-	@Override
-	public Collection<V> values() {
-		return this.target.values();
-	}
-
-	@Override
-	public Set<Map.Entry<K, V>> entrySet() {
-		return this.target.entrySet();
 	}
 
 }
