@@ -104,7 +104,7 @@ public class CompensationBenchmark {
 			this.directory = Files.createTempDirectory("safemap-compensation-bench");
 			// the URL of JdbcCompensationStore.embedded
 			this.h2Pool = JdbcConnectionPool.create("jdbc:h2:file:" + this.directory.resolve("compensation")
-					+ ";WRITE_DELAY=0;FILE_LOCK=FS;RETENTION_TIME=0;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+					+ ";WRITE_DELAY=0;FILE_LOCK=FS;RETENTION_TIME=0;PAGE_SIZE=8192;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
 			this.h2Pool.setMaxConnections(8);
 			this.jdbc = JdbcCompensationStore.create(this.h2Pool, JdbcCompensationStore.DEFAULT_TABLE);
 			this.jdbc.initializeSchema();

@@ -39,7 +39,7 @@ public final class CompensationEnqueueCpuTime {
 		Path shipped = Files.createTempDirectory("safemap-cpu-h2");
 		Path unbatchedDir = Files.createTempDirectory("safemap-cpu-h2-unbatched");
 		JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + unbatchedDir.resolve("compensation")
-				+ ";WRITE_DELAY=0;FILE_LOCK=FS;RETENTION_TIME=0;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+				+ ";WRITE_DELAY=0;FILE_LOCK=FS;RETENTION_TIME=0;PAGE_SIZE=8192;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
 		pool.setMaxConnections(8);
 		try (JdbcCompensationStore h2 = JdbcCompensationStore.embedded(shipped, JdbcCompensationStore.DEFAULT_TABLE);
 				JdbcCompensationStore unbatched = JdbcCompensationStore.create(pool,

@@ -20,6 +20,8 @@ import dev.safemap.compensation.CompensationRequest;
 import dev.safemap.compensation.CompensationStatus;
 import dev.safemap.compensation.CompensationStore.Stored;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.UncategorizedSQLException;
@@ -35,7 +37,9 @@ import org.springframework.jdbc.support.SQLExceptionTranslator;
  * its row has succeeded, so an enqueue that returned is as durable as before (with {@code WRITE_DELAY=0} the
  * commit is written to the file before {@code commit()} returns); a single caller is its own leader and pays one
  * commit, as without batching. Under concurrency one commit (the expensive part: H2 serializes every changed
- * page of the table and its four indexes) is shared by all the rows that queued up during the previous one.
+ * page of the table and its three indexes) is shared by all the rows that queued up during the previous one.
+ * Every {@value #HOUSEKEEPING_EVERY} commits the leader runs the store's housekeeping (the embedded store
+ * compacts its file) after waking the callers of its batch.
  * <p>
  * A row that fails on its own (a duplicate idempotency key is not a failure: the waiting entry is returned; a
  * value too long is) fails only its caller: H2 rolls back the failed statement and the transaction goes on. A
@@ -49,8 +53,13 @@ import org.springframework.jdbc.support.SQLExceptionTranslator;
  */
 final class GroupCommitEnqueuer implements AutoCloseable {
 
+	private static final Logger logger = LoggerFactory.getLogger(GroupCommitEnqueuer.class);
+
 	/** Most rows written in one transaction. */
 	static final int MAX_BATCH = 256;
+
+	/** Commits between two runs of the housekeeping (file compaction). */
+	static final int HOUSEKEEPING_EVERY = 200;
 
 	private static final String UNIQUE_VIOLATION = "23505";
 
@@ -63,6 +72,8 @@ final class GroupCommitEnqueuer implements AutoCloseable {
 	private final ExistingReader reader;
 
 	private final SQLExceptionTranslator translator;
+
+	private final @Nullable Housekeeping housekeeping;
 
 	private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
 
@@ -80,7 +91,8 @@ final class GroupCommitEnqueuer implements AutoCloseable {
 
 	private long commits;
 
-	GroupCommitEnqueuer(DataSource dataSource, String table, ExistingReader reader) {
+	GroupCommitEnqueuer(DataSource dataSource, String table, ExistingReader reader,
+			@Nullable Housekeeping housekeeping) {
 		this.dataSource = dataSource;
 		this.insertSql = "INSERT INTO " + table + " (id, target, arguments, idempotency_key, pending_key,"
 				+ " ordering_key, context, status, attempts, next_attempt_at, created_at, updated_at)"
@@ -88,6 +100,7 @@ final class GroupCommitEnqueuer implements AutoCloseable {
 		this.selectSql = "SELECT * FROM " + table + " WHERE pending_key = ?";
 		this.reader = reader;
 		this.translator = new SQLExceptionSubclassTranslator();
+		this.housekeeping = housekeeping;
 	}
 
 	/**
@@ -229,6 +242,27 @@ final class GroupCommitEnqueuer implements AutoCloseable {
 		if (failure instanceof Error error) {
 			throw error;
 		}
+		if (failure == null && this.commits % HOUSEKEEPING_EVERY == 0) {
+			houseKeep();
+		}
+	}
+
+	/**
+	 * Runs the housekeeping on the dedicated connection, after the batch's callers were woken: it delays only this
+	 * leader and the next batch, never an acknowledgement. A failure is logged and otherwise ignored.
+	 */
+	private void houseKeep() {
+		Housekeeping housekeeping = this.housekeeping;
+		Connection connection = this.connection;
+		if (housekeeping == null || connection == null) {
+			return;
+		}
+		try {
+			housekeeping.run(connection);
+		}
+		catch (SQLException | RuntimeException ex) {
+			logger.debug("Compensation store housekeeping failed", ex);
+		}
 	}
 
 	private Stored insert(Pending pending) throws SQLException {
@@ -339,6 +373,20 @@ final class GroupCommitEnqueuer implements AutoCloseable {
 		finally {
 			unlock();
 		}
+	}
+
+	/** Work done every {@value #HOUSEKEEPING_EVERY} commits on the dedicated connection (file compaction). */
+	@FunctionalInterface
+	interface Housekeeping {
+
+		/**
+		 * Runs between two batches, on the dedicated connection, outside a transaction.
+		 * @param connection the connection
+		 * @return whether anything was done
+		 * @throws SQLException on a database error (logged, ignored)
+		 */
+		boolean run(Connection connection) throws SQLException;
+
 	}
 
 	/** Reads the waiting entry found under a duplicate idempotency key. */

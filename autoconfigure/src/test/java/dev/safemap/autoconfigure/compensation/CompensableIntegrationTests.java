@@ -148,8 +148,10 @@ class CompensableIntegrationTests {
 			CompensationRegistry registry = context.getBean(CompensationRegistry.class);
 			assertThat(registry.counts()).containsEntry(CompensationStatus.PENDING, 5L);
 
-			// poll interval is 1h: only the breaker's transition out of OPEN can start this replay
+			// poll interval and open wait are 1h (so a slow machine cannot leave OPEN before the assertions above):
+			// only the breaker's transition out of OPEN, made here, can start this replay
 			downstream.up = true;
+			breaker.transitionToHalfOpenState();
 			await().atMost(10, TimeUnit.SECONDS)
 				.untilAsserted(() -> assertThat(registry.counts()).containsEntry(CompensationStatus.DONE, 5L));
 			assertThat(downstream.appliedKeys()).containsExactlyInAnyOrder("order-0", "order-1", "order-2",
@@ -322,8 +324,7 @@ class CompensableIntegrationTests {
 				.slidingWindowSize(4)
 				.minimumNumberOfCalls(4)
 				.failureRateThreshold(50)
-				.waitDurationInOpenState(Duration.ofMillis(300))
-				.automaticTransitionFromOpenToHalfOpenEnabled(true)
+				.waitDurationInOpenState(Duration.ofHours(1))
 				.permittedNumberOfCallsInHalfOpenState(2)
 				.build());
 		}
