@@ -71,9 +71,9 @@ public final class HotspotsAutoConfiguration {
 		double readSampleRate = properties.getReadSampleRate();
 		if (!(readSampleRate > 0.0 && readSampleRate <= 1.0)) {
 			throw new InvalidSafeMapPropertyException(PREFIX + "read-sample-rate", readSampleRate,
-					"the read sample rate is a fraction of reads above 0 and at most 1",
-					"Set safemap.hotspots.read-sample-rate to a value in (0, 1], for example 0.015625 (1 in 64, the"
-							+ " default) or 1 to count every read exactly.");
+					"the read sample rate is the fraction of the time reads are counted, above 0 and at most 1",
+					"Set safemap.hotspots.read-sample-rate to a value in (0, 1], for example 0.015625 (a 1 ms window"
+							+ " every 64 ms, the default) or 1 to count every read exactly.");
 		}
 		double callSiteSampleRate = properties.getCallSiteSampleRate();
 		if (!(callSiteSampleRate >= 0.0 && callSiteSampleRate <= 1.0)) {

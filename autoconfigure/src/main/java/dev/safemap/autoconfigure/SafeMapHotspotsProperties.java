@@ -50,10 +50,10 @@ public class SafeMapHotspotsProperties {
 	private double keySampleRate = HotspotsConfig.DEFAULT_KEY_SAMPLE_RATE;
 
 	/**
-	 * Fraction of reads that are counted, above 0 and at most 1: one read in n = round(1 / rate),
-	 * drawn at random, is counted n times (an unbiased estimate). 1 counts every read exactly, at
-	 * the cost of a thread-local increment per read. Writes and contended operations are always
-	 * counted exactly.
+	 * Fraction of the time during which reads are counted, above 0 and at most 1: reads are counted
+	 * during a 1 ms window placed at random in every period of 1 / rate ms, and scaled by the
+	 * period's length over the window's (an estimate). 1 counts every read exactly, at the cost of a
+	 * thread-local increment per read. Writes and contended operations are always counted exactly.
 	 */
 	private double readSampleRate = HotspotsConfig.DEFAULT_READ_SAMPLE_RATE;
 

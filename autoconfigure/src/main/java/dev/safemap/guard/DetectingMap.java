@@ -70,7 +70,8 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	private final MapObserver observer;
 
-	private final ReadSampling readSampling;
+	/** Counts the keyed reads instead of the observer, or {@code null}: the observer is called. */
+	private final @Nullable ReadSampler readSampler;
 
 	private final @Nullable GuardedMapRegistry registry;
 
@@ -97,7 +98,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		super(name, target, target.getClass(), counterType);
 		this.target = target;
 		this.observer = observer;
-		this.readSampling = new ReadSampling(observer);
+		this.readSampler = observer.readSampler();
 		this.registry = registry;
 		this.showKeys = showKeys;
 		this.threadSafeTarget = MapKinds.isThreadSafe(target);
@@ -115,9 +116,6 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 	}
 
 	private void observe(MapOperation operation, @Nullable Object key) {
-		if (!this.readSampling.reports(operation)) {
-			return;
-		}
 		try {
 			this.observer.operation(operation, key);
 		}
@@ -128,7 +126,13 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	/** Called after a read: remembers the key and the newest write stamp of it. */
 	private void read(MapOperation operation, @Nullable Object key) {
-		observe(operation, key);
+		ReadSampler sampler = this.readSampler;
+		if (sampler != null && key != null) {
+			sampler.record(operation, key);
+		}
+		else {
+			observe(operation, key);
+		}
 		ReadRecord record = this.reads.get();
 		record.key = stampKey(key);
 		record.seen = this.stamps.get(record.key);

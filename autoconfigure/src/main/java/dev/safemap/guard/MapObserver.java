@@ -1,5 +1,7 @@
 package dev.safemap.guard;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Receives what a guarded map observes about its own use: operations, contention and, in detect
  * mode, race reports. The contention-hotspots accounting implements it.
@@ -16,7 +18,8 @@ public interface MapObserver {
 	};
 
 	/**
-	 * Called for each write on the map, and for each sampled read (see {@link #readWeight()}).
+	 * Called for each operation on the map, except the keyed reads that a {@link #readSampler()}
+	 * counts instead.
 	 * @param operation the operation
 	 * @param key the key, or {@code null} for an operation without a single key (size, clear, ...)
 	 */
@@ -24,15 +27,14 @@ public interface MapObserver {
 	}
 
 	/**
-	 * How many reads one reported read stands for. A guarded map reports writes one by one, but reads
-	 * ({@link MapOperation#isWrite()} false) only one in {@code readWeight()}, drawn at random on the
-	 * reading thread, so that an observer that counts reads costs a lock-free read one random draw
-	 * instead of a call; the observer weighs each reported read accordingly. Called once, when the
-	 * map is built.
-	 * @return 1 (the default) to have every read reported, or more
+	 * A sampler that counts the map's keyed reads ({@code get}, {@code getOrDefault},
+	 * {@code containsKey}) on the reading thread, so that such a read does not call this observer
+	 * at all. Called once, when the map is built.
+	 * @return the sampler, or {@code null} (the default) to have every read reported to
+	 * {@link #operation}
 	 */
-	default int readWeight() {
-		return 1;
+	default @Nullable ReadSampler readSampler() {
+		return null;
 	}
 
 	/**

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 import static dev.safemap.guard.MapOperation.*;
 
 /**
- * Guard mode with an observer: every operation is reported to the {@link MapObserver}, and writes
+ * Guard mode with an observer: every operation is reported to the {@link MapObserver} (keyed reads
+ * are counted by its {@link ReadSampler} instead, when it has one), and writes
  * take one of a power-of-two array of lock stripes (chosen by the key's hash) so that contention can
  * be measured: {@code tryLock} first, and only when that fails the wait for {@code lock} is timed and
  * reported through {@link MapObserver#contended}, after the stripe is released so that recording never
@@ -29,7 +30,8 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	private final MapObserver observer;
 
-	private final ReadSampling readSampling;
+	/** Counts the keyed reads instead of the observer, or {@code null}: the observer is called. */
+	private final @Nullable ReadSampler readSampler;
 
 	private final ReentrantLock[] stripes;
 
@@ -38,7 +40,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		super(name, target, originalType, counterType);
 		this.target = target;
 		this.observer = observer;
-		this.readSampling = new ReadSampling(observer);
+		this.readSampler = observer.readSampler();
 		this.stripes = new ReentrantLock[STRIPES];
 		for (int i = 0; i < STRIPES; i++) {
 			this.stripes[i] = new ReentrantLock();
@@ -46,14 +48,22 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 	}
 
 	private void observe(MapOperation operation, @Nullable Object key) {
-		if (!this.readSampling.reports(operation)) {
-			return;
-		}
 		try {
 			this.observer.operation(operation, key);
 		}
 		catch (RuntimeException ex) {
 			// an observer must never break the map (its contract says it must not throw)
+		}
+	}
+
+	/** A keyed read: counted by the sampler when there is one, else reported to the observer. */
+	private void observeRead(MapOperation operation, Object key) {
+		ReadSampler sampler = this.readSampler;
+		if (sampler != null) {
+			sampler.record(operation, key);
+		}
+		else {
+			observe(operation, key);
 		}
 	}
 
@@ -131,7 +141,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (key == null) {
 			throw Nulls.key(this.name, CONTAINS_KEY);
 		}
-		observe(CONTAINS_KEY, key);
+		observeRead(CONTAINS_KEY, key);
 		return this.target.containsKey(key);
 	}
 
@@ -149,7 +159,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (key == null) {
 			throw Nulls.key(this.name, GET);
 		}
-		observe(GET, key);
+		observeRead(GET, key);
 		return this.target.get(key);
 	}
 
@@ -158,7 +168,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (key == null) {
 			throw Nulls.key(this.name, GET);
 		}
-		observe(GET, key);
+		observeRead(GET, key);
 		return this.target.getOrDefault(key, defaultValue);
 	}
 

@@ -7,22 +7,38 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.safemap.guard.GuardMode;
 import dev.safemap.guard.MapObserver;
+import dev.safemap.guard.ReadWindow;
 
 /**
- * The default {@link Hotspots}: one {@link MapAccounting} per map name.
+ * The default {@link Hotspots}: one {@link MapAccounting} per map name, and one background thread,
+ * {@code safemap-hotspots-drain}, started with the first map, that drains the maps' key samples and
+ * drives the read window: when reads are sampled, each period of {@code window / readSampleRate} it
+ * opens the shared {@link ReadWindow} for {@value #READ_WINDOW_MILLIS} ms at a uniformly random
+ * moment, and at the period's end has every map add what it counted, scaled by the measured length
+ * of the period over that of the window.
  * <p>
  * Thread-safe.
  */
 final class DefaultHotspots implements Hotspots {
 
 	private static final HotspotsListener[] NO_LISTENERS = {};
+
+	/** How long the read window stays open each period. */
+	static final long READ_WINDOW_MILLIS = 1;
+
+	private final ReadWindow readWindow = new ReadWindow();
+
+	/** Whether the drain thread drives the read window (tests drive it themselves). */
+	private final boolean driveReadWindow;
 
 	private final HotspotsConfig config;
 
@@ -45,7 +61,17 @@ final class DefaultHotspots implements Hotspots {
 	private boolean closed;
 
 	DefaultHotspots(HotspotsConfig config) {
+		this(config, true);
+	}
+
+	/** For tests: with {@code driveReadWindow} false, the test opens, closes and harvests the window. */
+	DefaultHotspots(HotspotsConfig config, boolean driveReadWindow) {
 		this.config = Objects.requireNonNull(config, "config must not be null");
+		this.driveReadWindow = driveReadWindow;
+	}
+
+	ReadWindow readWindow() {
+		return this.readWindow;
 	}
 
 	@Override
@@ -84,6 +110,82 @@ final class DefaultHotspots implements Hotspots {
 		long interval = this.config.drainInterval().toNanos();
 		executor.scheduleWithFixedDelay(this::drainAll, interval, interval, TimeUnit.NANOSECONDS);
 		this.drainer = executor;
+		if (this.driveReadWindow && this.config.readSampleRate() < 1.0) {
+			new ReadWindowCycle(executor).start(System.nanoTime());
+		}
+	}
+
+	/**
+	 * Adds every map's reads counted in the last window, scaled, and drains the keys sampled in it;
+	 * package-private for tests.
+	 */
+	void harvestReads(double scale) {
+		for (MapAccounting accounting : this.maps.values()) {
+			try {
+				accounting.harvestReads(scale);
+				accounting.drain();
+			}
+			catch (RuntimeException ex) {
+				// keep harvesting the other maps, and keep the cycle alive
+			}
+		}
+	}
+
+	/**
+	 * One period after another on the drain thread: wait for a random moment, open the window, close
+	 * it {@value #READ_WINDOW_MILLIS} ms later, wait for the period's end, harvest. Each step
+	 * schedules the next, so {@code shutdownNow} ends the cycle.
+	 */
+	private final class ReadWindowCycle {
+
+		private final ScheduledExecutorService executor;
+
+		private final long windowNanos = TimeUnit.MILLISECONDS.toNanos(READ_WINDOW_MILLIS);
+
+		private final long periodNanos;
+
+		ReadWindowCycle(ScheduledExecutorService executor) {
+			this.executor = executor;
+			this.periodNanos = Math.round(this.windowNanos / DefaultHotspots.this.config.readSampleRate());
+		}
+
+		void start(long periodStart) {
+			long offset = ThreadLocalRandom.current().nextLong(this.periodNanos - this.windowNanos + 1);
+			later(() -> open(periodStart), periodStart + offset);
+		}
+
+		private void open(long periodStart) {
+			long opened = System.nanoTime();
+			DefaultHotspots.this.readWindow.open();
+			later(() -> close(periodStart, opened), opened + this.windowNanos);
+		}
+
+		private void close(long periodStart, long opened) {
+			DefaultHotspots.this.readWindow.close();
+			long closed = System.nanoTime();
+			later(() -> harvest(periodStart, closed - opened), periodStart + this.periodNanos);
+		}
+
+		private void harvest(long periodStart, long openNanos) {
+			long end = System.nanoTime();
+			try {
+				harvestReads((double) (end - periodStart) / Math.max(1, openNanos));
+			}
+			finally {
+				start(end);
+			}
+		}
+
+		private void later(Runnable step, long atNanos) {
+			try {
+				this.executor.schedule(step, Math.max(0, atNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				// closed: the cycle ends
+				DefaultHotspots.this.readWindow.close();
+			}
+		}
+
 	}
 
 	/** Drains every map's sample buffer; package-private for tests. */
@@ -109,6 +211,8 @@ final class DefaultHotspots implements Hotspots {
 		}
 		if (executor != null) {
 			executor.shutdownNow();
+			// a cycle stopped between opening and closing the window must not leave reads counting
+			this.readWindow.close();
 			try {
 				// the executor reports termination while its worker thread is still exiting: join the thread too
 				executor.awaitTermination(5, TimeUnit.SECONDS);

@@ -30,7 +30,7 @@ public final class HotspotsConfig {
 	/** Default fraction of operations whose key feeds the hot-key sketch: 1 in 64. */
 	public static final double DEFAULT_KEY_SAMPLE_RATE = 1.0 / 64;
 
-	/** Default fraction of reads that are counted (each with the weight of the reads it stands for): 1 in 64. */
+	/** Default fraction of the time during which reads are counted: a 1 ms window every 64 ms. */
 	public static final double DEFAULT_READ_SAMPLE_RATE = 1.0 / 64;
 
 	/** Default fraction of contended operations whose call site is captured: 1 in 10. */
@@ -93,8 +93,9 @@ public final class HotspotsConfig {
 	}
 
 	/**
-	 * @return fraction of reads that are counted: 1 means every read is counted exactly, 1/n that
-	 * one read in n, drawn at random, is counted n times
+	 * @return fraction of the time during which reads are counted: 1 means every read is counted
+	 * exactly, 1/n that reads are counted during a 1 ms window at a random moment of every n ms and
+	 * scaled by n
 	 */
 	public double readSampleRate() {
 		return this.readSampleRate;
@@ -206,13 +207,13 @@ public final class HotspotsConfig {
 		}
 
 		/**
-		 * Sets the fraction of reads ({@code get}, {@code containsKey}, {@code size}, iteration) that
+		 * Sets the fraction of the time during which keyed reads ({@code get}, {@code containsKey})
 		 * are counted. Reads take no lock and cost a few nanoseconds, so counting each one would
-		 * cost as much as the read: instead one read in {@code n = round(1 / rate)}, drawn at
-		 * random, is counted {@code n} times, which gives an unbiased estimate of the read count
-		 * (relative standard error about {@code 1 / sqrt(reads / n)}: 1% after 640,000 reads at
-		 * 1 in 64). Writes and contended operations are always counted exactly. A rate of 1 counts
-		 * every read exactly.
+		 * cost as much as the read: instead reads are counted only during a 1 ms window placed at
+		 * random in every period of {@code 1 / rate} ms, and each window's count is scaled by the
+		 * measured length of its period over that of the window (an estimate that lags by at most
+		 * one period; see {@code docs/actuator.md} for its bias). Writes and contended operations
+		 * are always counted exactly. A rate of 1 counts every read exactly.
 		 * @param rate greater than 0, at most 1
 		 * @return this builder
 		 */

@@ -22,27 +22,39 @@ import dev.safemap.guard.GuardMode;
 import dev.safemap.guard.MapObserver;
 import dev.safemap.guard.MapOperation;
 import dev.safemap.guard.RaceReport;
+import dev.safemap.guard.ReadSampler;
+import dev.safemap.guard.ReadWindow;
 import dev.safemap.support.KeyMasker;
 
 /**
  * The accounting of one map: the {@link MapObserver} its guarded map calls.
  * <p>
- * The hot path ({@link #operation}) differs for reads and writes. A lock-free read costs a few
- * nanoseconds, as much as counting it would, so reads are sampled: the guarded map reports one read
- * in {@code n = round(1 / readSampleRate)} ({@link #readWeight()}), decided by one draw from
- * {@code ThreadLocalRandom} on the reading thread, and each reported read is counted {@code n}
- * times, an unbiased estimate of the read count; the other reads cost that draw and no call (the
- * measured cost of the accounting is elsewhere: docs/benchmarks.md). Writes, which take a lock
- * stripe anyway, and sampled reads increment the calling thread's own counter (see
- * {@link OperationCounters}: no atomic instruction) and draw one number from the thread's own
- * xorshift generator; for a fraction of them it also stores the key in a random slot of a fixed
- * sample buffer (one plain reference store: no lock, no allocation, no hashing). That fraction is
- * chosen so that every operation, read or write, has its key sampled with the same probability
- * {@code min(keySampleRate, readSampleRate)}, so key shares stay unbiased. The buffer is drained
- * into the hot-keys-by-operations sketch off the hot path, by the accounting's drain thread and
- * before each report. A sample that lands in a slot not yet drained replaces the one there: since
- * slots are chosen at random, whatever the drain finds is still a uniform sample of the operations,
- * so shares stay unbiased; counts are shares of the (estimated) operation count.
+ * Keyed reads are not reported one by one: a lock-free read costs a few nanoseconds, as much as
+ * counting it would, a call into this class from the read path makes that path too big for the JIT
+ * to inline into its callers, and even a per-read random draw cut a read loop's throughput by 40%
+ * (measured: docs/benchmarks.md). So, unless the read sample rate is 1, reads are sampled in time: the owner
+ * opens a shared {@link dev.safemap.guard.ReadWindow} for {@value DefaultHotspots#READ_WINDOW_MILLIS}
+ * ms at a random moment of every period of {@code window / readSampleRate}; the guarded map's
+ * {@link ReadSampler} counts the reads made while it is open, and after each period
+ * {@link #harvestReads} adds them scaled by the period's measured length over the window's. That
+ * estimates the read count without bias when the read rate does not follow the (random) windows;
+ * counts lag by at most one period. Every other operation (writes, which take a lock stripe anyway,
+ * and keyless reads such as {@code size}) calls {@link #operation}, which increments the calling
+ * thread's own counter (see {@link OperationCounters}: no atomic instruction) and, when it has a
+ * key and the window is open (or reads are not sampled), draws one number from the thread's own
+ * xorshift generator for the key sampling below.
+ * <p>
+ * Keys: a fraction of the operations store their key in a random slot of a fixed sample buffer
+ * (one plain reference store: no lock, no allocation, no hashing); when reads are sampled in
+ * windows, only operations made while the window is open do, reads (through the read sampler) and
+ * writes alike, with probability {@code min(1, keySampleRate / readSampleRate)}, so that over time
+ * every operation has its key sampled with the same probability
+ * {@code min(keySampleRate, readSampleRate)} and key shares stay unbiased; each window's keys are
+ * drained when it is harvested. The buffer is drained into the hot-keys-by-operations sketch off the
+ * hot path, by the accounting's drain thread and before each report. A sample that lands in a slot
+ * not yet drained replaces the one there: since slots are chosen at random, whatever the drain finds
+ * is still a uniform sample of the operations, so shares stay unbiased; counts are shares of the
+ * (estimated) operation count.
  * <p>
  * Contended operations are rare (and have already waited): each is recorded in full (counts,
  * segment, wait quantiles, hot-keys-by-contention) and a sample of them has its call site captured.
@@ -121,14 +133,25 @@ final class MapAccounting implements MapObserver, MapStats {
 	// guarded by itself
 	private final ArrayDeque<RaceReport> recentRaces;
 
-	/** Writes' (and exact reads') key sampling: {@code min(keySampleRate, readSampleRate) * 2^31}. */
+	/**
+	 * Key sampling of the operations reported one by one: {@code keySampleRate * 2^31} when every
+	 * read is reported; when reads are sampled in windows, keys are sampled only while the window is
+	 * open, {@code min(1, keySampleRate / readSampleRate) * 2^31}, as the read sampler does, so that
+	 * reads and writes have their keys sampled alike.
+	 */
 	private final long keySampleThreshold;
 
-	/** How many reads one sampled read stands for: {@code round(1 / readSampleRate)}, at least 1. */
-	private final int readWeight;
+	/** The owner's read window when reads are sampled, else {@code null}. */
+	private final @Nullable ReadWindow readWindow;
 
-	/** Sampled reads' key sampling: {@code keySampleThreshold * readWeight}, at most 2^31. */
-	private final long sampledReadKeyThreshold;
+	/**
+	 * Counts the keyed reads while the owner's read window is open ({@code readSampleRate} of the
+	 * time), or {@code null} when that rate is 1 and every read is reported to {@link #operation}.
+	 */
+	private final @Nullable ReadSampler readSampler;
+
+	/** Estimated keyed reads per operation kind, from the harvested windows; guarded by itself. */
+	private final double[] readEstimates = new double[OPERATIONS.length];
 
 	private volatile Baseline baseline;
 
@@ -149,10 +172,15 @@ final class MapAccounting implements MapObserver, MapStats {
 		this.callSites = new CallSiteTable(config.maxCallSites());
 		this.recentRaces = new ArrayDeque<>(config.recentRaces());
 		// compare a uniform 31-bit draw against rate * 2^31: no rounding of the rate to a power of 2
-		this.readWeight = (int) Math.max(1, Math.min(1 << 30, Math.round(1.0 / config.readSampleRate())));
-		double keyRate = Math.min(config.keySampleRate(), 1.0 / this.readWeight);
-		this.keySampleThreshold = (long) (keyRate * (1L << 31));
-		this.sampledReadKeyThreshold = Math.min(1L << 31, this.keySampleThreshold * this.readWeight);
+		double readRate = config.readSampleRate();
+		double keyRate = Math.min(config.keySampleRate(), readRate);
+		// while the window is open, an operation keeps its key with probability keyRate / readRate:
+		// over time every operation has its key sampled with probability keyRate, read or write
+		double keyShare = (readRate < 1.0) ? Math.min(1.0, keyRate / readRate) : keyRate;
+		this.keySampleThreshold = (long) (keyShare * (1L << 31));
+		this.readWindow = (readRate < 1.0) ? owner.readWindow() : null;
+		this.readSampler = (this.readWindow != null)
+				? new ReadSampler(this.readWindow, this.samples, keyShare) : null;
 		this.baseline = new Baseline(new long[OPERATIONS.length], 0, 0, new long[RACE_KINDS.length],
 				config.clock().instant());
 	}
@@ -178,29 +206,39 @@ final class MapAccounting implements MapObserver, MapStats {
 	// ---- MapObserver: the hot path
 
 	@Override
-	public int readWeight() {
-		return this.readWeight;
+	public @Nullable ReadSampler readSampler() {
+		return this.readSampler;
 	}
 
-	/** Each call is one write, or one sampled read standing for {@link #readWeight()} reads. */
+	/** Each call is one operation: every write, keyless reads, and keyed reads without a sampler. */
 	@Override
 	public void operation(MapOperation operation, @Nullable Object key) {
-		if (operation.isWrite()) {
-			count(operation, key, 1, this.keySampleThreshold);
-		}
-		else {
-			count(operation, key, this.readWeight, this.sampledReadKeyThreshold);
+		OperationCounters.Cell cell = this.counters.cell();
+		cell.increment(this.counterBase + operation.ordinal());
+		ReadWindow window = this.readWindow;
+		if (key != null && (window == null || window.isOpen())) {
+			int random = cell.nextRandom();
+			// the high bits decide whether to sample, the low bits pick the slot
+			if ((random >>> 1) < this.keySampleThreshold) {
+				this.samples.setRelease(random & this.sampleSlotMask, key);
+			}
 		}
 	}
 
-	private void count(MapOperation operation, @Nullable Object key, int weight, long keyThreshold) {
-		OperationCounters.Cell cell = this.counters.cell();
-		cell.add(this.counterBase + operation.ordinal(), weight);
-		if (key != null) {
-			int random = cell.nextRandom();
-			// the high bits decide whether to sample, the low bits pick the slot
-			if ((random >>> 1) < keyThreshold) {
-				this.samples.setRelease(random & this.sampleSlotMask, key);
+	/**
+	 * Adds the reads counted during the last window, scaled: called by the owner after each window.
+	 * @param scale how much longer the whole period was than its window
+	 */
+	void harvestReads(double scale) {
+		ReadSampler sampler = this.readSampler;
+		if (sampler == null) {
+			return;
+		}
+		synchronized (this.readEstimates) {
+			for (MapOperation operation : OPERATIONS) {
+				if (!operation.isWrite()) {
+					this.readEstimates[operation.ordinal()] += sampler.harvest(operation) * scale;
+				}
 			}
 		}
 	}
@@ -289,7 +327,13 @@ final class MapAccounting implements MapObserver, MapStats {
 
 	@Override
 	public long operations(MapOperation operation) {
-		return this.counters.sum(this.counterBase + operation.ordinal());
+		long reported = this.counters.sum(this.counterBase + operation.ordinal());
+		if (this.readSampler == null || operation.isWrite()) {
+			return reported;
+		}
+		synchronized (this.readEstimates) {
+			return reported + Math.round(this.readEstimates[operation.ordinal()]);
+		}
 	}
 
 	@Override

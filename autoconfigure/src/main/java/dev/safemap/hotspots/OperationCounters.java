@@ -119,15 +119,11 @@ final class OperationCounters {
 		}
 
 		void increment(int index) {
-			add(index, 1);
-		}
-
-		void add(int index, long delta) {
 			long[] counts = this.counts;
 			if (index >= counts.length) {
 				counts = grow(index);
 			}
-			LONGS.setOpaque(counts, index, counts[index] + delta);
+			LONGS.setOpaque(counts, index, counts[index] + 1);
 		}
 
 		private long[] grow(int index) {

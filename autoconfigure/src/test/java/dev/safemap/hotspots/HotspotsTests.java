@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -77,42 +79,92 @@ class HotspotsTests {
 	}
 
 	@Test
-	void readsAreEstimatedFromARandomSampleWhileWritesAreCountedExactly() {
-		Hotspots hotspots = sampledHotspots(HotspotsConfig.builder());
-		// the guarded map samples the reads it reports; the accounting weighs them
+	void readsAreCountedOnlyWhileTheWindowIsOpenAndScaledWhileWritesAreCountedExactly() {
+		DefaultHotspots hotspots = manualWindowHotspots(HotspotsConfig.builder());
 		Map<String, Long> map = GuardedMap.builder("orders")
 			.observer(hotspots.create("orders", GuardMode.GUARD))
 			.wrap(new HashMap<String, Long>());
-		int reads = 640_000;
-		for (int i = 0; i < reads; i++) {
-			map.get("k" + (i % 10));
-		}
+		readTimes(map, 1000);
+		hotspots.readWindow().open();
+		readTimes(map, 500);
+		map.containsKey("k1");
+		hotspots.readWindow().close();
+		readTimes(map, 1000);
 		for (int i = 0; i < 50; i++) {
 			map.put("k" + i, 1L);
 		}
+		hotspots.harvestReads(64.0);
 
 		HotspotReport report = hotspots.report("orders", false).orElseThrow();
-		long gets = report.operationsByKind().get(MapOperation.GET);
-		// 1 in 64 sampled: 10,000 samples expected, standard error 1%; 5% is five standard errors
-		assertThat(gets).isCloseTo(reads, withinPercentage(5)).isNotEqualTo(reads);
-		assertThat(gets % 64).as("each sampled read stands for 64").isZero();
-		assertThat(report.operationsByKind()).containsEntry(MapOperation.PUT, 50L);
+		assertThat(report.operationsByKind()).containsEntry(MapOperation.GET, 500L * 64)
+			.containsEntry(MapOperation.CONTAINS_KEY, 64L)
+			.containsEntry(MapOperation.PUT, 50L);
+		// a second harvest adds nothing: what was counted has been taken
+		hotspots.harvestReads(64.0);
+		assertThat(hotspots.report("orders", false).orElseThrow().operationsByKind())
+			.containsEntry(MapOperation.GET, 500L * 64);
+	}
+
+	@Test
+	void readsAreEstimatedFromRandomWindowsOnARunningMap() throws Exception {
+		// a window of 1 ms every 4 ms; a reader runs for 150 periods. It does some work besides each
+		// read, as application code does: a loop that did nothing but read would run slower while the
+		// window is open (counting costs about as much as the read) and be under-counted (see
+		// docs/actuator.md)
+		Hotspots hotspots = sampledHotspots(HotspotsConfig.builder().readSampleRate(0.25));
+		Map<String, Long> map = GuardedMap.builder("orders")
+			.observer(hotspots.create("orders", GuardMode.GUARD))
+			.wrap(new HashMap<String, Long>());
+		map.put("k", 1L);
+		AtomicBoolean running = new AtomicBoolean(true);
+		long[] reads = new long[1];
+		AtomicLong sink = new AtomicLong();
+		Thread reader = new Thread(() -> {
+			long count = 0;
+			long work = 0;
+			while (running.get()) {
+				map.get("k");
+				count++;
+				for (int i = 0; i < 50; i++) {
+					work = work * 31 + i;
+				}
+			}
+			reads[0] = count;
+			// keep the work observable, so that it is not optimized away
+			sink.set(work);
+		});
+		reader.start();
+		Thread.sleep(600);
+		running.set(false);
+		reader.join();
+		// counts lag by at most one period: let the last ones be harvested
+		Thread.sleep(40);
+
+		long gets = hotspots.report("orders", false).orElseThrow().operationsByKind().get(MapOperation.GET);
+		// the reader's rate is steady, so each period's estimate is close; 25% leaves room for a slow machine
+		assertThat(gets).isCloseTo(reads[0], withinPercentage(25)).isNotEqualTo(reads[0]);
 	}
 
 	@Test
 	void readSamplingKeepsKeySharesUnbiasedBetweenReadsAndWrites() {
-		Hotspots hotspots = sampledHotspots(HotspotsConfig.builder().keySampleRate(1.0).readSampleRate(1.0 / 8));
+		DefaultHotspots hotspots = manualWindowHotspots(
+				HotspotsConfig.builder().keySampleRate(1.0).readSampleRate(1.0 / 8));
 		Map<String, Long> map = GuardedMap.builder("orders")
 			.observer(hotspots.create("orders", GuardMode.GUARD))
 			.wrap(new HashMap<String, Long>());
-		// as many reads of "read" as writes of "write": both must get about half the key samples.
-		// Reports drain the sample buffer, so every sample counts: about 50,000 of them, a standard
-		// error of 0.002 on the shares
+		// as many reads of "read" as writes of "write", the window open one round in 8: both must get
+		// about half the key samples (while it is open, every operation keeps its key; while it is
+		// closed, none). Reports drain the sample buffer after each round; slots overwritten within a
+		// round lose reads' and writes' keys alike. About 25,000 samples: a standard error of 0.004
 		for (int round = 0; round < 200; round++) {
+			if (round % 8 == 0) {
+				hotspots.readWindow().open();
+			}
 			for (int i = 0; i < 1000; i++) {
 				map.get("read");
 				map.put("write", 1L);
 			}
+			hotspots.readWindow().close();
 			hotspots.report("orders", true);
 		}
 
@@ -120,6 +172,18 @@ class HotspotsTests {
 		assertThat(report.hotKeysByOperations()).hasSize(2);
 		for (HotKey key : report.hotKeysByOperations()) {
 			assertThat(key.share()).as(key.key()).isCloseTo(0.5, within(0.03));
+		}
+	}
+
+	private DefaultHotspots manualWindowHotspots(HotspotsConfig.Builder builder) {
+		DefaultHotspots hotspots = new DefaultHotspots(builder.clock(this.clock).build(), false);
+		this.created.add(hotspots);
+		return hotspots;
+	}
+
+	private static void readTimes(Map<String, Long> map, int times) {
+		for (int i = 0; i < times; i++) {
+			map.get("k" + (i % 10));
 		}
 	}
 

@@ -32,7 +32,7 @@ import dev.safemap.hotspots.HotspotsConfig;
  * <li>{@code observed}: the guard's observed path with an observer that does nothing — the cost of
  * the guard's own bookkeeping (timed lock stripes on writes), without any accounting;</li>
  * <li>{@code accounting}: the observed path with the hotspots accounting at its defaults
- * (what an application gets by default: reads counted by sampling 1 in 64);</li>
+ * (what an application gets by default: reads counted during a 1 ms window every 64 ms);</li>
  * <li>{@code exact}: the same accounting counting every read ({@code read-sample-rate=1}).</li>
  * </ul>
  * {@code readMostly} is 95% {@code get} / 5% {@code put} over 16,384 existing keys; {@code writes} is
