@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,6 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import dev.safemap.guard.GuardMode;
 import dev.safemap.guard.GuardedMap;
 import dev.safemap.guard.MapObserver;
+import dev.safemap.guard.ReadSampler;
+import dev.safemap.guard.ReadWindow;
 import dev.safemap.hotspots.Hotspots;
 import dev.safemap.hotspots.HotspotsConfig;
 
@@ -31,6 +34,8 @@ import dev.safemap.hotspots.HotspotsConfig;
  * — the guard's fast path;</li>
  * <li>{@code observed}: the guard's observed path with an observer that does nothing — the cost of
  * the guard's own bookkeeping (timed lock stripes on writes), without any accounting;</li>
+ * <li>{@code sampler}: the same empty observer plus a read sampler whose window never opens — the
+ * cost of the read path's window check alone;</li>
  * <li>{@code accounting}: the observed path with the hotspots accounting at its defaults
  * (what an application gets by default: reads counted during a 1 ms window every 64 ms);</li>
  * <li>{@code exact}: the same accounting counting every read ({@code read-sample-rate=1}).</li>
@@ -54,7 +59,7 @@ public class AccountingBenchmark {
 	/** One operation in 20 is a write: 95/5. */
 	static final int WRITE_EVERY = 20;
 
-	@Param({ "off", "observed", "accounting", "exact" })
+	@Param({ "off", "observed", "sampler", "accounting", "exact" })
 	public String impl;
 
 	Map<Integer, Integer> map;
@@ -76,6 +81,15 @@ public class AccountingBenchmark {
 			case "off" -> {
 			}
 			case "observed" -> builder.observer(new MapObserver() {
+			});
+			case "sampler" -> builder.observer(new MapObserver() {
+				private final ReadSampler sampler = new ReadSampler(new ReadWindow(),
+						new AtomicReferenceArray<>(256), 1.0);
+
+				@Override
+				public ReadSampler readSampler() {
+					return this.sampler;
+				}
 			});
 			case "accounting" -> builder
 				.observer(Hotspots.create(HotspotsConfig.defaults()).create("bench", GuardMode.GUARD));
