@@ -71,7 +71,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 	private final MapObserver observer;
 
 	/** Counts the keyed reads instead of the observer, or {@code null}: the observer is called. */
-	private final @Nullable ReadSampler readSampler;
+	private final @Nullable OperationSampler operationSampler;
 
 	private final @Nullable GuardedMapRegistry registry;
 
@@ -98,7 +98,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		super(name, target, target.getClass(), counterType);
 		this.target = target;
 		this.observer = observer;
-		this.readSampler = observer.readSampler();
+		this.operationSampler = observer.operationSampler();
 		this.registry = registry;
 		this.showKeys = showKeys;
 		this.threadSafeTarget = MapKinds.isThreadSafe(target);
@@ -126,7 +126,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	/** Called after a read: remembers the key and the newest write stamp of it. */
 	private void read(MapOperation operation, @Nullable Object key) {
-		ReadSampler sampler = this.readSampler;
+		OperationSampler sampler = this.operationSampler;
 		if (sampler != null && key != null) {
 			sampler.record(operation, key);
 		}

@@ -18,8 +18,8 @@ public interface MapObserver {
 	};
 
 	/**
-	 * Called for each operation on the map, except the keyed reads that a {@link #readSampler()}
-	 * counts instead.
+	 * Called for each operation on the map, except the keyed operations that an
+	 * {@link #operationSampler()} counts instead.
 	 * @param operation the operation
 	 * @param key the key, or {@code null} for an operation without a single key (size, clear, ...)
 	 */
@@ -27,13 +27,14 @@ public interface MapObserver {
 	}
 
 	/**
-	 * A sampler that counts the map's keyed reads ({@code get}, {@code getOrDefault},
-	 * {@code containsKey}) on the reading thread, so that such a read does not call this observer
-	 * at all. Called once, when the map is built.
-	 * @return the sampler, or {@code null} (the default) to have every read reported to
+	 * A sampler that counts the map's keyed operations on the calling thread: reads ({@code get},
+	 * {@code getOrDefault}, {@code containsKey}) sampled in time, writes exactly under the map's lock
+	 * stripes (guard mode; detect mode reports its writes to {@link #operation}), so that such an
+	 * operation does not call this observer at all. Called once, when the map is built.
+	 * @return the sampler, or {@code null} (the default) to have every operation reported to
 	 * {@link #operation}
 	 */
-	default @Nullable ReadSampler readSampler() {
+	default @Nullable OperationSampler operationSampler() {
 		return null;
 	}
 

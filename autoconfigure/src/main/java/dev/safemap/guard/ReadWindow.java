@@ -1,7 +1,7 @@
 package dev.safemap.guard;
 
 /**
- * A switch that tells {@link ReadSampler}s when to count: reads are counted only while it is open.
+ * A switch that tells {@link OperationSampler}s when to count: reads are counted only while it is open.
  * Whoever owns it opens it for short windows at random times (the hotspots accounting does, for
  * {@code read-sample-rate} of the time) and scales what was counted by the time it was open. Reading
  * it is one volatile load: the whole cost of an uncounted read.

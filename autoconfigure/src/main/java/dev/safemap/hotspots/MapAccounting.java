@@ -21,8 +21,8 @@ import dev.safemap.guard.CallSite;
 import dev.safemap.guard.GuardMode;
 import dev.safemap.guard.MapObserver;
 import dev.safemap.guard.MapOperation;
+import dev.safemap.guard.OperationSampler;
 import dev.safemap.guard.RaceReport;
-import dev.safemap.guard.ReadSampler;
 import dev.safemap.guard.ReadWindow;
 import dev.safemap.support.KeyMasker;
 
@@ -35,14 +35,16 @@ import dev.safemap.support.KeyMasker;
  * (measured: docs/benchmarks.md). So, unless the read sample rate is 1, reads are sampled in time: the owner
  * opens a shared {@link dev.safemap.guard.ReadWindow} for {@value DefaultHotspots#READ_WINDOW_MILLIS}
  * ms at a random moment of every period of {@code window / readSampleRate}; the guarded map's
- * {@link ReadSampler} counts the reads made while it is open, and after each period
+ * {@link OperationSampler} counts the reads made while it is open, and after each period
  * {@link #harvestReads} adds them scaled by the period's measured length over the window's. That
  * estimates the read count without bias when the read rate does not follow the (random) windows;
- * counts lag by at most one period. Every other operation (writes, which take a lock stripe anyway,
- * and keyless reads such as {@code size}) calls {@link #operation}, which increments the calling
- * thread's own counter (see {@link OperationCounters}: no atomic instruction) and, when it has a
- * key and the window is open (or reads are not sampled), draws one number from the thread's own
- * xorshift generator for the key sampling below.
+ * counts lag by at most one period. Keyed writes are counted exactly by the same sampler, per lock
+ * stripe while the map holds the stripe (no thread-local lookup). Every other operation (keyless
+ * ones such as {@code size}, and every operation when reads are not sampled) calls
+ * {@link #operation}, which increments the calling thread's own counter (see
+ * {@link OperationCounters}: no atomic instruction) and, when it has a key and the window is open
+ * (or reads are not sampled), draws one number from the thread's own xorshift generator for the key
+ * sampling below.
  * <p>
  * Keys: a fraction of the operations store their key in a random slot of a fixed sample buffer
  * (one plain reference store: no lock, no allocation, no hashing); when reads are sampled in
@@ -146,9 +148,10 @@ final class MapAccounting implements MapObserver, MapStats {
 
 	/**
 	 * Counts the keyed reads while the owner's read window is open ({@code readSampleRate} of the
-	 * time), or {@code null} when that rate is 1 and every read is reported to {@link #operation}.
+	 * time) and the keyed writes exactly, or {@code null} when that rate is 1 and every operation is
+	 * reported to {@link #operation}.
 	 */
-	private final @Nullable ReadSampler readSampler;
+	private final @Nullable OperationSampler operationSampler;
 
 	/** Estimated keyed reads per operation kind, from the harvested windows; guarded by itself. */
 	private final double[] readEstimates = new double[OPERATIONS.length];
@@ -179,8 +182,8 @@ final class MapAccounting implements MapObserver, MapStats {
 		double keyShare = (readRate < 1.0) ? Math.min(1.0, keyRate / readRate) : keyRate;
 		this.keySampleThreshold = (long) (keyShare * (1L << 31));
 		this.readWindow = (readRate < 1.0) ? owner.readWindow() : null;
-		this.readSampler = (this.readWindow != null)
-				? new ReadSampler(this.readWindow, this.samples, keyShare) : null;
+		this.operationSampler = (this.readWindow != null)
+				? new OperationSampler(this.readWindow, this.samples, keyShare) : null;
 		this.baseline = new Baseline(new long[OPERATIONS.length], 0, 0, new long[RACE_KINDS.length],
 				config.clock().instant());
 	}
@@ -206,8 +209,8 @@ final class MapAccounting implements MapObserver, MapStats {
 	// ---- MapObserver: the hot path
 
 	@Override
-	public @Nullable ReadSampler readSampler() {
-		return this.readSampler;
+	public @Nullable OperationSampler operationSampler() {
+		return this.operationSampler;
 	}
 
 	/** Each call is one operation: every write, keyless reads, and keyed reads without a sampler. */
@@ -230,7 +233,7 @@ final class MapAccounting implements MapObserver, MapStats {
 	 * @param scale how much longer the whole period was than its window
 	 */
 	void harvestReads(double scale) {
-		ReadSampler sampler = this.readSampler;
+		OperationSampler sampler = this.operationSampler;
 		if (sampler == null) {
 			return;
 		}
@@ -328,8 +331,12 @@ final class MapAccounting implements MapObserver, MapStats {
 	@Override
 	public long operations(MapOperation operation) {
 		long reported = this.counters.sum(this.counterBase + operation.ordinal());
-		if (this.readSampler == null || operation.isWrite()) {
+		OperationSampler sampler = this.operationSampler;
+		if (sampler == null) {
 			return reported;
+		}
+		if (operation.isWrite()) {
+			return reported + sampler.writes(operation);
 		}
 		synchronized (this.readEstimates) {
 			return reported + Math.round(this.readEstimates[operation.ordinal()]);

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import dev.safemap.guard.GuardMode;
 import dev.safemap.guard.GuardedMap;
 import dev.safemap.guard.MapObserver;
-import dev.safemap.guard.ReadSampler;
+import dev.safemap.guard.OperationSampler;
 import dev.safemap.guard.ReadWindow;
 import dev.safemap.hotspots.Hotspots;
 import dev.safemap.hotspots.HotspotsConfig;
@@ -34,10 +34,12 @@ import dev.safemap.hotspots.HotspotsConfig;
  * — the guard's fast path;</li>
  * <li>{@code observed}: the guard's observed path with an observer that does nothing — the cost of
  * the guard's own bookkeeping (timed lock stripes on writes), without any accounting;</li>
- * <li>{@code sampler}: the same empty observer plus a read sampler whose window never opens — the
- * cost of the read path's window check alone;</li>
+ * <li>{@code sampler}: the same empty observer plus an operation sampler whose window never opens —
+ * the read path's window check and the per-stripe write counts, without windows, key sampling or a
+ * drain thread;</li>
  * <li>{@code accounting}: the observed path with the hotspots accounting at its defaults
- * (what an application gets by default: reads counted during a 1 ms window every 64 ms);</li>
+ * (what an application gets by default: reads counted during a 1 ms window every 64 ms, writes
+ * counted under their stripe);</li>
  * <li>{@code exact}: the same accounting counting every read ({@code read-sample-rate=1}).</li>
  * </ul>
  * {@code readMostly} is 95% {@code get} / 5% {@code put} over 16,384 existing keys; {@code writes} is
@@ -83,11 +85,11 @@ public class AccountingBenchmark {
 			case "observed" -> builder.observer(new MapObserver() {
 			});
 			case "sampler" -> builder.observer(new MapObserver() {
-				private final ReadSampler sampler = new ReadSampler(new ReadWindow(),
+				private final OperationSampler sampler = new OperationSampler(new ReadWindow(),
 						new AtomicReferenceArray<>(256), 1.0);
 
 				@Override
-				public ReadSampler readSampler() {
+				public OperationSampler operationSampler() {
 					return this.sampler;
 				}
 			});

@@ -1,0 +1,152 @@
+package dev.safemap.guard;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Counts a guarded map's keyed operations on the calling thread, without calling the
+ * {@link MapObserver}: a guard-mode map whose observer offers one (see
+ * {@link MapObserver#operationSampler()}) calls the observer only for keyless operations
+ * ({@code size}, iteration, {@code clear}, ...) and contention; a detect-mode map hands it its keyed
+ * reads only.
+ * <p>
+ * <b>Keyed reads</b> ({@code get}, {@code getOrDefault}, {@code containsKey}) are sampled in time. A
+ * read checks a shared {@link ReadWindow} (one volatile load, nothing written) and does nothing
+ * more while it is closed. While it is open, the read increments a {@link LongAdder} for its
+ * operation. Whoever drives the window {@linkplain #harvest(MapOperation) harvests} the counts and
+ * scales them by how long the window was open. The read path stays small enough for the JIT to
+ * inline it into its callers, which a call into the observer's bookkeeping prevented, and an
+ * uncounted read writes nothing, which a per-read random draw did (both measured:
+ * docs/benchmarks.md).
+ * <p>
+ * <b>Keyed writes</b> are counted exactly, per lock stripe of the guarded map, by a plain increment
+ * made while the map holds that stripe's lock: no thread-local lookup, no atomic instruction, and
+ * memory fixed per map (64 stripes of 128 bytes) whatever the number of threads, virtual ones
+ * included. {@link #writes(MapOperation)} sums the stripes.
+ * <p>
+ * <b>Keys:</b> while the window is open, a share of the operations, reads and writes alike, store
+ * their key in a random slot of the key slots the observer drains (one reference store: no lock, no
+ * allocation).
+ * <p>
+ * Thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class OperationSampler {
+
+	private static final MapOperation[] OPERATIONS = MapOperation.values();
+
+	private final ReadWindow window;
+
+	/** A uniform 31-bit draw below this stores a counted read's key. */
+	private final long keyThreshold;
+
+	private final AtomicReferenceArray<@Nullable Object> keySlots;
+
+	private final int slotMask;
+
+	private final LongAdder[] counted = new LongAdder[OPERATIONS.length];
+
+	/** Longs per stripe in {@link #writes}: one per operation kind, 128 bytes or more per stripe. */
+	private static final int STRIDE = Math.max(16, OPERATIONS.length);
+
+	private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+
+	/** Exact write counts per stripe and operation, each written only under its stripe's lock. */
+	private final long[] writes = new long[ObservedGuardedMap.STRIPES * STRIDE];
+
+	/**
+	 * @param window the switch that says when reads are counted
+	 * @param keySlots where the keys of counted reads are stored, each in a random slot (replacing
+	 * what is there); its length must be a power of two
+	 * @param keyShare the share of the counted reads whose key is stored, in {@code [0, 1]}
+	 * @throws IllegalArgumentException if an argument is out of range (its value is in the message)
+	 */
+	public OperationSampler(ReadWindow window, AtomicReferenceArray<@Nullable Object> keySlots, double keyShare) {
+		if (window == null) {
+			throw new IllegalArgumentException("window must not be null");
+		}
+		if (Integer.bitCount(keySlots.length()) != 1) {
+			throw new IllegalArgumentException(
+					"keySlots length must be a power of two but was " + keySlots.length());
+		}
+		if (!(keyShare >= 0.0 && keyShare <= 1.0)) {
+			throw new IllegalArgumentException("keyShare must be between 0 and 1 but was " + keyShare);
+		}
+		this.window = window;
+		this.keyThreshold = (long) (keyShare * (1L << 31));
+		this.keySlots = keySlots;
+		this.slotMask = keySlots.length() - 1;
+		for (MapOperation operation : OPERATIONS) {
+			if (!operation.isWrite()) {
+				this.counted[operation.ordinal()] = new LongAdder();
+			}
+		}
+	}
+
+	/**
+	 * Takes the reads counted since the last harvest.
+	 * @param operation a read operation
+	 * @return how many such reads were counted (while the window was open) since the last call
+	 */
+	public long harvest(MapOperation operation) {
+		LongAdder adder = this.counted[operation.ordinal()];
+		return (adder != null) ? adder.sumThenReset() : 0;
+	}
+
+	/**
+	 * Counts a keyed write exactly: called by the guarded map while it holds the lock of the key's
+	 * stripe, which is what makes the plain increment safe.
+	 */
+	void write(int stripe, MapOperation operation, Object key) {
+		int i = stripe * STRIDE + operation.ordinal();
+		LONGS.setOpaque(this.writes, i, this.writes[i] + 1);
+		if (this.window.open) {
+			sampleKey(key);
+		}
+	}
+
+	/**
+	 * How many keyed writes of a kind the guarded map has counted here, exactly.
+	 * @param operation a write operation
+	 * @return the count since the map was built
+	 */
+	public long writes(MapOperation operation) {
+		long sum = 0;
+		for (int i = operation.ordinal(); i < this.writes.length; i += STRIDE) {
+			sum += (long) LONGS.getOpaque(this.writes, i);
+		}
+		return sum;
+	}
+
+	ReadWindow window() {
+		return this.window;
+	}
+
+	/** Called by the guarded map for each keyed read. */
+	void record(MapOperation operation, Object key) {
+		if (this.window.open) {
+			count(operation, key);
+		}
+	}
+
+	/** Counts a keyed read made while the window is open. */
+	void count(MapOperation operation, Object key) {
+		this.counted[operation.ordinal()].increment();
+		sampleKey(key);
+	}
+
+	private void sampleKey(Object key) {
+		int random = ThreadLocalRandom.current().nextInt();
+		// the high bits decide whether to keep the key, the low bits pick the slot
+		if ((random >>> 1) < this.keyThreshold) {
+			this.keySlots.setRelease(random & this.slotMask, key);
+		}
+	}
+
+}
