@@ -53,7 +53,7 @@ class FallbackCachedHttpTests {
 			.withPropertyValues("resilience4j.circuitbreaker.instances.prices.sliding-window-size=4",
 					"resilience4j.circuitbreaker.instances.prices.minimum-number-of-calls=4",
 					"resilience4j.circuitbreaker.instances.prices.failure-rate-threshold=50",
-					"resilience4j.circuitbreaker.instances.prices.wait-duration-in-open-state=500ms",
+					"resilience4j.circuitbreaker.instances.prices.wait-duration-in-open-state=2s",
 					"resilience4j.circuitbreaker.instances.prices.permitted-number-of-calls-in-half-open-state=2",
 					"resilience4j.timelimiter.instances.async-prices.timeout-duration=1s",
 					"resilience4j.timelimiter.instances.mono-prices.timeout-duration=1s",
@@ -124,9 +124,10 @@ class FallbackCachedHttpTests {
 			assertThat(FallbackContext.lastAnswer().source()).isEqualTo(FallbackResult.Source.FALLBACK_CIRCUIT_OPEN);
 			assertThat(this.downstream.calls()).isEqualTo(callsWhenOpened);
 			// the downstream comes back with a new price: the breaker half-opens, closes, and the fresh value wins
+			// (the open state lasts 2 s, so that a slow machine cannot reach half-open during the 20 calls above)
 			this.downstream.answer("ACME", "101");
 			this.downstream.mode(DownstreamStub.Mode.HEALTHY);
-			await().atMost(Duration.ofSeconds(5)).until(() -> "101".equals(client.price("ACME")));
+			await().atMost(Duration.ofSeconds(10)).until(() -> "101".equals(client.price("ACME")));
 			assertThat(client.price("ACME")).isEqualTo("101");
 			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 			this.downstream.mode(DownstreamStub.Mode.FAILING);
