@@ -40,6 +40,8 @@ import dev.safemap.hotspots.HotspotsConfig;
  * <li>{@code accounting}: the observed path with the hotspots accounting at its defaults
  * (what an application gets by default: reads counted during a 1 ms window every 64 ms, writes
  * counted under their stripe);</li>
+ * <li>{@code rareWindows}: the accounting with windows four times rarer ({@code read-sample-rate=1/256}):
+ * how much of its cost the windows' counted reads make;</li>
  * <li>{@code exact}: the same accounting counting every read ({@code read-sample-rate=1}).</li>
  * </ul>
  * {@code readMostly} is 95% {@code get} / 5% {@code put} over 16,384 existing keys; {@code writes} is
@@ -61,7 +63,7 @@ public class AccountingBenchmark {
 	/** One operation in 20 is a write: 95/5. */
 	static final int WRITE_EVERY = 20;
 
-	@Param({ "off", "observed", "sampler", "accounting", "exact" })
+	@Param({ "off", "observed", "sampler", "accounting", "rareWindows", "exact" })
 	public String impl;
 
 	Map<Integer, Integer> map;
@@ -95,6 +97,9 @@ public class AccountingBenchmark {
 			});
 			case "accounting" -> builder
 				.observer(Hotspots.create(HotspotsConfig.defaults()).create("bench", GuardMode.GUARD));
+			case "rareWindows" -> builder.observer(Hotspots
+				.create(HotspotsConfig.builder().readSampleRate(1.0 / 256).keySampleRate(1.0 / 256).build())
+				.create("bench", GuardMode.GUARD));
 			case "exact" -> builder.observer(Hotspots.create(HotspotsConfig.builder().readSampleRate(1.0).build())
 				.create("bench", GuardMode.GUARD));
 			default -> throw new IllegalArgumentException("unknown impl " + this.impl);
