@@ -41,9 +41,14 @@ public final class OperationSampler {
 
 	private static final MapOperation[] OPERATIONS = MapOperation.values();
 
+	/** Longs per stripe in {@link #writes}: one per operation kind, 128 bytes or more per stripe. */
+	private static final int STRIDE = Math.max(16, OPERATIONS.length);
+
+	private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+
 	private final ReadWindow window;
 
-	/** A uniform 31-bit draw below this stores a counted read's key. */
+	/** A uniform 31-bit draw below this stores the key of an operation made while the window is open. */
 	private final long keyThreshold;
 
 	private final AtomicReferenceArray<@Nullable Object> keySlots;
@@ -52,19 +57,14 @@ public final class OperationSampler {
 
 	private final LongAdder[] counted = new LongAdder[OPERATIONS.length];
 
-	/** Longs per stripe in {@link #writes}: one per operation kind, 128 bytes or more per stripe. */
-	private static final int STRIDE = Math.max(16, OPERATIONS.length);
-
-	private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-
 	/** Exact write counts per stripe and operation, each written only under its stripe's lock. */
 	private final long[] writes = new long[ObservedGuardedMap.STRIPES * STRIDE];
 
 	/**
 	 * @param window the switch that says when reads are counted
-	 * @param keySlots where the keys of counted reads are stored, each in a random slot (replacing
-	 * what is there); its length must be a power of two
-	 * @param keyShare the share of the counted reads whose key is stored, in {@code [0, 1]}
+	 * @param keySlots where the keys of operations made while the window is open are stored, each in
+	 * a random slot (replacing what is there); its length must be a power of two
+	 * @param keyShare the share of those operations whose key is stored, in {@code [0, 1]}
 	 * @throws IllegalArgumentException if an argument is out of range (its value is in the message)
 	 */
 	public OperationSampler(ReadWindow window, AtomicReferenceArray<@Nullable Object> keySlots, double keyShare) {

@@ -48,8 +48,8 @@ import dev.safemap.support.KeyMasker;
  * <p>
  * Keys: a fraction of the operations store their key in a random slot of a fixed sample buffer
  * (one plain reference store: no lock, no allocation, no hashing); when reads are sampled in
- * windows, only operations made while the window is open do, reads (through the read sampler) and
- * writes alike, with probability {@code min(1, keySampleRate / readSampleRate)}, so that over time
+ * windows, only operations made while the window is open do, reads and writes (through the operation
+ * sampler) alike, with probability {@code min(1, keySampleRate / readSampleRate)}, so that over time
  * every operation has its key sampled with the same probability
  * {@code min(keySampleRate, readSampleRate)} and key shares stay unbiased; each window's keys are
  * drained when it is harvested. The buffer is drained into the hot-keys-by-operations sketch off the

@@ -55,24 +55,21 @@ final class EmbeddedH2 implements AutoCloseable {
 	 * rewrites on every commit grows with them. The moved pages are ordinary MVStore writes: a commit that returned
 	 * stays on disk whether or not a compaction ran or was killed half-way.
 	 * @param connection an open connection to the embedded database, outside a transaction
-	 * @return whether anything was rewritten
 	 */
-	boolean compact(Connection connection) throws SQLException {
+	void compact(Connection connection) throws SQLException {
 		if (!this.compactionAvailable) {
-			return false;
+			return;
 		}
 		try {
 			if (connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session) {
 				MVStore store = session.getDatabase().getStore().getMvStore();
-				return store.compact(COMPACT_BELOW_FILL_RATE, COMPACT_WRITE_LIMIT);
+				store.compact(COMPACT_BELOW_FILL_RATE, COMPACT_WRITE_LIMIT);
 			}
-			return false;
 		}
 		catch (LinkageError | ClassCastException ex) {
 			this.compactionAvailable = false;
 			logger.warn("The embedded compensation store cannot compact its file with this H2 version ({}); it keeps"
 					+ " working, its file grows with unused space", ex.toString());
-			return false;
 		}
 	}
 

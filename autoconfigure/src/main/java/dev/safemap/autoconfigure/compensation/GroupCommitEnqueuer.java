@@ -382,10 +382,9 @@ final class GroupCommitEnqueuer implements AutoCloseable {
 		/**
 		 * Runs between two batches, on the dedicated connection, outside a transaction.
 		 * @param connection the connection
-		 * @return whether anything was done
 		 * @throws SQLException on a database error (logged, ignored)
 		 */
-		boolean run(Connection connection) throws SQLException;
+		void run(Connection connection) throws SQLException;
 
 	}
 
