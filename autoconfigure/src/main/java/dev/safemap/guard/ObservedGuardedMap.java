@@ -12,15 +12,25 @@ import org.jspecify.annotations.Nullable;
 import static dev.safemap.guard.MapOperation.*;
 
 /**
- * Guard mode with an observer: every operation is reported to the {@link MapObserver} (keyed reads
- * and writes are counted by its {@link OperationSampler} instead, when it has one: writes while
- * their stripe is held), and writes
- * take one of a power-of-two array of lock stripes (chosen by the key's hash) so that contention can
- * be measured: {@code tryLock} first, and only when that fails the wait for {@code lock} is timed and
- * reported through {@link MapObserver#contended}, after the stripe is released so that recording never
- * lengthens the critical section. Reads stay lock-free on the target. Mapping
- * functions run while the stripe is held: like {@code ConcurrentHashMap}'s, they must not write to
- * other keys of this map. Thread-safe.
+ * Guard mode with an observer. Every operation is reported to the {@link MapObserver}, except keyed
+ * reads and writes when the observer has an {@link OperationSampler}, which then counts them:
+ * <ul>
+ * <li>keyed reads go through {@link #reads}: the contents themselves, or while the sampler's
+ * {@link ReadWindow} is open, a {@link CountingReads} view that counts them first (without a sampler,
+ * always the view, which reports each read to the observer). An uncounted read thus runs the same
+ * code as an unobserved map's: no check of its own;</li>
+ * <li>a keyed write takes one of a power-of-two array of lock stripes (chosen by the key's hash), so
+ * that contention can be measured: {@code tryLock} first, and only when that fails the wait for
+ * {@code lock} is timed and reported through {@link MapObserver#contended}, after the stripe is
+ * released so that recording never lengthens the critical section. With a sampler, only while the
+ * window is open or on a stripe where contention was seen lately
+ * ({@link OperationSampler#locks(int)}); any other write goes straight to the contents, counted by
+ * the sampler without a lock.</li>
+ * </ul>
+ * Reads stay lock-free on the target, and the stripes only measure: the contents (a
+ * {@code ConcurrentMap}) make every operation atomic with or without them. Mapping functions run
+ * while the key's bin (and the stripe, when taken) is held: like {@code ConcurrentHashMap}'s, they
+ * must not write to other keys of this map. Thread-safe.
  */
 @SuppressWarnings("NullAway")
 final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
@@ -29,13 +39,24 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	static final int STRIPES = 64;
 
+	/** What {@link #acquire} returns when the write goes ahead without its stripe. */
+	private static final long UNLOCKED = -2;
+
 	private final MapObserver observer;
 
 	/** Counts the keyed reads and writes instead of the observer, or {@code null}: the observer is called. */
 	private final @Nullable OperationSampler operationSampler;
 
-	/** The sampler's window, held here so that an uncounted read is two loads. */
-	private final @Nullable ReadWindow readWindow;
+	/**
+	 * Where keyed reads go: {@link #target}, or {@link #countingReads} while they are counted (the
+	 * sampler's window is open, or always without a sampler).
+	 */
+	private volatile ConcurrentMap<K, V> reads;
+
+	private final ConcurrentMap<K, V> countingReads;
+
+	/** Swaps {@link #reads} when the window opens or closes; held here, the window holds it weakly. */
+	private final ReadWindow.@Nullable Listener windowListener;
 
 	private final ReentrantLock[] stripes;
 
@@ -45,7 +66,16 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		this.target = target;
 		this.observer = observer;
 		this.operationSampler = observer.operationSampler();
-		this.readWindow = (this.operationSampler != null) ? this.operationSampler.window() : null;
+		this.countingReads = new CountingReads<>(target, this.operationSampler, observer);
+		if (this.operationSampler != null) {
+			this.reads = target;
+			this.windowListener = (opened) -> this.reads = opened ? this.countingReads : this.target;
+			this.operationSampler.window().attach(this.windowListener);
+		}
+		else {
+			this.reads = this.countingReads;
+			this.windowListener = null;
+		}
 		this.stripes = new ReentrantLock[STRIPES];
 		for (int i = 0; i < STRIPES; i++) {
 			this.stripes[i] = new ReentrantLock();
@@ -61,32 +91,26 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 	}
 
-	/** A keyed read: counted by the sampler while its window is open, else reported to the observer. */
-	private void observeRead(MapOperation operation, Object key) {
-		ReadWindow window = this.readWindow;
-		if (window != null) {
-			if (window.open) {
-				this.operationSampler.count(operation, key);
-			}
-		}
-		else {
-			observe(operation, key);
-		}
-	}
-
 	private static int stripeIndex(Object key) {
 		int h = key.hashCode();
 		return (h ^ (h >>> 16)) & (STRIPES - 1);
 	}
 
 	/**
-	 * Takes the key's stripe: {@code tryLock} first, and only when that fails the wait for
-	 * {@code lock} is timed. Then counts the operation: under the stripe, by the operation sampler when
-	 * there is one (a plain increment: no thread-local lookup, no atomic instruction), else through
-	 * the observer.
-	 * @return how long the operation waited, or {@code -1} when it did not wait
+	 * Takes the key's stripe, unless the operation sampler says this write need not
+	 * ({@link OperationSampler#locks(int)}: the window is closed and the stripe has not been contended
+	 * lately), in which case the sampler counts it and the write goes ahead unlocked. Otherwise
+	 * {@code tryLock} first, and only when that fails the wait for {@code lock} is timed. Then counts
+	 * the operation: under the stripe, by the operation sampler when there is one (a plain
+	 * increment), else through the observer.
+	 * @return how long the operation waited, {@code -1} when it did not wait, or {@link #UNLOCKED}
 	 */
 	private long acquire(MapOperation operation, Object key, int stripe) {
+		OperationSampler sampler = this.operationSampler;
+		if (sampler != null && !sampler.locks(stripe)) {
+			sampler.unlockedWrite(operation);
+			return UNLOCKED;
+		}
 		ReentrantLock lock = this.stripes[stripe];
 		long waited = -1;
 		if (!lock.tryLock()) {
@@ -94,7 +118,6 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			lock.lock();
 			waited = System.nanoTime() - start;
 		}
-		OperationSampler sampler = this.operationSampler;
 		if (sampler != null) {
 			sampler.write(stripe, operation, key);
 		}
@@ -109,8 +132,15 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 	 * runs outside the critical section, so it never makes other writers wait longer.
 	 */
 	private void release(MapOperation operation, Object key, int stripe, long waited) {
+		if (waited == UNLOCKED) {
+			return;
+		}
 		this.stripes[stripe].unlock();
 		if (waited >= 0) {
+			OperationSampler sampler = this.operationSampler;
+			if (sampler != null) {
+				sampler.contended(stripe);
+			}
 			try {
 				this.observer.contended(operation, key, stripe, waited);
 			}
@@ -157,8 +187,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (key == null) {
 			throw Nulls.key(this.name, CONTAINS_KEY);
 		}
-		observeRead(CONTAINS_KEY, key);
-		return this.target.containsKey(key);
+		return this.reads.containsKey(key);
 	}
 
 	@Override
@@ -175,8 +204,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (key == null) {
 			throw Nulls.key(this.name, GET);
 		}
-		observeRead(GET, key);
-		return this.target.get(key);
+		return this.reads.get(key);
 	}
 
 	@Override
@@ -184,8 +212,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (key == null) {
 			throw Nulls.key(this.name, GET);
 		}
-		observeRead(GET, key);
-		return this.target.getOrDefault(key, defaultValue);
+		return this.reads.getOrDefault(key, defaultValue);
 	}
 
 	@Override

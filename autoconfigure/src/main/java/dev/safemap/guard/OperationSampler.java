@@ -15,19 +15,24 @@ import org.jspecify.annotations.Nullable;
  * ({@code size}, iteration, {@code clear}, ...) and contention; a detect-mode map hands it its keyed
  * reads only.
  * <p>
- * <b>Keyed reads</b> ({@code get}, {@code getOrDefault}, {@code containsKey}) are sampled in time. A
- * read checks a shared {@link ReadWindow} (one volatile load, nothing written) and does nothing
- * more while it is closed. While it is open, the read increments a {@link LongAdder} for its
- * operation. Whoever drives the window {@linkplain #harvest(MapOperation) harvests} the counts and
- * scales them by how long the window was open. The read path stays small enough for the JIT to
- * inline it into its callers, which a call into the observer's bookkeeping prevented, and an
- * uncounted read writes nothing, which a per-read random draw did (both measured:
- * docs/benchmarks.md).
+ * <b>Keyed reads</b> ({@code get}, {@code getOrDefault}, {@code containsKey}) are sampled in time.
+ * While the shared {@link ReadWindow} is closed, a guard-mode map reads its contents directly (the
+ * window tells the map when it opens and closes), so an uncounted read costs nothing at all; while
+ * it is open, the read increments a {@link LongAdder} for its operation. Whoever drives the window
+ * {@linkplain #harvest(MapOperation) harvests} the counts and scales them by how long the window was
+ * open (measured: docs/benchmarks.md).
  * <p>
- * <b>Keyed writes</b> are counted exactly, per lock stripe of the guarded map, by a plain increment
- * made while the map holds that stripe's lock: no thread-local lookup, no atomic instruction, and
- * memory fixed per map (64 stripes of 128 bytes) whatever the number of threads, virtual ones
- * included. {@link #writes(MapOperation)} sums the stripes.
+ * <b>Keyed writes</b> are counted exactly. A write takes its lock stripe in the guarded map only
+ * while the window is open or when the stripe has been contended in the last
+ * {@value #HOT_PERIODS} harvests ({@link #locks(int)}); under the stripe it is counted by a plain
+ * increment per stripe, made while the map holds that stripe's lock. Any other write goes ahead
+ * without a lock and is counted in a {@link LongAdder}. Memory is fixed per map (64 stripes of 128
+ * bytes and one adder per kind of write) whatever the number of threads, virtual ones included.
+ * {@link #writes(MapOperation)} sums both.
+ * <p>
+ * <b>Contention</b> is therefore seen on a stripe while the window is open, and then continuously
+ * while it lasts: a contended stripe keeps its lock for {@value #HOT_PERIODS} harvests after its
+ * last contention ({@link #contended(int)}, {@link #coolDown()}).
  * <p>
  * <b>Keys:</b> while the window is open, a share of the operations, reads and writes alike, store
  * their key in a random slot of the key slots the observer drains (one reference store: no lock, no
@@ -56,6 +61,19 @@ public final class OperationSampler {
 	private final int slotMask;
 
 	private final LongAdder[] counted = new LongAdder[OPERATIONS.length];
+
+	/** Writes made without the stripe lock, per operation (write kinds only). */
+	private final LongAdder[] unlockedWrites = new LongAdder[OPERATIONS.length];
+
+	/**
+	 * Per stripe, the harvests left during which its writes take the lock outside windows: set on
+	 * contention, counted down by {@link #coolDown()}. Plain bytes: a lost update makes a stripe lock
+	 * one harvest more or less, nothing else.
+	 */
+	private final byte[] hot = new byte[ObservedGuardedMap.STRIPES];
+
+	/** Harvests a contended stripe keeps taking its lock outside windows (about a second by default). */
+	static final byte HOT_PERIODS = 16;
 
 	/** Exact write counts per stripe and operation, each written only under its stripe's lock. */
 	private final long[] writes = new long[ObservedGuardedMap.STRIPES * STRIDE];
@@ -86,6 +104,9 @@ public final class OperationSampler {
 			if (!operation.isWrite()) {
 				this.counted[operation.ordinal()] = new LongAdder();
 			}
+			else {
+				this.unlockedWrites[operation.ordinal()] = new LongAdder();
+			}
 		}
 	}
 
@@ -112,12 +133,47 @@ public final class OperationSampler {
 	}
 
 	/**
+	 * Whether a keyed write to this stripe takes the stripe lock: while the window is open, and on a
+	 * stripe contended in the last {@value #HOT_PERIODS} harvests.
+	 */
+	boolean locks(int stripe) {
+		return this.window.open || this.hot[stripe] != 0;
+	}
+
+	/** Counts a keyed write that goes ahead without the stripe lock. */
+	void unlockedWrite(MapOperation operation) {
+		this.unlockedWrites[operation.ordinal()].increment();
+	}
+
+	/** A write waited for this stripe: it keeps its lock for the next {@value #HOT_PERIODS} harvests. */
+	void contended(int stripe) {
+		if (this.hot[stripe] != HOT_PERIODS) {
+			this.hot[stripe] = HOT_PERIODS;
+		}
+	}
+
+	/**
+	 * Counts down the stripes' contention memory: called by whoever drives the window, once per
+	 * harvest. A stripe without contention for {@value #HOT_PERIODS} calls goes back to unlocked
+	 * writes outside windows.
+	 */
+	public void coolDown() {
+		for (int i = 0; i < this.hot.length; i++) {
+			byte left = this.hot[i];
+			if (left != 0) {
+				this.hot[i] = (byte) (left - 1);
+			}
+		}
+	}
+
+	/**
 	 * How many keyed writes of a kind the guarded map has counted here, exactly.
 	 * @param operation a write operation
 	 * @return the count since the map was built
 	 */
 	public long writes(MapOperation operation) {
-		long sum = 0;
+		LongAdder unlocked = this.unlockedWrites[operation.ordinal()];
+		long sum = (unlocked != null) ? unlocked.sum() : 0;
 		for (int i = operation.ordinal(); i < this.writes.length; i += STRIDE) {
 			sum += (long) LONGS.getOpaque(this.writes, i);
 		}
@@ -128,14 +184,14 @@ public final class OperationSampler {
 		return this.window;
 	}
 
-	/** Called by the guarded map for each keyed read. */
+	/** Called by a detect-mode map for each keyed read: counts it while the window is open. */
 	void record(MapOperation operation, Object key) {
 		if (this.window.open) {
 			count(operation, key);
 		}
 	}
 
-	/** Counts a keyed read made while the window is open. */
+	/** Counts a keyed read made while the window is open (or just closed: a read already on its way). */
 	void count(MapOperation operation, Object key) {
 		this.counted[operation.ordinal()].increment();
 		sampleKey(key);

@@ -1,12 +1,23 @@
 package dev.safemap.guard;
 
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * A switch that tells {@link OperationSampler}s when to count: reads are counted only while it is open.
- * Whoever owns it opens it for short windows at random times (the hotspots accounting does, for
- * {@code read-sample-rate} of the time) and scales what was counted by the time it was open. Reading
- * it is one volatile load: the whole cost of an uncounted read.
+ * A switch that tells {@link OperationSampler}s when to count: keyed reads are counted, and keyed
+ * writes take their lock stripe, only while it is open. Whoever owns it opens it for short windows at
+ * random times (the hotspots accounting does, for {@code read-sample-rate} of the time) and scales
+ * what was counted by the time it was open.
  * <p>
- * Thread-safe.
+ * Opening and closing also tell every guarded map attached to the window, so that the map swaps the
+ * object its keyed reads go through: while the window is closed a read goes straight to the map's
+ * contents, with no check of its own, and only while it is open through a view that counts it first.
+ * A map holds its listener strongly and the window holds it weakly, so an attached map that is no
+ * longer used can be collected.
+ * <p>
+ * Thread-safe: {@link #open()}, {@link #close()} and attaching are serialized on the window;
+ * {@link #isOpen()} is one volatile load.
  *
  * @since 0.1.0
  */
@@ -14,19 +25,49 @@ public final class ReadWindow {
 
 	volatile boolean open;
 
-	/** Starts counting reads. */
-	public void open() {
+	// guarded by this
+	private final List<WeakReference<Listener>> listeners = new ArrayList<>();
+
+	/** Starts counting. */
+	public synchronized void open() {
 		this.open = true;
+		notifyListeners(true);
 	}
 
-	/** Stops counting reads. */
-	public void close() {
+	/** Stops counting. */
+	public synchronized void close() {
 		this.open = false;
+		notifyListeners(false);
 	}
 
-	/** @return whether reads are being counted */
+	/** @return whether operations are being counted */
 	public boolean isOpen() {
 		return this.open;
+	}
+
+	/** Attaches a listener, told at once if the window is open. */
+	synchronized void attach(Listener listener) {
+		this.listeners.removeIf((reference) -> reference.get() == null);
+		this.listeners.add(new WeakReference<>(listener));
+		if (this.open) {
+			listener.windowChanged(true);
+		}
+	}
+
+	private void notifyListeners(boolean opened) {
+		for (WeakReference<Listener> reference : this.listeners) {
+			Listener listener = reference.get();
+			if (listener != null) {
+				listener.windowChanged(opened);
+			}
+		}
+	}
+
+	/** Told when the window opens or closes, on the thread that opens or closes it. */
+	interface Listener {
+
+		void windowChanged(boolean opened);
+
 	}
 
 }

@@ -237,6 +237,8 @@ final class MapAccounting implements MapObserver, MapStats {
 		if (sampler == null) {
 			return;
 		}
+		sampler.coolDown();
+		sampler.coolDown();
 		synchronized (this.readEstimates) {
 			for (MapOperation operation : OPERATIONS) {
 				if (!operation.isWrite()) {

@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import dev.safemap.guard.GuardMode;
@@ -37,6 +38,9 @@ import dev.safemap.hotspots.HotspotsConfig;
  * <li>{@code sampler}: the same empty observer plus an operation sampler whose window never opens —
  * the read path's window check and the per-stripe write counts, without windows, key sampling or a
  * drain thread;</li>
+ * <li>{@code samplerWindows}: the same sampler with its window opened 1 ms in every 64 ms by a
+ * thread of the benchmark's, as the accounting does: the windows' counting, without the accounting's
+ * drain work;</li>
  * <li>{@code accounting}: the observed path with the hotspots accounting at its defaults
  * (what an application gets by default: reads counted during a 1 ms window every 64 ms, writes
  * counted under their stripe);</li>
@@ -63,10 +67,13 @@ public class AccountingBenchmark {
 	/** One operation in 20 is a write: 95/5. */
 	static final int WRITE_EVERY = 20;
 
-	@Param({ "off", "observed", "sampler", "accounting", "rareWindows", "exact" })
+	@Param({ "off", "observed", "sampler", "samplerWindows", "accounting", "rareWindows", "exact" })
 	public String impl;
 
 	Map<Integer, Integer> map;
+
+	/** {@code samplerWindows}: opens the sampler's window 1 ms in every 64 ms, as the accounting does. */
+	Thread windowDriver;
 
 	Integer[] keys;
 
@@ -95,6 +102,31 @@ public class AccountingBenchmark {
 					return this.sampler;
 				}
 			});
+			case "samplerWindows" -> {
+				ReadWindow window = new ReadWindow();
+				OperationSampler sampler = new OperationSampler(window, new AtomicReferenceArray<>(256), 1.0);
+				builder.observer(new MapObserver() {
+					@Override
+					public OperationSampler operationSampler() {
+						return sampler;
+					}
+				});
+				this.windowDriver = new Thread(() -> {
+					try {
+						while (true) {
+							Thread.sleep(63);
+							window.open();
+							Thread.sleep(1);
+							window.close();
+						}
+					}
+					catch (InterruptedException ex) {
+						window.close();
+					}
+				}, "window-driver");
+				this.windowDriver.setDaemon(true);
+				this.windowDriver.start();
+			}
 			case "accounting" -> builder
 				.observer(Hotspots.create(HotspotsConfig.defaults()).create("bench", GuardMode.GUARD));
 			case "rareWindows" -> builder.observer(Hotspots
@@ -105,6 +137,14 @@ public class AccountingBenchmark {
 			default -> throw new IllegalArgumentException("unknown impl " + this.impl);
 		}
 		this.map = builder.wrap(initial);
+	}
+
+	@TearDown
+	public void tearDown() throws InterruptedException {
+		if (this.windowDriver != null) {
+			this.windowDriver.interrupt();
+			this.windowDriver.join();
+		}
 	}
 
 	/** Each thread walks the keys from its own random start with an odd stride. */

@@ -1,0 +1,147 @@
+package dev.safemap.guard;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A guard-mode map whose observer has an {@link OperationSampler}: reads counted only while the window
+ * is open, writes locked (and contention seen) only while the window is open or on a stripe contended
+ * lately.
+ */
+class ObservedGuardedMapSamplingTests {
+
+	private final ReadWindow window = new ReadWindow();
+
+	private final OperationSampler sampler = new OperationSampler(this.window, new AtomicReferenceArray<>(16), 0.0);
+
+	private final List<String> contended = new CopyOnWriteArrayList<>();
+
+	private final Map<String, Integer> map = GuardedMap.builder("m").observer(new MapObserver() {
+		@Override
+		public OperationSampler operationSampler() {
+			return ObservedGuardedMapSamplingTests.this.sampler;
+		}
+
+		@Override
+		public void contended(MapOperation operation, Object key, int segment, long waitNanos) {
+			ObservedGuardedMapSamplingTests.this.contended.add(operation + " " + key);
+		}
+	}).wrap(new HashMap<String, Integer>(Map.of("a", 1)));
+
+	@Test
+	void readsAreCountedOnlyWhileTheWindowIsOpenAndAlwaysAnswered() {
+		assertThat(this.map.get("a")).isEqualTo(1);
+		assertThat(this.map.containsKey("a")).isTrue();
+		this.window.open();
+		assertThat(this.map.get("a")).isEqualTo(1);
+		assertThat(this.map.getOrDefault("b", 7)).isEqualTo(7);
+		assertThat(this.map.containsKey("b")).isFalse();
+		this.window.close();
+		assertThat(this.map.get("a")).isEqualTo(1);
+		assertThat(this.map.getOrDefault("a", 7)).isEqualTo(1);
+
+		assertThat(this.sampler.harvest(MapOperation.GET)).isEqualTo(2);
+		assertThat(this.sampler.harvest(MapOperation.CONTAINS_KEY)).isEqualTo(1);
+	}
+
+	@Test
+	void aMapBuiltWhileTheWindowIsOpenCountsFromItsFirstRead() {
+		ReadWindow open = new ReadWindow();
+		open.open();
+		OperationSampler late = new OperationSampler(open, new AtomicReferenceArray<>(16), 0.0);
+		Map<String, Integer> built = GuardedMap.builder("late").observer(new MapObserver() {
+			@Override
+			public OperationSampler operationSampler() {
+				return late;
+			}
+		}).wrap(new HashMap<String, Integer>());
+		built.get("x");
+		open.close();
+		built.get("x");
+
+		assertThat(late.harvest(MapOperation.GET)).isEqualTo(1);
+	}
+
+	@Test
+	void writesAreCountedExactlyWithOrWithoutTheStripeLock() {
+		this.map.put("a", 2);
+		this.map.merge("a", 1, Integer::sum);
+		this.window.open();
+		this.map.put("a", 5);
+		this.window.close();
+		this.map.remove("a");
+
+		assertThat(this.sampler.writes(MapOperation.PUT)).isEqualTo(2);
+		assertThat(this.sampler.writes(MapOperation.MERGE)).isEqualTo(1);
+		assertThat(this.sampler.writes(MapOperation.REMOVE)).isEqualTo(1);
+		assertThat(this.map).isEmpty();
+	}
+
+	@Test
+	void contentionIsSeenInTheWindowThenOnThatStripeUntilItHasCooledDown() throws Exception {
+		assertThat(contendOn("k")).as("outside the window, on a stripe never contended: not measured").isFalse();
+
+		this.window.open();
+		assertThat(contendOn("k")).as("in the window").isTrue();
+		this.window.close();
+
+		assertThat(contendOn("k")).as("after the window, on the stripe just contended").isTrue();
+		for (int i = 0; i < OperationSampler.HOT_PERIODS - 1; i++) {
+			this.sampler.coolDown();
+		}
+		assertThat(contendOn("k")).as("contended again: the stripe's memory starts over").isTrue();
+		for (int i = 0; i < OperationSampler.HOT_PERIODS; i++) {
+			this.sampler.coolDown();
+		}
+		assertThat(contendOn("k")).as("cooled down: back to unlocked writes").isFalse();
+		assertThat(this.map.get("k")).as("every write applied, measured or not").isEqualTo(10);
+	}
+
+	/**
+	 * One thread holds {@code key} inside {@code compute} while another writes it; returns whether
+	 * the map reported that second write as contended.
+	 */
+	private boolean contendOn(String key) throws Exception {
+		int before = this.contended.size();
+		CountDownLatch inside = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Thread holder = new Thread(() -> this.map.compute(key, (k, v) -> {
+			inside.countDown();
+			await(release);
+			return (v != null) ? v + 1 : 1;
+		}));
+		holder.start();
+		assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+		Thread writer = new Thread(() -> this.map.merge(key, 1, Integer::sum));
+		writer.start();
+		// the writer waits, on the stripe or on the map's own bin lock
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (writer.getState() == Thread.State.RUNNABLE || writer.getState() == Thread.State.NEW) {
+			assertThat(System.nanoTime()).as("writer never blocked").isLessThan(deadline);
+			Thread.onSpinWait();
+		}
+		release.countDown();
+		holder.join();
+		writer.join();
+		return this.contended.size() > before;
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

@@ -1,0 +1,147 @@
+package dev.safemap.benchmarks;
+
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import dev.safemap.guard.GuardMode;
+import dev.safemap.guard.GuardedMap;
+import dev.safemap.guard.MapObserver;
+import dev.safemap.guard.OperationSampler;
+import dev.safemap.guard.ReadWindow;
+import dev.safemap.hotspots.Hotspots;
+import dev.safemap.hotspots.HotspotsConfig;
+
+/**
+ * The accounting's cost measured within one JVM: {@code off} and one candidate wrap the <em>same</em>
+ * {@code ConcurrentHashMap} (same nodes, same memory layout), and the measured map alternates from
+ * one iteration to the next: iteration 0, 2, 4, ... (warm-up iterations included) use {@code off},
+ * iterations 1, 3, 5, ... the candidate. Each fork thus yields adjacent pairs of iterations that
+ * differ only in the wrapper, under the same JIT decisions for the target map, the same heap layout
+ * and the same state of the machine; {@code benchmarks/alternating.py} turns the raw iteration scores
+ * into per-pair ratios. Run with an even number of warm-up iterations.
+ * <p>
+ * This complements {@link AccountingBenchmark}, whose forks each run one implementation: there the
+ * fork-to-fork spread (JIT decisions and heap layout differ per fork, and three quarters of the
+ * loop's time is {@code ConcurrentHashMap.get} waiting for memory) is several times the 5% to be
+ * judged. What this setup does not show: the call site in the loop sees two map classes (both
+ * inlined behind a type check, for both sides alike), and the accounting's drain thread runs during
+ * the {@code off} iterations too (on the other core, where it costs the measured thread nothing
+ * measurable; see docs/benchmarks.md).
+ * <p>
+ * Candidates: {@code observed} (an empty observer: the stripe locks), {@code sampler} (plus an
+ * operation sampler whose window never opens), {@code accounting} (the hotspots accounting at its
+ * defaults) and {@code off} (off against itself: the method's own noise floor).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 10, time = 1)
+@Measurement(iterations = 20, time = 1)
+@Fork(value = 3, jvmArgsAppend = { "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch" })
+public class AccountingAlternatingBenchmark {
+
+	static final int SIZE = AccountingBenchmark.SIZE;
+
+	static final int MASK = SIZE - 1;
+
+	@Param({ "accounting", "sampler", "observed", "off" })
+	public String candidate;
+
+	Map<Integer, Integer> off;
+
+	Map<Integer, Integer> other;
+
+	/** The map measured in the current iteration. */
+	Map<Integer, Integer> map;
+
+	int iteration;
+
+	Hotspots hotspots;
+
+	Integer[] keys;
+
+	@Setup
+	public void setUp() {
+		this.keys = new Integer[SIZE];
+		Random random = new Random(42);
+		ConcurrentHashMap<Integer, Integer> target = new ConcurrentHashMap<>();
+		for (int i = 0; i < SIZE; i++) {
+			// scattered, pre-boxed keys: no allocation in the measured loop
+			this.keys[i] = random.nextInt();
+			target.put(this.keys[i], i);
+		}
+		// a ConcurrentMap is guarded as it is, not copied: both wrappers share the target
+		this.off = GuardedMap.builder("off").wrap(target);
+		GuardedMap.Builder builder = GuardedMap.builder("bench");
+		switch (this.candidate) {
+			case "off" -> builder = GuardedMap.builder("off-again");
+			case "observed" -> builder.observer(new MapObserver() {
+			});
+			case "sampler" -> builder.observer(new MapObserver() {
+				private final OperationSampler sampler = new OperationSampler(new ReadWindow(),
+						new AtomicReferenceArray<>(256), 1.0);
+
+				@Override
+				public OperationSampler operationSampler() {
+					return this.sampler;
+				}
+			});
+			case "accounting" -> {
+				this.hotspots = Hotspots.create(HotspotsConfig.defaults());
+				builder.observer(this.hotspots.create("bench", GuardMode.GUARD));
+			}
+			default -> throw new IllegalArgumentException("unknown candidate " + this.candidate);
+		}
+		this.other = builder.wrap(target);
+	}
+
+	@Setup(Level.Iteration)
+	public void nextIteration() {
+		this.map = (this.iteration++ % 2 == 0) ? this.off : this.other;
+	}
+
+	@TearDown
+	public void tearDown() {
+		if (this.hotspots != null) {
+			this.hotspots.close();
+		}
+	}
+
+	@Benchmark
+	public Integer readMostly(AccountingBenchmark.Cursor cursor) {
+		Integer key = this.keys[cursor.next() & MASK];
+		if (cursor.nextIsWrite()) {
+			return this.map.put(key, key);
+		}
+		return this.map.get(key);
+	}
+
+	@Benchmark
+	public Integer reads(AccountingBenchmark.Cursor cursor) {
+		return this.map.get(this.keys[cursor.next() & MASK]);
+	}
+
+	@Benchmark
+	public Integer writes(AccountingBenchmark.Cursor cursor) {
+		Integer key = this.keys[cursor.next() & MASK];
+		return this.map.put(key, key);
+	}
+
+}
