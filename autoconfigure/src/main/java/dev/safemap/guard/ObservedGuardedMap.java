@@ -23,7 +23,7 @@ import static dev.safemap.guard.MapOperation.*;
  * that contention can be measured: {@code tryLock} first, and only when that fails the wait for
  * {@code lock} is timed and reported through {@link MapObserver#contended}, after the stripe is
  * released so that recording never lengthens the critical section. With a sampler, only while the
- * window is open or on a stripe where contention was seen lately
+ * window is open or on a stripe where writes of one key waited for each other lately
  * ({@link OperationSampler#locks(int)}); any other write goes straight to the contents, counted by
  * the sampler without a lock.</li>
  * </ul>
@@ -114,12 +114,15 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		ReentrantLock lock = this.stripes[stripe];
 		long waited = -1;
 		if (!lock.tryLock()) {
+			if (sampler != null) {
+				sampler.waiting(stripe, key.hashCode());
+			}
 			long start = System.nanoTime();
 			lock.lock();
 			waited = System.nanoTime() - start;
 		}
 		if (sampler != null) {
-			sampler.write(stripe, operation, key);
+			sampler.write(stripe, operation, key, key.hashCode());
 		}
 		else {
 			observe(operation, key);
@@ -137,10 +140,6 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		this.stripes[stripe].unlock();
 		if (waited >= 0) {
-			OperationSampler sampler = this.operationSampler;
-			if (sampler != null) {
-				sampler.contended(stripe);
-			}
 			try {
 				this.observer.contended(operation, key, stripe, waited);
 			}

@@ -31,8 +31,12 @@ import org.jspecify.annotations.Nullable;
  * {@link #writes(MapOperation)} sums both.
  * <p>
  * <b>Contention</b> is therefore seen on a stripe while the window is open, and then continuously
- * while it lasts: a contended stripe keeps its lock for {@value #HOT_PERIODS} harvests after its
- * last contention ({@link #contended(int)}, {@link #coolDown()}).
+ * while it lasts on the same key: a write that waits for a stripe held by a write of the same key
+ * (same {@code hashCode()}) keeps that stripe locked for {@value #HOT_PERIODS} harvests
+ * ({@link #waiting(int, int)}, {@link #coolDown()}). Two different keys that merely share one of the
+ * 64 stripes wait for each other only because of the stripe itself (the map's contents would not
+ * make them wait): that is reported as contention while it is measured, but does not keep the stripe
+ * locked.
  * <p>
  * <b>Keys:</b> while the window is open, a share of the operations, reads and writes alike, store
  * their key in a random slot of the key slots the observer drains (one reference store: no lock, no
@@ -64,6 +68,16 @@ public final class OperationSampler {
 
 	/** Writes made without the stripe lock, per operation (write kinds only). */
 	private final LongAdder[] unlockedWrites = new LongAdder[OPERATIONS.length];
+
+	/** Ints between two stripes' entries in {@link #holders}: one cache line each. */
+	private static final int HOLDER_STRIDE = 16;
+
+	/**
+	 * Per stripe, the {@code hashCode()} of the key last written under the stripe lock (so, while the
+	 * stripe is held, its holder's), written under that lock and read by waiting writers without it:
+	 * a stale read only makes a stripe lock one time more or less.
+	 */
+	private final int[] holders = new int[ObservedGuardedMap.STRIPES * HOLDER_STRIDE];
 
 	/**
 	 * Per stripe, the harvests left during which its writes take the lock outside windows: set on
@@ -122,9 +136,11 @@ public final class OperationSampler {
 
 	/**
 	 * Counts a keyed write exactly: called by the guarded map while it holds the lock of the key's
-	 * stripe, which is what makes the plain increment safe.
+	 * stripe, which is what makes the plain increment safe; {@code hash} is the key's
+	 * {@code hashCode()}, kept as the stripe's holder.
 	 */
-	void write(int stripe, MapOperation operation, Object key) {
+	void write(int stripe, MapOperation operation, Object key, int hash) {
+		this.holders[stripe * HOLDER_STRIDE] = hash;
 		int i = stripe * STRIDE + operation.ordinal();
 		LONGS.setOpaque(this.writes, i, this.writes[i] + 1);
 		if (this.window.open) {
@@ -145,9 +161,12 @@ public final class OperationSampler {
 		this.unlockedWrites[operation.ordinal()].increment();
 	}
 
-	/** A write waited for this stripe: it keeps its lock for the next {@value #HOT_PERIODS} harvests. */
-	void contended(int stripe) {
-		if (this.hot[stripe] != HOT_PERIODS) {
+	/**
+	 * A write of a key with this hash found its stripe held: if by a write of the same key, the stripe
+	 * keeps its lock for the next {@value #HOT_PERIODS} harvests.
+	 */
+	void waiting(int stripe, int hash) {
+		if (this.holders[stripe * HOLDER_STRIDE] == hash && this.hot[stripe] != HOT_PERIODS) {
 			this.hot[stripe] = HOT_PERIODS;
 		}
 	}

@@ -238,7 +238,6 @@ final class MapAccounting implements MapObserver, MapStats {
 			return;
 		}
 		sampler.coolDown();
-		sampler.coolDown();
 		synchronized (this.readEstimates) {
 			for (MapOperation operation : OPERATIONS) {
 				if (!operation.isWrite()) {

@@ -106,24 +106,53 @@ class ObservedGuardedMapSamplingTests {
 		assertThat(this.map.get("k")).as("every write applied, measured or not").isEqualTo(10);
 	}
 
-	/**
-	 * One thread holds {@code key} inside {@code compute} while another writes it; returns whether
-	 * the map reported that second write as contended.
-	 */
+	@Test
+	void twoKeysThatOnlyShareAStripeAreReportedInTheWindowButDoNotKeepTheStripeLocked() throws Exception {
+		String[] keys = twoKeysOnOneStripe();
+		this.window.open();
+		assertThat(contendOn(keys[0], keys[1])).as("in the window: the second key waited for the stripe").isTrue();
+		this.window.close();
+
+		assertThat(contendOn(keys[0], keys[1])).as("after the window: the stripe is not kept locked").isFalse();
+		assertThat(contendOn(keys[0], keys[0])).as("a key against itself: not kept locked either, outside the window")
+			.isFalse();
+	}
+
+	/** Two keys with different hash codes whose writes take the same lock stripe. */
+	private static String[] twoKeysOnOneStripe() {
+		Map<Integer, String> byStripe = new HashMap<>();
+		for (int i = 0;; i++) {
+			String key = "key-" + i;
+			int h = key.hashCode();
+			String other = byStripe.putIfAbsent((h ^ (h >>> 16)) & (ObservedGuardedMap.STRIPES - 1), key);
+			if (other != null && other.hashCode() != h) {
+				return new String[] { other, key };
+			}
+		}
+	}
+
 	private boolean contendOn(String key) throws Exception {
+		return contendOn(key, key);
+	}
+
+	/**
+	 * One thread holds {@code held} inside {@code compute} while another writes {@code written};
+	 * returns whether the map reported that second write as contended.
+	 */
+	private boolean contendOn(String held, String written) throws Exception {
 		int before = this.contended.size();
 		CountDownLatch inside = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		Thread holder = new Thread(() -> this.map.compute(key, (k, v) -> {
+		Thread holder = new Thread(() -> this.map.compute(held, (k, v) -> {
 			inside.countDown();
 			await(release);
 			return (v != null) ? v + 1 : 1;
 		}));
 		holder.start();
 		assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
-		Thread writer = new Thread(() -> this.map.merge(key, 1, Integer::sum));
+		Thread writer = new Thread(() -> this.map.merge(written, 1, Integer::sum));
 		writer.start();
-		// the writer waits, on the stripe or on the map's own bin lock
+		// the writer waits, on the stripe or on the map's own bin lock, unless it has nothing to wait for
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 		while (writer.getState() == Thread.State.RUNNABLE || writer.getState() == Thread.State.NEW) {
 			assertThat(System.nanoTime()).as("writer never blocked").isLessThan(deadline);

@@ -146,6 +146,58 @@ class HotspotsTests {
 	}
 
 	@Test
+	void contentionOnAHotKeyIsFoundAndRankedFirstAtTheDefaultSampleRates() throws Exception {
+		// at the defaults, writes take their lock stripe (and so can be seen waiting) only in the 1 ms
+		// read windows, and then on a stripe where writes of one key waited for each other: contention
+		// on a hot key is found in a window and measured from then on, not only in the windows
+		Hotspots hotspots = sampledHotspots(HotspotsConfig.builder());
+		Map<String, Long> map = GuardedMap.builder("stock")
+			.observer(hotspots.create("stock", GuardMode.GUARD))
+			.wrap(new HashMap<String, Long>());
+		int threads = 4;
+		long[] merges = new long[threads];
+		long deadline = System.nanoTime() + 800_000_000L;
+		List<Thread> workers = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			int id = t;
+			Thread worker = new Thread(() -> {
+				while (System.nanoTime() < deadline) {
+					map.merge("hot", 1L, (a, b) -> {
+						// a little work under the key's lock, as a real remapping does
+						long spin = System.nanoTime() + 2_000;
+						while (System.nanoTime() < spin) {
+							Thread.onSpinWait();
+						}
+						return a + b;
+					});
+					merges[id]++;
+					map.put("cold-" + id + "-" + (merges[id] % 50), 1L);
+				}
+			});
+			workers.add(worker);
+			worker.start();
+		}
+		for (Thread worker : workers) {
+			worker.join();
+		}
+		long total = 0;
+		for (long count : merges) {
+			total += count;
+		}
+
+		HotspotReport report = hotspots.report("stock", true).orElseThrow();
+		assertThat(report.operationsByKind()).as("writes are counted exactly, locked or not")
+			.containsEntry(MapOperation.MERGE, total)
+			.containsEntry(MapOperation.PUT, total);
+		assertThat(map.get("hot")).isEqualTo(total);
+		// measured in full, the three waiting threads wait about 1.5 s in all (and as many merges wait
+		// with read-sample-rate=1); measured only in the windows, 20 to 40 ms (both seen, once each)
+		assertThat(report.waitNanos()).as("total wait").isGreaterThan(400_000_000L);
+		assertThat(report.contended()).as("contended merges, of " + total).isGreaterThan(100);
+		assertThat(report.hotKeysByContention().get(0).key()).isEqualTo("hot");
+	}
+
+	@Test
 	void readSamplingKeepsKeySharesUnbiasedBetweenReadsAndWrites() {
 		DefaultHotspots hotspots = manualWindowHotspots(
 				HotspotsConfig.builder().keySampleRate(1.0).readSampleRate(1.0 / 8));

@@ -61,7 +61,7 @@ public class AccountingAlternatingBenchmark {
 
 	static final int MASK = SIZE - 1;
 
-	@Param({ "accounting", "sampler", "observed", "off" })
+	@Param({ "accounting", "fewKeys", "sampler", "observed", "off" })
 	public String candidate;
 
 	Map<Integer, Integer> off;
@@ -105,6 +105,10 @@ public class AccountingAlternatingBenchmark {
 			});
 			case "accounting" -> {
 				this.hotspots = Hotspots.create(HotspotsConfig.defaults());
+				builder.observer(this.hotspots.create("bench", GuardMode.GUARD));
+			}
+			case "fewKeys" -> {
+				this.hotspots = Hotspots.create(HotspotsConfig.builder().keySampleRate(1.0 / 1024).build());
 				builder.observer(this.hotspots.create("bench", GuardMode.GUARD));
 			}
 			default -> throw new IllegalArgumentException("unknown candidate " + this.candidate);
