@@ -52,8 +52,10 @@ public class SafeMapHotspotsProperties {
 	/**
 	 * Fraction of the time during which reads are counted, above 0 and at most 1: reads are counted
 	 * during a 1 ms window placed at random in every period of 1 / rate ms, and scaled by the
-	 * period's length over the window's (an estimate). 1 counts every read exactly, at the cost of a
-	 * thread-local increment per read. Writes and contended operations are always counted exactly.
+	 * period's length over the window's (an estimate). Writes are always counted exactly; they are
+	 * watched for contention during the windows, and continuously on a stripe where writes of one key
+	 * waited for each other in the last 16 periods. 1 counts every read exactly and watches every
+	 * write, at the cost of a thread-local increment per read and a lock per write.
 	 */
 	private double readSampleRate = HotspotsConfig.DEFAULT_READ_SAMPLE_RATE;
 

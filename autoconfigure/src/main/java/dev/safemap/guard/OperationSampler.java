@@ -23,11 +23,11 @@ import org.jspecify.annotations.Nullable;
  * open (measured: docs/benchmarks.md).
  * <p>
  * <b>Keyed writes</b> are counted exactly. A write takes its lock stripe in the guarded map only
- * while the window is open or when the stripe has been contended in the last
- * {@value #HOT_PERIODS} harvests ({@link #locks(int)}); under the stripe it is counted by a plain
- * increment per stripe, made while the map holds that stripe's lock. Any other write goes ahead
- * without a lock and is counted in a {@link LongAdder}. Memory is fixed per map (64 stripes of 128
- * bytes and one adder per kind of write) whatever the number of threads, virtual ones included.
+ * while the window is open or when writes of one key have waited for each other on that stripe in
+ * the last {@value #HOT_PERIODS} harvests ({@link #locks(int)}); under the stripe it is counted by a
+ * plain increment per stripe, made while the map holds that stripe's lock. Any other write goes
+ * ahead without a lock and is counted in a {@link LongAdder}. Memory is fixed per map (64 stripes of
+ * 192 bytes, and one adder per kind of write) whatever the number of threads, virtual ones included.
  * {@link #writes(MapOperation)} sums both.
  * <p>
  * <b>Contention</b> is therefore seen on a stripe while the window is open, and then continuously
@@ -53,6 +53,15 @@ public final class OperationSampler {
 	/** Longs per stripe in {@link #writes}: one per operation kind, 128 bytes or more per stripe. */
 	private static final int STRIDE = Math.max(16, OPERATIONS.length);
 
+	/** Ints between two stripes' entries in {@link #holders}: one cache line each. */
+	private static final int HOLDER_STRIDE = 16;
+
+	/**
+	 * Harvests a stripe keeps taking its lock outside windows after writes of one key last waited for
+	 * each other on it (about a second at the default rate).
+	 */
+	static final byte HOT_PERIODS = 16;
+
 	private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
 	private final ReadWindow window;
@@ -69,9 +78,6 @@ public final class OperationSampler {
 	/** Writes made without the stripe lock, per operation (write kinds only). */
 	private final LongAdder[] unlockedWrites = new LongAdder[OPERATIONS.length];
 
-	/** Ints between two stripes' entries in {@link #holders}: one cache line each. */
-	private static final int HOLDER_STRIDE = 16;
-
 	/**
 	 * Per stripe, the {@code hashCode()} of the key last written under the stripe lock (so, while the
 	 * stripe is held, its holder's), written under that lock and read by waiting writers without it:
@@ -80,14 +86,11 @@ public final class OperationSampler {
 	private final int[] holders = new int[ObservedGuardedMap.STRIPES * HOLDER_STRIDE];
 
 	/**
-	 * Per stripe, the harvests left during which its writes take the lock outside windows: set on
-	 * contention, counted down by {@link #coolDown()}. Plain bytes: a lost update makes a stripe lock
+	 * Per stripe, the harvests left during which its writes take the lock outside windows: set when
+	 * writes of one key wait for each other on it, counted down by {@link #coolDown()}. Plain bytes: a lost update makes a stripe lock
 	 * one harvest more or less, nothing else.
 	 */
 	private final byte[] hot = new byte[ObservedGuardedMap.STRIPES];
-
-	/** Harvests a contended stripe keeps taking its lock outside windows (about a second by default). */
-	static final byte HOT_PERIODS = 16;
 
 	/** Exact write counts per stripe and operation, each written only under its stripe's lock. */
 	private final long[] writes = new long[ObservedGuardedMap.STRIPES * STRIDE];

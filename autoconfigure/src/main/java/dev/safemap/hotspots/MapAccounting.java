@@ -38,8 +38,11 @@ import dev.safemap.support.KeyMasker;
  * {@link OperationSampler} counts the reads made while it is open, and after each period
  * {@link #harvestReads} adds them scaled by the period's measured length over the window's. That
  * estimates the read count without bias when the read rate does not follow the (random) windows;
- * counts lag by at most one period. Keyed writes are counted exactly by the same sampler, per lock
- * stripe while the map holds the stripe (no thread-local lookup). Every other operation (keyless
+ * counts lag by at most one period. Keyed writes are counted exactly by the same sampler (per lock
+ * stripe when the map holds the stripe, in a {@code LongAdder} otherwise); the map takes a write's
+ * stripe, and so can see it wait, only while the window is open or on a stripe where writes of one
+ * key waited for each other lately, which {@link #harvestReads} lets cool down period by period
+ * (see {@link OperationSampler}). Every other operation (keyless
  * ones such as {@code size}, and every operation when reads are not sampled) calls
  * {@link #operation}, which increments the calling thread's own counter (see
  * {@link OperationCounters}: no atomic instruction) and, when it has a key and the window is open
@@ -58,7 +61,7 @@ import dev.safemap.support.KeyMasker;
  * is still a uniform sample of the operations, so shares stay unbiased; counts are shares of the
  * (estimated) operation count.
  * <p>
- * Contended operations are rare (and have already waited): each is recorded in full (counts,
+ * Contended operations are rare (and have already waited): each one measured is recorded in full (counts,
  * segment, wait quantiles, hot-keys-by-contention) and a sample of them has its call site captured.
  * <p>
  * Memory is fixed by the configuration, whatever the number of distinct keys: three frequent-items
@@ -229,7 +232,8 @@ final class MapAccounting implements MapObserver, MapStats {
 	}
 
 	/**
-	 * Adds the reads counted during the last window, scaled: called by the owner after each window.
+	 * Adds the reads counted during the last window, scaled, and lets contended stripes cool down by
+	 * one period: called by the owner after each window.
 	 * @param scale how much longer the whole period was than its window
 	 */
 	void harvestReads(double scale) {

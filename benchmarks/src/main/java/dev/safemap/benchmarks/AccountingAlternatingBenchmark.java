@@ -1,10 +1,8 @@
 package dev.safemap.benchmarks;
 
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,7 +21,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import dev.safemap.guard.GuardMode;
 import dev.safemap.guard.GuardedMap;
 import dev.safemap.guard.MapObserver;
-import dev.safemap.guard.OperationSampler;
 import dev.safemap.guard.ReadWindow;
 import dev.safemap.hotspots.Hotspots;
 import dev.safemap.hotspots.HotspotsConfig;
@@ -47,7 +44,9 @@ import dev.safemap.hotspots.HotspotsConfig;
  * <p>
  * Candidates: {@code observed} (an empty observer: the stripe locks), {@code sampler} (plus an
  * operation sampler whose window never opens), {@code accounting} (the hotspots accounting at its
- * defaults) and {@code off} (off against itself: the method's own noise floor).
+ * defaults), {@code fewKeys} (the accounting keeping the keys of 1 in 16 operations of its windows
+ * instead of all: what the windows' key stores cost) and {@code off} (off against itself: the
+ * method's own noise floor).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -79,14 +78,8 @@ public class AccountingAlternatingBenchmark {
 
 	@Setup
 	public void setUp() {
-		this.keys = new Integer[SIZE];
-		Random random = new Random(42);
 		ConcurrentHashMap<Integer, Integer> target = new ConcurrentHashMap<>();
-		for (int i = 0; i < SIZE; i++) {
-			// scattered, pre-boxed keys: no allocation in the measured loop
-			this.keys[i] = random.nextInt();
-			target.put(this.keys[i], i);
-		}
+		this.keys = AccountingBenchmark.keys(target);
 		// a ConcurrentMap is guarded as it is, not copied: both wrappers share the target
 		this.off = GuardedMap.builder("off").wrap(target);
 		GuardedMap.Builder builder = GuardedMap.builder("bench");
@@ -94,15 +87,7 @@ public class AccountingAlternatingBenchmark {
 			case "off" -> builder = GuardedMap.builder("off-again");
 			case "observed" -> builder.observer(new MapObserver() {
 			});
-			case "sampler" -> builder.observer(new MapObserver() {
-				private final OperationSampler sampler = new OperationSampler(new ReadWindow(),
-						new AtomicReferenceArray<>(256), 1.0);
-
-				@Override
-				public OperationSampler operationSampler() {
-					return this.sampler;
-				}
-			});
+			case "sampler" -> builder.observer(AccountingBenchmark.samplerObserver(new ReadWindow()));
 			case "accounting" -> {
 				this.hotspots = Hotspots.create(HotspotsConfig.defaults());
 				builder.observer(this.hotspots.create("bench", GuardMode.GUARD));

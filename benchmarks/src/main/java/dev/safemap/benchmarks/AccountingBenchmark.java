@@ -79,38 +79,18 @@ public class AccountingBenchmark {
 
 	@Setup
 	public void setUp() {
-		this.keys = new Integer[SIZE];
-		Random random = new Random(42);
 		Map<Integer, Integer> initial = new HashMap<>();
-		for (int i = 0; i < SIZE; i++) {
-			// scattered, pre-boxed keys: no allocation in the measured loop
-			this.keys[i] = random.nextInt();
-			initial.put(this.keys[i], i);
-		}
+		this.keys = keys(initial);
 		GuardedMap.Builder builder = GuardedMap.builder("bench");
 		switch (this.impl) {
 			case "off" -> {
 			}
 			case "observed" -> builder.observer(new MapObserver() {
 			});
-			case "sampler" -> builder.observer(new MapObserver() {
-				private final OperationSampler sampler = new OperationSampler(new ReadWindow(),
-						new AtomicReferenceArray<>(256), 1.0);
-
-				@Override
-				public OperationSampler operationSampler() {
-					return this.sampler;
-				}
-			});
+			case "sampler" -> builder.observer(samplerObserver(new ReadWindow()));
 			case "samplerWindows" -> {
 				ReadWindow window = new ReadWindow();
-				OperationSampler sampler = new OperationSampler(window, new AtomicReferenceArray<>(256), 1.0);
-				builder.observer(new MapObserver() {
-					@Override
-					public OperationSampler operationSampler() {
-						return sampler;
-					}
-				});
+				builder.observer(samplerObserver(window));
 				this.windowDriver = new Thread(() -> {
 					try {
 						while (true) {
@@ -137,6 +117,32 @@ public class AccountingBenchmark {
 			default -> throw new IllegalArgumentException("unknown impl " + this.impl);
 		}
 		this.map = builder.wrap(initial);
+	}
+
+	/**
+	 * Fills {@code into} with {@value #SIZE} scattered, pre-boxed keys (no allocation in the measured
+	 * loop), the same in every fork.
+	 * @return the keys
+	 */
+	static Integer[] keys(Map<Integer, Integer> into) {
+		Integer[] keys = new Integer[SIZE];
+		Random random = new Random(42);
+		for (int i = 0; i < SIZE; i++) {
+			keys[i] = random.nextInt();
+			into.put(keys[i], i);
+		}
+		return keys;
+	}
+
+	/** An empty observer with an operation sampler over {@code window}, keeping every counted key. */
+	static MapObserver samplerObserver(ReadWindow window) {
+		OperationSampler sampler = new OperationSampler(window, new AtomicReferenceArray<>(256), 1.0);
+		return new MapObserver() {
+			@Override
+			public OperationSampler operationSampler() {
+				return sampler;
+			}
+		};
 	}
 
 	@TearDown

@@ -30,7 +30,10 @@ class HotspotsDemoTests {
 
 	@Test
 	void contentionOnTheCartsMapIsScrapedByPrometheusWithMaskedKeys() throws Exception {
-		HttpResponse<String> load = send("POST", "/hotspots/load?threads=4&operations=600");
+		// at the default rates, writes are watched for contention during a 1 ms window in every 64 ms (and from
+		// then on where a key's writes wait for each other): the load holds the hot cart for at least 4,000 / 3 x
+		// 4 x 50 us, about 270 ms, so that it spans windows whatever their random placement (at most 127 ms apart)
+		HttpResponse<String> load = send("POST", "/hotspots/load?threads=4&operations=4000");
 		assertThat(load.statusCode()).isEqualTo(200);
 
 		HttpResponse<String> scrape = send("GET", "/actuator/prometheus");
