@@ -87,8 +87,8 @@ public final class OperationSampler {
 
 	/**
 	 * Per stripe, the harvests left during which its writes take the lock outside windows: set when
-	 * writes of one key wait for each other on it, counted down by {@link #coolDown()}. Plain bytes: a lost update makes a stripe lock
-	 * one harvest more or less, nothing else.
+	 * writes of one key wait for each other on it, counted down by {@link #coolDown()}. Plain bytes:
+	 * a lost update makes a stripe lock one harvest more or less, nothing else.
 	 */
 	private final byte[] hot = new byte[ObservedGuardedMap.STRIPES];
 
@@ -153,7 +153,7 @@ public final class OperationSampler {
 
 	/**
 	 * Whether a keyed write to this stripe takes the stripe lock: while the window is open, and on a
-	 * stripe contended in the last {@value #HOT_PERIODS} harvests.
+	 * stripe where writes of one key waited for each other in the last {@value #HOT_PERIODS} harvests.
 	 */
 	boolean locks(int stripe) {
 		return this.window.open || this.hot[stripe] != 0;
