@@ -91,7 +91,8 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 	}
 
-	private static int stripeIndex(Object key) {
+	/** The lock stripe of a key (package-private for tests). */
+	static int stripeIndex(Object key) {
 		int h = key.hashCode();
 		return (h ^ (h >>> 16)) & (STRIPES - 1);
 	}
@@ -111,18 +112,20 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			sampler.unlockedWrite(operation);
 			return UNLOCKED;
 		}
+		// the holder's hash, for the sampler: same-key waits keep a stripe locked
+		int hash = (sampler != null) ? key.hashCode() : 0;
 		ReentrantLock lock = this.stripes[stripe];
 		long waited = -1;
 		if (!lock.tryLock()) {
 			if (sampler != null) {
-				sampler.waiting(stripe, key.hashCode());
+				sampler.waiting(stripe, hash);
 			}
 			long start = System.nanoTime();
 			lock.lock();
 			waited = System.nanoTime() - start;
 		}
 		if (sampler != null) {
-			sampler.write(stripe, operation, key, key.hashCode());
+			sampler.write(stripe, operation, key, hash);
 		}
 		else {
 			observe(operation, key);

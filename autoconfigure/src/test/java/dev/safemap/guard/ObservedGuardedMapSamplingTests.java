@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A guard-mode map whose observer has an {@link OperationSampler}: reads counted only while the window
- * is open, writes locked (and contention seen) only while the window is open or on a stripe contended
- * lately.
+ * is open, writes locked (and contention seen) only while the window is open or on a stripe where
+ * writes of one key waited for each other lately.
  */
 class ObservedGuardedMapSamplingTests {
 
@@ -123,9 +123,8 @@ class ObservedGuardedMapSamplingTests {
 		Map<Integer, String> byStripe = new HashMap<>();
 		for (int i = 0;; i++) {
 			String key = "key-" + i;
-			int h = key.hashCode();
-			String other = byStripe.putIfAbsent((h ^ (h >>> 16)) & (ObservedGuardedMap.STRIPES - 1), key);
-			if (other != null && other.hashCode() != h) {
+			String other = byStripe.putIfAbsent(ObservedGuardedMap.stripeIndex(key), key);
+			if (other != null && other.hashCode() != key.hashCode()) {
 				return new String[] { other, key };
 			}
 		}
