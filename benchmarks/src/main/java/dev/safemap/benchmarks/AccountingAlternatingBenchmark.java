@@ -32,28 +32,46 @@ import dev.safemap.hotspots.HotspotsConfig;
  * iterations 1, 3, 5, ... the candidate. Each fork thus yields adjacent pairs of iterations that
  * differ only in the wrapper, under the same JIT decisions for the target map, the same heap layout
  * and the same state of the machine; {@code benchmarks/alternating.py} turns the raw iteration scores
- * into per-pair ratios. Run with an even number of warm-up iterations.
+ * into per-pair ratios. Run with an even number of warm-up iterations. Iterations last 100 ms: at
+ * 2 threads these 2 vCPUs switch between throughput levels about twice apart every few seconds, and
+ * a pair that straddles a switch gives a ratio far from 1 whatever the wrapper; short pairs straddle
+ * one less often.
  * <p>
  * This complements {@link AccountingBenchmark}, whose forks each run one implementation: there the
  * fork-to-fork spread (JIT decisions and heap layout differ per fork, and three quarters of the
  * loop's time is {@code ConcurrentHashMap.get} waiting for memory) is several times the 5% to be
  * judged. What this setup does not show: the call site in the loop sees two map classes (both
- * inlined behind a type check, for both sides alike), and the accounting's drain thread runs during
+ * called behind a type check, for both sides alike), and the accounting's drain thread runs during
  * the {@code off} iterations too (on the other core, where it costs the measured thread nothing
  * measurable; see docs/benchmarks.md).
  * <p>
+ * <b>Inlining is pinned</b>: the forks run with {@code dontinline} for the wrappers' {@code get} and
+ * {@code put}, on both sides alike. Compiled on their own, those methods are larger than C2's
+ * {@code InlineSmallCode} (2,500 bytes; measured with {@code -XX:+LogCompilation}: 2,688 bytes for
+ * the unobserved map's {@code get}, 3,520 for the observed one's), so in an application, where many
+ * call sites make them hot on their own, callers call them rather than inline them. Left to the JIT,
+ * the benchmark loop inlined both in most forks, but in about one fork in four at 2 threads the
+ * observed map's {@code get} had been compiled on its own first and was then called while the other
+ * side's was inlined: those forks measured the call, not the accounting (0.75 to 0.80 instead of
+ * about 0.95; every such fork, and no other, printed "already compiled into a big method" under
+ * {@code -XX:+PrintInlining}). Run with {@code -jvmArgsAppend "-Xms1g -Xmx1g"} (which replaces the
+ * pinned arguments) to measure with the JIT left alone.
+ * <p>
  * Candidates: {@code observed} (an empty observer: the stripe locks), {@code sampler} (plus an
  * operation sampler whose window never opens), {@code accounting} (the hotspots accounting at its
- * defaults), {@code fewKeys} (the accounting keeping the keys of 1 in 16 operations of its windows
- * instead of all: what the windows' key stores cost) and {@code off} (off against itself: the
- * method's own noise floor).
+ * defaults), {@code rareWindows} (the accounting with a read window every 1,024 ms instead of every
+ * 64: what the windows cost), {@code fewKeys} (the accounting keeping the keys of 1 in 16 operations
+ * of its windows instead of all: what the windows' key stores cost) and {@code off} (off against
+ * itself: the method's own noise floor).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 10, time = 1)
-@Measurement(iterations = 20, time = 1)
-@Fork(value = 3, jvmArgsAppend = { "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch" })
+@Warmup(iterations = 40, time = 100, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 200, time = 100, timeUnit = TimeUnit.MILLISECONDS)
+@Fork(value = 3, jvmArgsAppend = { "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch",
+		"-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,*GuardedMap::get",
+		"-XX:CompileCommand=dontinline,*GuardedMap::put" })
 public class AccountingAlternatingBenchmark {
 
 	static final int SIZE = AccountingBenchmark.SIZE;
@@ -90,6 +108,10 @@ public class AccountingAlternatingBenchmark {
 			case "sampler" -> builder.observer(AccountingBenchmark.samplerObserver(new ReadWindow()));
 			case "accounting" -> {
 				this.hotspots = Hotspots.create(HotspotsConfig.defaults());
+				builder.observer(this.hotspots.create("bench", GuardMode.GUARD));
+			}
+			case "rareWindows" -> {
+				this.hotspots = Hotspots.create(HotspotsConfig.builder().readSampleRate(1.0 / 1024).build());
 				builder.observer(this.hotspots.create("bench", GuardMode.GUARD));
 			}
 			case "fewKeys" -> {
