@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * <b>Keyed reads</b> ({@code get}, {@code getOrDefault}, {@code containsKey}) are sampled in time.
  * While the shared {@link ReadWindow} is closed, a guard-mode map reads its contents directly (the
- * window tells the map when it opens and closes), so an uncounted read costs nothing at all; while
+ * window tells the map when it opens and closes), so an uncounted read runs no code of the sampler's; while
  * it is open, the read increments a {@link LongAdder} for its operation. Whoever drives the window
  * {@linkplain #harvest(MapOperation) harvests} the counts and scales them by how long the window was
  * open (measured: docs/benchmarks.md).

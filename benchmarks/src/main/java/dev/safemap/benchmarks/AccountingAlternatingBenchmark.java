@@ -78,7 +78,7 @@ public class AccountingAlternatingBenchmark {
 
 	static final int MASK = SIZE - 1;
 
-	@Param({ "accounting", "fewKeys", "sampler", "observed", "off" })
+	@Param({ "accounting", "rareWindows", "fewKeys", "sampler", "observed", "off" })
 	public String candidate;
 
 	Map<Integer, Integer> off;
@@ -106,21 +106,20 @@ public class AccountingAlternatingBenchmark {
 			case "observed" -> builder.observer(new MapObserver() {
 			});
 			case "sampler" -> builder.observer(AccountingBenchmark.samplerObserver(new ReadWindow()));
-			case "accounting" -> {
-				this.hotspots = Hotspots.create(HotspotsConfig.defaults());
-				builder.observer(this.hotspots.create("bench", GuardMode.GUARD));
-			}
-			case "rareWindows" -> {
-				this.hotspots = Hotspots.create(HotspotsConfig.builder().readSampleRate(1.0 / 1024).build());
-				builder.observer(this.hotspots.create("bench", GuardMode.GUARD));
-			}
-			case "fewKeys" -> {
-				this.hotspots = Hotspots.create(HotspotsConfig.builder().keySampleRate(1.0 / 1024).build());
-				builder.observer(this.hotspots.create("bench", GuardMode.GUARD));
-			}
+			case "accounting" -> builder.observer(accounting(HotspotsConfig.defaults()));
+			case "rareWindows" -> builder
+				.observer(accounting(HotspotsConfig.builder().readSampleRate(1.0 / 1024).build()));
+			case "fewKeys" -> builder
+				.observer(accounting(HotspotsConfig.builder().keySampleRate(1.0 / 1024).build()));
 			default -> throw new IllegalArgumentException("unknown candidate " + this.candidate);
 		}
 		this.other = builder.wrap(target);
+	}
+
+	/** The hotspots accounting with this configuration, closed at tear-down. */
+	private MapObserver accounting(HotspotsConfig config) {
+		this.hotspots = Hotspots.create(config);
+		return this.hotspots.create("bench", GuardMode.GUARD);
 	}
 
 	@Setup(Level.Iteration)

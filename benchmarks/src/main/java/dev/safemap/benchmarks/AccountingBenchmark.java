@@ -36,8 +36,8 @@ import dev.safemap.hotspots.HotspotsConfig;
  * <li>{@code observed}: the guard's observed path with an observer that does nothing — the cost of
  * the guard's own bookkeeping (timed lock stripes on writes), without any accounting;</li>
  * <li>{@code sampler}: the same empty observer plus an operation sampler whose window never opens —
- * the read path's window check and the per-stripe write counts, without windows, key sampling or a
- * drain thread;</li>
+ * the writes' window and stripe checks and their unlocked count (reads go straight to the contents),
+ * without windows, key sampling or a drain thread;</li>
  * <li>{@code samplerWindows}: the same sampler with its window opened 1 ms in every 64 ms by a
  * thread of the benchmark's, as the accounting does: the windows' counting, without the accounting's
  * drain work;</li>
