@@ -1,7 +1,5 @@
 /**
- * Actuator endpoints, health indicators and Micrometer metrics of SafeMap's features:
- * {@code safemaps} (guarded maps with their contention hotspots and race reports) and
- * {@code compensations} (the durable queue of deferred writes).
+ * Actuator and Micrometer glue of SafeMap's features, one sub-package per feature.
  */
 @NullMarked
 package dev.safemap.actuate;

@@ -1,6 +1,6 @@
 /**
- * Spring Boot auto-configuration for SafeMap: one {@code *AutoConfiguration} per feature, the
- * {@code safemap.*} configuration properties, and the startup failure analysis for bad values.
+ * Spring Boot auto-configuration for SafeMap: one sub-package per feature with its {@code *AutoConfiguration} and
+ * {@code safemap.*} properties; here, the startup failure analysis for bad values shared by all.
  */
 @NullMarked
 package dev.safemap.autoconfigure;

@@ -11,7 +11,8 @@
  * refresh per key runs.
  * <p>
  * This package does not depend on Spring; the Spring glue (annotation, properties, storage through
- * Spring's cache abstraction, metrics and health) lives in {@code dev.safemap.autoconfigure}.
+ * Spring's cache abstraction, metrics and health) lives in {@code dev.safemap.breaker.cache}, {@code dev.safemap.aop}, {@code dev.safemap.actuate.breaker} and
+ * {@code dev.safemap.autoconfigure.breaker}.
  */
 @NullMarked
 package dev.safemap.breaker;

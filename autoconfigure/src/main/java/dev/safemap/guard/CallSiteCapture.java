@@ -11,9 +11,10 @@ import org.jspecify.annotations.Nullable;
  * Finds the application's call site on the current stack with a {@link StackWalker}: the first frame
  * whose class is not part of SafeMap's own implementation, Spring, the JDK or a generated proxy.
  * <p>
- * SafeMap's implementation is recognised by package <em>and</em> code source (the jar or directory
- * SafeMap's classes were loaded from), so classes of other code sources under {@code dev.safemap}
- * (SafeMap's own tests, the example application) count as application code. The decision is cached
+ * SafeMap's implementation is recognised by package <em>and</em> code source: a class is skipped when it is
+ * in one of SafeMap's library packages and was loaded from the jar or directory SafeMap's classes were
+ * loaded from. Classes of other code sources in those packages (SafeMap's own tests) and classes in any
+ * other package (an application, even one shaded into the same jar) count as application code. The decision is cached
  * per class in a {@link ClassValue}; frames are materialised lazily, so a capture costs a few
  * microseconds. Thread-safe.
  */
@@ -23,8 +24,11 @@ final class CallSiteCapture {
 
 	private static final @Nullable String SAFEMAP_CODE_SOURCE = codeSourceOf(CallSiteCapture.class);
 
-	/** SafeMap packages whose classes are application code (demos and benchmarks), never skipped. */
-	private static final Set<String> APPLICATION_PACKAGES = Set.of("dev.safemap.example", "dev.safemap.benchmarks");
+	/** The packages of SafeMap's library (with their sub-packages). */
+	private static final Set<String> LIBRARY_PACKAGES = Set.of("dev.safemap.guard", "dev.safemap.hotspots",
+			"dev.safemap.breaker", "dev.safemap.compensation", "dev.safemap.context", "dev.safemap.aop",
+			"dev.safemap.web", "dev.safemap.beans", "dev.safemap.actuate", "dev.safemap.autoconfigure", "dev.safemap.diagnostics",
+			"dev.safemap.support");
 
 	private static final String[] FRAMEWORK_PREFIXES = { "java.", "javax.", "jdk.", "sun.", "com.sun.",
 			"org.springframework.", "jakarta.", "org.apache.catalina.", "org.apache.tomcat.", "org.apache.coyote.",
@@ -64,13 +68,15 @@ final class CallSiteCapture {
 				return true;
 			}
 		}
-		if (name.startsWith("dev.safemap.")) {
-			for (String application : APPLICATION_PACKAGES) {
-				if (name.startsWith(application + ".")) {
-					return false;
-				}
+		return isLibraryPackage(type.getPackageName()) && SAFEMAP_CODE_SOURCE != null
+				&& SAFEMAP_CODE_SOURCE.equals(codeSourceOf(type));
+	}
+
+	static boolean isLibraryPackage(String packageName) {
+		for (String library : LIBRARY_PACKAGES) {
+			if (packageName.equals(library) || packageName.startsWith(library + ".")) {
+				return true;
 			}
-			return SAFEMAP_CODE_SOURCE != null && SAFEMAP_CODE_SOURCE.equals(codeSourceOf(type));
 		}
 		return false;
 	}

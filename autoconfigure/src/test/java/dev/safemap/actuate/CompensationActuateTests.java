@@ -6,10 +6,13 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.safemap.autoconfigure.compensation.JdbcCompensationStore;
+import dev.safemap.actuate.compensation.CompensationHealthIndicator;
+import dev.safemap.actuate.compensation.CompensationMetrics;
+import dev.safemap.actuate.compensation.CompensationsEndpoint;
 import dev.safemap.compensation.CompensationRegistry;
 import dev.safemap.compensation.CompensationRequest;
 import dev.safemap.compensation.CompensationStatus;
+import dev.safemap.compensation.jdbc.JdbcCompensationStore;
 import dev.safemap.support.KeyMasker;
 import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -10,14 +10,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import org.springframework.boot.actuate.endpoint.SecurityContext;
-import org.springframework.boot.actuate.endpoint.Show;
-
-import dev.safemap.actuate.SafeMapsEndpoint.SafeMapDescriptor;
+import dev.safemap.actuate.hotspots.SafeMapsEndpoint.SafeMapDescriptor;
+import dev.safemap.actuate.hotspots.SafeMapsEndpoint;
 import dev.safemap.guard.CallSite;
 import dev.safemap.guard.GuardMode;
 import dev.safemap.guard.GuardedMap;
@@ -28,6 +22,12 @@ import dev.safemap.guard.RaceReport;
 import dev.safemap.hotspots.Hotspots;
 import dev.safemap.hotspots.HotspotsConfig;
 import dev.safemap.support.KeyMasker;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,16 +1,22 @@
 package dev.safemap.autoconfigure;
 
 import java.lang.reflect.Method;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.safemap.actuate.context.ContextViolationMetrics;
+import dev.safemap.autoconfigure.context.ContextAutoConfiguration;
 import dev.safemap.context.RequestContext;
 import dev.safemap.context.RequestContextAccessor;
+import dev.safemap.context.RequestContextCustomizer;
 import dev.safemap.context.RequestContextPolicy;
 import dev.safemap.context.RequestContextViolationListener;
+import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
+import dev.safemap.diagnostics.InvalidSafeMapPropertyFailureAnalyzer;
+import dev.safemap.web.RequestContextFactory;
+import dev.safemap.web.SafeMapRequestContextFilter;
+import dev.safemap.web.SafeMapRequestContextWebFilter;
 import io.github.resilience4j.core.ContextAwareScheduledThreadPoolExecutor;
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -3,7 +3,9 @@ package dev.safemap.autoconfigure;
 import java.time.Duration;
 import java.util.UUID;
 
+import dev.safemap.autoconfigure.breaker.BreakerAutoConfiguration;
 import dev.safemap.breaker.FallbackCache;
+import dev.safemap.breaker.FallbackCaches;
 import dev.safemap.breaker.FallbackResult;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilience4j.springboot.timelimiter.autoconfigure.TimeLimiterAutoConfiguration;

@@ -11,7 +11,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.safemap.autoconfigure.breaker.BreakerAutoConfiguration;
 import dev.safemap.breaker.FallbackCache;
+import dev.safemap.breaker.FallbackCaches;
 import dev.safemap.breaker.FallbackContext;
 import dev.safemap.breaker.FallbackResult;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;

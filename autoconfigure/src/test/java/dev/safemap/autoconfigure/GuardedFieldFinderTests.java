@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.safemap.autoconfigure.guard.GuardedMapAutoConfiguration;
 import dev.safemap.guard.GuardedMap;
 import dev.safemap.guard.GuardedMapRegistry;
 import org.junit.jupiter.api.Test;

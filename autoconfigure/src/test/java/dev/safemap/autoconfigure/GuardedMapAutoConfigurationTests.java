@@ -6,6 +6,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.safemap.autoconfigure.guard.GuardedMapAutoConfiguration;
+import dev.safemap.beans.GuardedMapBeanPostProcessor;
+import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
+import dev.safemap.diagnostics.InvalidSafeMapPropertyFailureAnalyzer;
 import dev.safemap.guard.GuardMode;
 import dev.safemap.guard.GuardedMap;
 import dev.safemap.guard.GuardedMapRegistry;

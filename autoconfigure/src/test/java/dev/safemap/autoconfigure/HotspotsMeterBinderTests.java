@@ -6,14 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.Tag;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
+import dev.safemap.actuate.hotspots.HotspotsMeterBinder;
 import dev.safemap.guard.CallSite;
 import dev.safemap.guard.GuardMode;
 import dev.safemap.guard.GuardedMap;
@@ -23,6 +16,13 @@ import dev.safemap.guard.MapOperation;
 import dev.safemap.guard.RaceReport;
 import dev.safemap.hotspots.Hotspots;
 import dev.safemap.hotspots.HotspotsConfig;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.safemap.autoconfigure.guard.GuardedMapAutoConfiguration;
 import dev.safemap.guard.GuardedMap;
 import jakarta.annotation.Resource;
 import org.junit.jupiter.api.Test;

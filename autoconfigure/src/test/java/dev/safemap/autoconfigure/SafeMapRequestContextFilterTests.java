@@ -3,9 +3,13 @@ package dev.safemap.autoconfigure;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.safemap.autoconfigure.context.SafeMapContextProperties;
 import dev.safemap.context.RequestContext;
 import dev.safemap.context.RequestContextAccessor;
 import dev.safemap.context.RequestContextViolationListener;
+import dev.safemap.web.RequestContextFactory;
+import dev.safemap.web.SafeMapRequestContextFilter;
+import dev.safemap.web.SafeMapRequestContextWebFilter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import org.junit.jupiter.api.AfterEach;

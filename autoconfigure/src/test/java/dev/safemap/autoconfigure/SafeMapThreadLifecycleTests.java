@@ -8,7 +8,13 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.safemap.autoconfigure.breaker.BreakerAutoConfiguration;
+import dev.safemap.autoconfigure.compensation.CompensationAutoConfiguration;
+import dev.safemap.autoconfigure.context.ContextAutoConfiguration;
+import dev.safemap.autoconfigure.guard.GuardedMapAutoConfiguration;
+import dev.safemap.autoconfigure.hotspots.HotspotsAutoConfiguration;
 import dev.safemap.breaker.FallbackCache;
+import dev.safemap.breaker.FallbackCaches;
 import dev.safemap.compensation.CompensationRegistry;
 import dev.safemap.guard.GuardedMap;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;

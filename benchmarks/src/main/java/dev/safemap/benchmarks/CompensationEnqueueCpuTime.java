@@ -10,8 +10,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-import dev.safemap.autoconfigure.compensation.JdbcCompensationStore;
 import dev.safemap.compensation.CompensationRequest;
+import dev.safemap.compensation.jdbc.JdbcCompensationStore;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**

@@ -4,11 +4,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.safemap.autoconfigure.BreakerAutoConfiguration;
-import dev.safemap.autoconfigure.FallbackCaches;
+import dev.safemap.autoconfigure.breaker.BreakerAutoConfiguration;
 import dev.safemap.breaker.FallbackCache;
 import dev.safemap.breaker.FallbackCached;
-import dev.safemap.breaker.FallbackStore;
+import dev.safemap.breaker.FallbackCaches;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -10,13 +10,13 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import dev.safemap.autoconfigure.RequestContextCustomizer;
-import dev.safemap.autoconfigure.RequestContextFactory;
-import dev.safemap.autoconfigure.SafeMapContextProperties;
+import dev.safemap.autoconfigure.context.SafeMapContextProperties;
 import dev.safemap.context.RequestContext;
 import dev.safemap.context.RequestContextAccessor;
+import dev.safemap.context.RequestContextCustomizer;
 import dev.safemap.context.RequestContextPolicy;
 import dev.safemap.context.RequestContextViolationListener;
+import dev.safemap.web.RequestContextFactory;
 import io.micrometer.context.ContextExecutorService;
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ContextSnapshotFactory;

@@ -1,7 +1,6 @@
 /**
- * Spring glue of the compensation queue: the JDBC store (embedded H2 or the application's
- * {@code DataSource}), the {@code @Compensable} annotation and its interceptor, replay through the
- * Resilience4j circuit breaker, and the {@code Idempotency-Key} HTTP interceptor.
+ * Auto-configuration and properties ({@code safemap.compensation.*}) of the compensation queue: store,
+ * registry, worker, interceptor, endpoint, meters and health.
  */
 @NullMarked
 package dev.safemap.autoconfigure.compensation;

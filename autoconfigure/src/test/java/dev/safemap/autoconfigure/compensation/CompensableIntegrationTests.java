@@ -10,13 +10,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import dev.safemap.autoconfigure.CompensationAutoConfiguration;
 import dev.safemap.compensation.Compensable;
 import dev.safemap.compensation.CompensationContext;
 import dev.safemap.compensation.CompensationEntry;
 import dev.safemap.compensation.CompensationRegistry;
 import dev.safemap.compensation.CompensationStatus;
+import dev.safemap.compensation.CompensationTemplate;
 import dev.safemap.compensation.ContextPropagator;
+import dev.safemap.compensation.jdbc.JdbcCompensationStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;

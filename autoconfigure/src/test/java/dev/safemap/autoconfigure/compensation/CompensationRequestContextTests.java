@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.safemap.autoconfigure.CompensationAutoConfiguration;
 import dev.safemap.compensation.Compensable;
 import dev.safemap.compensation.CompensationRegistry;
 import dev.safemap.compensation.CompensationStatus;

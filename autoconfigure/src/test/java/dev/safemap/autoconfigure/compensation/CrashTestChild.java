@@ -1,11 +1,11 @@
 package dev.safemap.autoconfigure.compensation;
 
 import java.time.Duration;
-
 import javax.sql.DataSource;
 
-import dev.safemap.autoconfigure.CompensationAutoConfiguration;
 import dev.safemap.compensation.Compensable;
+import dev.safemap.compensation.jdbc.PostgresTestDatabase;
+import dev.safemap.web.IdempotencyKeyInterceptor;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 

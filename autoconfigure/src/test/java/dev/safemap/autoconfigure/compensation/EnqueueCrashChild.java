@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 import dev.safemap.compensation.CompensationRequest;
+import dev.safemap.compensation.jdbc.JdbcCompensationStore;
 
 /**
  * The process killed by {@link CompensationCrashTests#concurrentEnqueuesAcknowledgedJustBeforeASigkillAreNotLost}:

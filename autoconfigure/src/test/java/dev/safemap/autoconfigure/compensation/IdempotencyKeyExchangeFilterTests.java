@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.safemap.compensation.CompensationContext;
+import dev.safemap.web.IdempotencyKeyExchangeFilter;
+import dev.safemap.web.IdempotencyKeyInterceptor;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 

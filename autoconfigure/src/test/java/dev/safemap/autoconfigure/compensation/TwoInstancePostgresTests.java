@@ -15,6 +15,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.safemap.compensation.CompensationRegistry;
 import dev.safemap.compensation.CompensationRequest;
 import dev.safemap.compensation.CompensationStatus;
+import dev.safemap.compensation.jdbc.JdbcCompensationStore;
+import dev.safemap.compensation.jdbc.PostgresTestDatabase;
 import io.github.resilience4j.core.IntervalFunction;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

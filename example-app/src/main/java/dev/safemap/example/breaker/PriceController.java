@@ -3,7 +3,7 @@ package dev.safemap.example.breaker;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.safemap.autoconfigure.FallbackCaches;
+import dev.safemap.breaker.FallbackCaches;
 import dev.safemap.breaker.FallbackContext;
 import dev.safemap.breaker.FallbackResult;
 

@@ -1,7 +1,7 @@
 package dev.safemap.example.compensation;
 
-import dev.safemap.autoconfigure.compensation.IdempotencyKeyInterceptor;
 import dev.safemap.compensation.Compensable;
+import dev.safemap.web.IdempotencyKeyInterceptor;
 
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;

@@ -1,6 +1,6 @@
 package dev.safemap.example.context;
 
-import dev.safemap.autoconfigure.RequestContextCustomizer;
+import dev.safemap.context.RequestContextCustomizer;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

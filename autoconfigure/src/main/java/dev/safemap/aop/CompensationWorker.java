@@ -1,0 +1,63 @@
+package dev.safemap.aop;
+
+import dev.safemap.compensation.CompensationRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Starts the replay worker when the application context has started (every bean a stored call may target
+ * exists by then) and stops it, before the store closes, when the context closes.
+ * <p>
+ * Thread-safety: instances are thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class CompensationWorker implements SmartLifecycle {
+
+	private final CompensationRegistry registry;
+
+	private final CompensableMethodPostProcessor methods;
+
+	private final CircuitBreakerRegistry breakers;
+
+	private final CompensableMethodInterceptor interceptor;
+
+	private volatile boolean running;
+
+	/**
+	 * Creates the worker lifecycle.
+	 * @param registry the registry to start and stop
+	 * @param methods the annotated methods, whose breakers wake the worker when they leave the open state
+	 * @param breakers the circuit breakers
+	 * @param interceptor the interceptor that watches breakers
+	 */
+	public CompensationWorker(CompensationRegistry registry, CompensableMethodPostProcessor methods,
+			CircuitBreakerRegistry breakers, CompensableMethodInterceptor interceptor) {
+		this.registry = registry;
+		this.methods = methods;
+		this.breakers = breakers;
+		this.interceptor = interceptor;
+	}
+
+	@Override
+	public void start() {
+		for (String name : this.methods.breakerNames()) {
+			this.interceptor.watch(this.breakers.circuitBreaker(name));
+		}
+		this.registry.start();
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.registry.close();
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+}

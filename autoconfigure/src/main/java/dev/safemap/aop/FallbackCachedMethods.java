@@ -1,0 +1,224 @@
+package dev.safemap.aop;
+
+import java.lang.reflect.Method;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.safemap.breaker.FallbackCached;
+import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.cache.interceptor.SimpleKeyGenerator;
+import org.springframework.context.expression.MethodBasedEvaluationContext;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.expression.Expression;
+import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * Analyses {@link FallbackCached} methods once (return type, key expression) and caches the
+ * result per method, so the aspect's hot path does no parsing. Validation failures are reported as
+ * {@link InvalidSafeMapPropertyException} naming the annotated method.
+ */
+final class FallbackCachedMethods {
+
+	private static final boolean REACTOR_PRESENT = ClassUtils.isPresent("reactor.core.publisher.Mono",
+			FallbackCachedMethods.class.getClassLoader());
+
+	/** {@code #name}, {@code #p0} or {@code #a0}: resolved without SpEL. */
+	private static final Pattern SIMPLE_REFERENCE = Pattern.compile("#([A-Za-z_$][A-Za-z0-9_$]*)");
+
+	private static final Pattern INDEX_REFERENCE = Pattern.compile("[pa](\\d+)");
+
+	private final SpelExpressionParser parser = new SpelExpressionParser();
+
+	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+
+	private final ConcurrentHashMap<Method, Plan> plans = new ConcurrentHashMap<>();
+
+	private final Set<String> cacheNames = ConcurrentHashMap.newKeySet();
+
+	Plan plan(Method method) {
+		Plan plan = this.plans.get(method);
+		return (plan != null) ? plan : this.plans.computeIfAbsent(method, this::analyse);
+	}
+
+	Set<String> cacheNames() {
+		return this.cacheNames;
+	}
+
+	private Plan analyse(Method method) {
+		FallbackCached annotation = AnnotatedElementUtils.findMergedAnnotation(method, FallbackCached.class);
+		if (annotation == null) {
+			throw new IllegalStateException("No @FallbackCached on " + method);
+		}
+		String where = "@FallbackCached on " + describe(method);
+		if (!StringUtils.hasText(annotation.name())) {
+			throw new InvalidSafeMapPropertyException(where + " (name)", annotation.name(),
+					"the cache name is empty", "Give the cache a name, for example @FallbackCached(name = \"prices\").");
+		}
+		ReturnKind kind = ReturnKind.of(method.getReturnType());
+		if (kind == null) {
+			throw new InvalidSafeMapPropertyException(where, method.getReturnType().getName(),
+					"the return type is not supported",
+					"Return a value, an Optional, a CompletableFuture/CompletionStage or a Reactor Mono.");
+		}
+		String[] names = this.parameterNames.getParameterNames(method);
+		KeyFunction key = keyFunction(method, annotation.key(), names, where);
+		this.cacheNames.add(annotation.name());
+		return new Plan(annotation.name(), kind, key);
+	}
+
+	private KeyFunction keyFunction(Method method, String source, String @Nullable [] names, String where) {
+		if (!StringUtils.hasText(source)) {
+			return (target, args) -> SimpleKeyGenerator.generateKey(args);
+		}
+		String trimmed = source.trim();
+		Matcher simple = SIMPLE_REFERENCE.matcher(trimmed);
+		if (simple.matches()) {
+			String variable = simple.group(1);
+			int index = indexOf(variable, names, method.getParameterCount());
+			if (index < 0) {
+				throw new InvalidSafeMapPropertyException(where + " (key)", source,
+						"'" + variable + "' is not a parameter of the method"
+								+ ((names != null) ? " (parameters: " + String.join(", ", names) + ")" : ""),
+						"Refer to a parameter by name (compile with -parameters) or by position (#p0).");
+			}
+			return (target, args) -> nonNullKey(args[index], source, method);
+		}
+		Expression expression;
+		try {
+			expression = this.parser.parseExpression(trimmed);
+		}
+		catch (ParseException ex) {
+			throw new InvalidSafeMapPropertyException(where + " (key)", source,
+					"the key expression does not parse: " + ex.getMessage(),
+					"Fix the SpEL expression, for example key = \"#id\" or key = \"#order.customerId\".");
+		}
+		return (target, args) -> {
+			MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(new KeyRoot(method, args, target),
+					method, args, this.parameterNames);
+			return nonNullKey(expression.getValue(context), source, method);
+		};
+	}
+
+	private static int indexOf(String variable, String @Nullable [] names, int parameterCount) {
+		if (names != null) {
+			for (int i = 0; i < names.length; i++) {
+				if (names[i].equals(variable)) {
+					return i;
+				}
+			}
+		}
+		Matcher index = INDEX_REFERENCE.matcher(variable);
+		if (index.matches()) {
+			int position = Integer.parseInt(index.group(1));
+			return (position < parameterCount) ? position : -1;
+		}
+		return -1;
+	}
+
+	private static Object nonNullKey(@Nullable Object key, String source, Method method) {
+		if (key == null) {
+			throw new IllegalArgumentException(
+					"@FallbackCached key '" + source + "' evaluated to null for " + describe(method));
+		}
+		return key;
+	}
+
+	static String describe(Method method) {
+		StringBuilder text = new StringBuilder(method.getDeclaringClass().getName()).append('.')
+			.append(method.getName())
+			.append('(');
+		Class<?>[] types = method.getParameterTypes();
+		for (int i = 0; i < types.length; i++) {
+			text.append((i > 0) ? ", " : "").append(types[i].getSimpleName());
+		}
+		return text.append(')').toString();
+	}
+
+	/** How the aspect handles a return type. */
+	enum ReturnKind {
+
+		PLAIN, OPTIONAL, COMPLETION_STAGE, MONO;
+
+		static @Nullable ReturnKind of(Class<?> type) {
+			if (type == void.class || type == Void.class) {
+				return null;
+			}
+			if (Optional.class == type) {
+				return OPTIONAL;
+			}
+			if (CompletionStage.class.isAssignableFrom(type)) {
+				return type.isAssignableFrom(java.util.concurrent.CompletableFuture.class) ? COMPLETION_STAGE : null;
+			}
+			if (REACTOR_PRESENT && ReactorSupport.isMono(type)) {
+				return MONO;
+			}
+			if (REACTOR_PRESENT && ReactorSupport.isOtherPublisher(type)) {
+				return null;
+			}
+			return PLAIN;
+		}
+
+	}
+
+	/** Computes the key from the target and the arguments. */
+	@FunctionalInterface
+	interface KeyFunction {
+
+		Object key(Object target, @Nullable Object[] args);
+
+	}
+
+	/** What the aspect needs to know about one method. */
+	record Plan(String cacheName, ReturnKind kind, KeyFunction key) {
+
+	}
+
+	/** The {@code #root} object of key expressions, as with {@code @Cacheable}. */
+	static final class KeyRoot {
+
+		private final Method method;
+
+		private final @Nullable Object[] args;
+
+		private final Object target;
+
+		KeyRoot(Method method, @Nullable Object[] args, Object target) {
+			this.method = method;
+			this.args = args;
+			this.target = target;
+		}
+
+		public Method getMethod() {
+			return this.method;
+		}
+
+		public String getMethodName() {
+			return this.method.getName();
+		}
+
+		public @Nullable Object[] getArgs() {
+			return this.args;
+		}
+
+		public Object getTarget() {
+			return this.target;
+		}
+
+		public Class<?> getTargetClass() {
+			return this.target.getClass();
+		}
+
+	}
+
+}

@@ -1,0 +1,353 @@
+package dev.safemap.autoconfigure.compensation;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.sql.DataSource;
+
+import dev.safemap.actuate.compensation.CompensationHealthIndicator;
+import dev.safemap.actuate.compensation.CompensationMetrics;
+import dev.safemap.actuate.compensation.CompensationsEndpoint;
+import dev.safemap.aop.BeanMethodCompensationHandlers;
+import dev.safemap.aop.CompensableMethodInterceptor;
+import dev.safemap.aop.CompensableMethodPostProcessor;
+import dev.safemap.aop.CompensationWorker;
+import dev.safemap.autoconfigure.compensation.SafeMapCompensationProperties.StoreType;
+import dev.safemap.compensation.Compensable;
+import dev.safemap.compensation.CompensationListener;
+import dev.safemap.compensation.CompensationRegistry;
+import dev.safemap.compensation.CompensationStore;
+import dev.safemap.compensation.CompensationTemplate;
+import dev.safemap.compensation.ContextPropagator;
+import dev.safemap.compensation.jdbc.JdbcCompensationStore;
+import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
+import dev.safemap.web.IdempotencyKeyExchangeFilter;
+import dev.safemap.web.IdempotencyKeyInterceptor;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.core.IntervalFunction;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+
+/**
+ * Auto-configuration of the async compensation queue: a durable store (embedded H2 in file mode, or the
+ * application's {@link DataSource}), the {@link CompensationRegistry} and its replay worker, the
+ * {@link Compensable} interceptor routing calls through Resilience4j circuit breakers, and the
+ * {@code Idempotency-Key} HTTP interceptor ({@code RestClient}) and exchange filter ({@code WebClient}).
+ * Configuration classes are used once, at startup, by one thread.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(afterName = {
+		"io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration" })
+@ConditionalOnClass({ CircuitBreaker.class, IntervalFunction.class, JsonMapper.class, JdbcClient.class })
+@ConditionalOnBooleanProperty(name = "safemap.compensation.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SafeMapCompensationProperties.class)
+public final class CompensationAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(CompensationAutoConfiguration.class);
+
+	private static final String PREFIX = "safemap.compensation.";
+
+	@Bean
+	@ConditionalOnMissingBean
+	static CompensableMethodPostProcessor compensableMethodPostProcessor() {
+		return new CompensableMethodPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CircuitBreakerRegistry compensationCircuitBreakerRegistry() {
+		return CircuitBreakerRegistry.ofDefaults();
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean(CompensationStore.class)
+	JdbcCompensationStore compensationStore(SafeMapCompensationProperties properties,
+			ObjectProvider<DataSource> dataSource) {
+		SafeMapCompensationProperties.Store store = properties.getStore();
+		String table = store.getTableName();
+		if (table == null || !JdbcCompensationStore.isValidTableName(table)) {
+			throw new InvalidSafeMapPropertyException(PREFIX + "store.table-name", table,
+					"not a plain SQL identifier (letters, digits and underscores, up to 40, optionally schema.table)",
+					"Set " + PREFIX + "store.table-name to a name such as safemap_compensation");
+		}
+		StoreType type = store.getType();
+		DataSource application = dataSource.getIfUnique();
+		if (type == StoreType.JDBC && application == null) {
+			throw new InvalidSafeMapPropertyException(PREFIX + "store.type", "jdbc",
+					"the application has no (unique) DataSource bean",
+					"Configure spring.datasource.*, or set " + PREFIX + "store.type=embedded");
+		}
+		if (type == StoreType.JDBC || (type == StoreType.AUTO && application != null && !inMemory(application))) {
+			return jdbcStore(application, table, store.isInitializeSchema(), type);
+		}
+		String directory = store.getDirectory();
+		try {
+			JdbcCompensationStore embedded = JdbcCompensationStore.embedded(Path.of(directory), table);
+			logger.debug("Compensation queue stored in embedded H2 under {}", Path.of(directory).toAbsolutePath());
+			return embedded;
+		}
+		catch (RuntimeException ex) {
+			throw new InvalidSafeMapPropertyException(PREFIX + "store.directory", directory,
+					"the embedded compensation store cannot be opened there: " + ex.getMessage(),
+					"Point " + PREFIX + "store.directory to a writable directory that no other running process uses");
+		}
+	}
+
+	/** An in-memory database would lose the queue on restart: auto mode keeps it on disk instead. */
+	private static boolean inMemory(DataSource dataSource) {
+		try {
+			boolean inMemory = JdbcCompensationStore.isInMemory(dataSource);
+			if (inMemory) {
+				logger.info("The application's DataSource is an in-memory database; the compensation queue uses the "
+						+ "embedded store on disk instead (set safemap.compensation.store.type=jdbc to override)");
+			}
+			return inMemory;
+		}
+		catch (IllegalStateException ex) {
+			return false; // reported with its cause when the JDBC store connects
+		}
+	}
+
+	private static JdbcCompensationStore jdbcStore(DataSource dataSource, String table, boolean initialize,
+			StoreType type) {
+		JdbcCompensationStore store;
+		try {
+			store = JdbcCompensationStore.create(dataSource, table);
+		}
+		catch (RuntimeException ex) {
+			throw new InvalidSafeMapPropertyException(PREFIX + "store.type", type.name().toLowerCase(),
+					"the compensation store uses the application's DataSource, which cannot be reached: "
+							+ ex.getMessage(),
+					"Check spring.datasource.* (URL, credentials, that the database is up), or set " + PREFIX
+							+ "store.type=embedded to keep the queue on local disk");
+		}
+		if (initialize) {
+			try {
+				store.initializeSchema();
+			}
+			catch (DataAccessException ex) {
+				throw new InvalidSafeMapPropertyException(PREFIX + "store.table-name", table,
+						"the compensation table cannot be created: " + ex.getMostSpecificCause().getMessage(),
+						"Grant CREATE on the schema, or create it with dev/safemap/compensation/schema-*.sql and set "
+								+ PREFIX + "store.initialize-schema=false");
+			}
+		}
+		return store;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ContextPropagator compensationContextPropagator() {
+		return ContextPropagator.requestContext();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CompensationRegistry compensationRegistry(CompensationStore store, SafeMapCompensationProperties properties,
+			BeanFactory beanFactory, ObjectProvider<JsonMapper> mapper, ObjectProvider<ContextPropagator> propagator,
+			ObjectProvider<CompensationListener> listeners) {
+		CompensationRegistry.Builder builder = CompensationRegistry.builder(store)
+			.pollInterval(positive("poll-interval", properties.getPollInterval()))
+			.lease(positive("lease", properties.getLease()))
+			.maxAge(positive("max-age", properties.getMaxAge()))
+			.doneRetention(notNegative("done-retention", properties.getDoneRetention()))
+			.backoff(backoff(properties.getBackoff()))
+			.notAttempted(CallNotPermittedException.class::isInstance)
+			.handlers(new BeanMethodCompensationHandlers(beanFactory, mapper, properties.getLease()))
+			.contextPropagator(propagator.getIfAvailable(ContextPropagator::none));
+		if (properties.getBatchSize() < 1 || properties.getBatchSize() > 10_000) {
+			throw new InvalidSafeMapPropertyException(PREFIX + "batch-size", properties.getBatchSize(),
+					"must be between 1 and 10000", "Set a batch size such as 50");
+		}
+		if (properties.getMaxAttempts() < 1) {
+			throw new InvalidSafeMapPropertyException(PREFIX + "max-attempts", properties.getMaxAttempts(),
+					"must be at least 1", "Set the number of attempts before an entry goes to dead letters, e.g. 10");
+		}
+		builder.batchSize(properties.getBatchSize()).maxAttempts(properties.getMaxAttempts());
+		listeners.orderedStream().forEach(builder::listener);
+		return builder.build();
+	}
+
+	private static IntervalFunction backoff(SafeMapCompensationProperties.Backoff backoff) {
+		Duration initial = positive("backoff.initial-interval", backoff.getInitialInterval());
+		Duration max = positive("backoff.max-interval", backoff.getMaxInterval());
+		if (max.compareTo(initial) < 0) {
+			throw new InvalidSafeMapPropertyException(PREFIX + "backoff.max-interval", max,
+					"is shorter than backoff.initial-interval (" + initial + ")",
+					"Set " + PREFIX + "backoff.max-interval to at least the initial interval");
+		}
+		if (!(backoff.getMultiplier() >= 1.0)) {
+			throw new InvalidSafeMapPropertyException(PREFIX + "backoff.multiplier", backoff.getMultiplier(),
+					"must be at least 1.0", "Set a multiplier such as 2.0");
+		}
+		if (!(backoff.getRandomizationFactor() >= 0.0 && backoff.getRandomizationFactor() < 1.0)) {
+			throw new InvalidSafeMapPropertyException(PREFIX + "backoff.randomization-factor",
+					backoff.getRandomizationFactor(), "must be at least 0 and below 1",
+					"Set a randomization factor such as 0.5");
+		}
+		return IntervalFunction.ofExponentialRandomBackoff(initial, backoff.getMultiplier(),
+				backoff.getRandomizationFactor(), max);
+	}
+
+	private static Duration positive(String property, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new InvalidSafeMapPropertyException(PREFIX + property, value, "must be a positive duration",
+					"Set " + PREFIX + property + " to a positive duration such as 2s");
+		}
+		return value;
+	}
+
+	private static Duration notNegative(String property, Duration value) {
+		if (value == null || value.isNegative()) {
+			throw new InvalidSafeMapPropertyException(PREFIX + property, value, "must not be negative",
+					"Set " + PREFIX + property + " to a duration such as 1h");
+		}
+		return value;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CompensationWorker compensationWorker(CompensationRegistry registry, CompensableMethodPostProcessor methods,
+			CircuitBreakerRegistry breakers, CompensableMethodInterceptor interceptor) {
+		return new CompensationWorker(registry, methods, breakers, interceptor);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CompensationTemplate compensationTemplate(CompensationRegistry registry, CircuitBreakerRegistry breakers,
+			ObjectProvider<JsonMapper> mapper,
+			ObjectProvider<ContextPropagator> propagator) {
+		return new CompensationTemplate(registry, breakers, mapper.getIfAvailable(JsonMapper::shared),
+				propagator.getIfAvailable(ContextPropagator::none));
+	}
+
+	/**
+	 * The advisor is created by the auto-proxy creator before other beans; keeping it (and its interceptor,
+	 * whose collaborators are resolved lazily) in an infrastructure configuration keeps the rest of this
+	 * auto-configuration eligible for all post-processors.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static class CompensableAdvisorConfiguration {
+
+		@Bean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		@ConditionalOnMissingBean
+		CompensableMethodInterceptor compensableMethodInterceptor(CompensableMethodPostProcessor methods,
+				ObjectProvider<CompensationRegistry> registry, ObjectProvider<CircuitBreakerRegistry> breakers,
+				ObjectProvider<JsonMapper> mapper, ObjectProvider<ContextPropagator> propagator) {
+			return new CompensableMethodInterceptor(methods, registry, breakers, mapper, propagator);
+		}
+
+		@Bean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		@ConditionalOnMissingBean(name = "compensableAdvisor")
+		DefaultPointcutAdvisor compensableAdvisor(CompensableMethodInterceptor compensableMethodInterceptor) {
+			DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(
+					new AnnotationMatchingPointcut(null, Compensable.class, true), compensableMethodInterceptor);
+			advisor.setOrder(0);
+			return advisor;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class CompensationMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		CompensationMetrics compensationMetrics(ObjectProvider<CompensationRegistry> registry) {
+			// lazy: the registry takes this bean as a listener
+			return new CompensationMetrics(registry::getIfAvailable, Duration.ofSeconds(5));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	@ConditionalOnEnabledHealthIndicator("compensations")
+	static class CompensationHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "compensationsHealthIndicator")
+		CompensationHealthIndicator compensationsHealthIndicator(CompensationRegistry registry,
+				SafeMapCompensationProperties properties) {
+			SafeMapCompensationProperties.Health health = properties.getHealth();
+			positive("health.max-oldest-pending-age", health.getMaxOldestPendingAge());
+			if (health.getMaxDead() < 0) {
+				throw new InvalidSafeMapPropertyException(PREFIX + "health.max-dead", health.getMaxDead(),
+						"must not be negative", "Set the number of dead letters tolerated, e.g. 0");
+			}
+			return new CompensationHealthIndicator(registry, health.getMaxOldestPendingAge(), health.getMaxDead());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Endpoint.class)
+	@ConditionalOnAvailableEndpoint(CompensationsEndpoint.class)
+	static class CompensationsEndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		CompensationsEndpoint compensationsEndpoint(CompensationRegistry registry,
+				SafeMapCompensationProperties properties) {
+			return new CompensationsEndpoint(registry, properties.getEndpoint().isShowArguments());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ClientHttpRequestInterceptor.class)
+	static class HttpClientConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		IdempotencyKeyInterceptor idempotencyKeyInterceptor() {
+			return new IdempotencyKeyInterceptor();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ExchangeFilterFunction.class)
+	static class WebClientConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		IdempotencyKeyExchangeFilter idempotencyKeyExchangeFilter() {
+			return new IdempotencyKeyExchangeFilter();
+		}
+
+	}
+
+}

@@ -1,0 +1,228 @@
+package dev.safemap.autoconfigure.hotspots;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.safemap.hotspots.HotspotsConfig;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties of the contention-hotspots accounting of guarded maps, its metrics and
+ * its {@code safemaps} actuator endpoint.
+ * <p>
+ * Not thread-safe: bound once at startup.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("safemap.hotspots")
+public class SafeMapHotspotsProperties {
+
+	/**
+	 * Whether to account for operations, contention, hot keys and call sites of guarded maps.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * When to show map keys as they are, instead of masked, in the safemaps endpoint. Keys are
+	 * often personal data.
+	 */
+	private ShowKeys showKeys = ShowKeys.NEVER;
+
+	/**
+	 * Roles a user needs to see raw keys when show-keys is when-authorized. When empty, any
+	 * authenticated user may.
+	 */
+	private Set<String> roles = new LinkedHashSet<>();
+
+	/**
+	 * Number of hot keys and call sites listed per map, 1 to 100. The frequent-items sketches are
+	 * sized from it.
+	 */
+	private int topKeys = 10;
+
+	/**
+	 * Fraction of map operations whose key feeds the hot-keys-by-operations sketch, above 0 and at
+	 * most 1. Contended operations are always counted in full.
+	 */
+	private double keySampleRate = HotspotsConfig.DEFAULT_KEY_SAMPLE_RATE;
+
+	/**
+	 * Fraction of the time during which reads are counted, above 0 and at most 1: reads are counted
+	 * during a 1 ms window placed at random in every period of 1 / rate ms, and scaled by the
+	 * period's length over the window's (an estimate). Writes are always counted exactly; they are
+	 * watched for contention during the windows, and continuously on a stripe where writes of one key
+	 * waited for each other in the last 16 periods. 1 counts every read exactly and watches every
+	 * write, at the cost of a thread-local increment per read and a lock per write.
+	 */
+	private double readSampleRate = HotspotsConfig.DEFAULT_READ_SAMPLE_RATE;
+
+	/**
+	 * Fraction of contended operations whose call site is captured (a stack walk), 0 to 1.
+	 */
+	private double callSiteSampleRate = HotspotsConfig.DEFAULT_CALL_SITE_SAMPLE_RATE;
+
+	/**
+	 * Maximum number of distinct call sites tracked per map, 1 to 1000. Further sites are counted
+	 * as unknown.
+	 */
+	private int maxCallSites = 64;
+
+	/**
+	 * Number of the newest race reports (detect mode) kept per map, 0 to 1000.
+	 */
+	private int recentRaces = 20;
+
+	private final Metrics metrics = new Metrics();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public ShowKeys getShowKeys() {
+		return this.showKeys;
+	}
+
+	public void setShowKeys(ShowKeys showKeys) {
+		this.showKeys = showKeys;
+	}
+
+	public Set<String> getRoles() {
+		return this.roles;
+	}
+
+	public void setRoles(Set<String> roles) {
+		this.roles = roles;
+	}
+
+	public int getTopKeys() {
+		return this.topKeys;
+	}
+
+	public void setTopKeys(int topKeys) {
+		this.topKeys = topKeys;
+	}
+
+	public double getReadSampleRate() {
+		return this.readSampleRate;
+	}
+
+	public void setReadSampleRate(double readSampleRate) {
+		this.readSampleRate = readSampleRate;
+	}
+
+	public double getKeySampleRate() {
+		return this.keySampleRate;
+	}
+
+	public void setKeySampleRate(double keySampleRate) {
+		this.keySampleRate = keySampleRate;
+	}
+
+	public double getCallSiteSampleRate() {
+		return this.callSiteSampleRate;
+	}
+
+	public void setCallSiteSampleRate(double callSiteSampleRate) {
+		this.callSiteSampleRate = callSiteSampleRate;
+	}
+
+	public int getMaxCallSites() {
+		return this.maxCallSites;
+	}
+
+	public void setMaxCallSites(int maxCallSites) {
+		this.maxCallSites = maxCallSites;
+	}
+
+	public int getRecentRaces() {
+		return this.recentRaces;
+	}
+
+	public void setRecentRaces(int recentRaces) {
+		this.recentRaces = recentRaces;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * When raw keys may be shown, following Spring Boot's {@code show-values} convention.
+	 * <p>
+	 * Enum constants are immutable and thread-safe.
+	 *
+	 * @since 0.1.0
+	 */
+	public enum ShowKeys {
+
+		/** Keys are always masked. */
+		NEVER,
+
+		/** Keys are shown to authenticated users having one of the configured roles. */
+		WHEN_AUTHORIZED,
+
+		/** Keys are always shown. */
+		ALWAYS
+
+	}
+
+	/**
+	 * Micrometer metrics of guarded maps.
+	 * <p>
+	 * Not thread-safe: bound once at startup.
+	 *
+	 * @since 0.1.0
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether to publish Micrometer metrics (safemap.map.operations, safemap.map.contended,
+		 * safemap.map.wait, safemap.map.size, safemap.races) for guarded maps.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Percentiles of the safemap.map.wait timer to publish, each from 0 to 1.
+		 */
+		private List<Double> percentiles = new ArrayList<>(List.of(0.5, 0.99));
+
+		/**
+		 * Whether to publish a percentile histogram of safemap.map.wait, for percentiles that can be
+		 * aggregated across instances (Prometheus).
+		 */
+		private boolean percentileHistogram = false;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public List<Double> getPercentiles() {
+			return this.percentiles;
+		}
+
+		public void setPercentiles(List<Double> percentiles) {
+			this.percentiles = percentiles;
+		}
+
+		public boolean isPercentileHistogram() {
+			return this.percentileHistogram;
+		}
+
+		public void setPercentileHistogram(boolean percentileHistogram) {
+			this.percentileHistogram = percentileHistogram;
+		}
+
+	}
+
+}

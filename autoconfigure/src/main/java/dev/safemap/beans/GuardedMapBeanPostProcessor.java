@@ -1,0 +1,349 @@
+package dev.safemap.beans;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import dev.safemap.autoconfigure.guard.SafeMapGuardProperties;
+import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
+import dev.safemap.guard.GuardMode;
+import dev.safemap.guard.GuardedMap;
+import dev.safemap.guard.GuardedMapRegistry;
+import dev.safemap.guard.MapKinds;
+import dev.safemap.guard.MapObserver;
+import dev.safemap.guard.MapObserverFactory;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.Ordered;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.env.Environment;
+import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Replaces singleton beans whose runtime type is a non-thread-safe {@link Map} ({@code HashMap},
+ * {@code LinkedHashMap}, {@code TreeMap}) by {@link GuardedMap}s, wraps already thread-safe
+ * {@code ConcurrentMap} beans for observation, and, once every singleton exists, checks the
+ * configured bean names and reports (or wraps) map fields of singleton beans.
+ * <p>
+ * Thread-safety: used by the container during startup only.
+ *
+ * @since 0.1.0
+ */
+public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton,
+		Ordered {
+
+	private static final Logger logger = LoggerFactory.getLogger(GuardedMapBeanPostProcessor.class);
+
+	private static final String[] LIBRARY_PREFIXES = { "java.", "javax.", "jdk.", "sun.", "com.sun.",
+			"org.springframework.", "jakarta.", "org.apache.", "io.micrometer.", "io.github.resilience4j.",
+			"com.github.benmanes.", "tools.jackson.", "com.fasterxml.", "com.zaxxer.", "org.h2.", "reactor.",
+			"io.netty.", "org.hibernate.", "ch.qos.logback.", "org.slf4j.", "kotlin." };
+
+	private static final @Nullable String SAFEMAP_CODE_SOURCE = codeSourceOf(GuardedMapBeanPostProcessor.class);
+
+	private final SafeMapGuardProperties properties;
+
+	private final ObjectProvider<GuardedMapRegistry> registry;
+
+	private final ObjectProvider<MapObserverFactory> observerFactory;
+
+	private @Nullable ConfigurableListableBeanFactory beanFactory;
+
+	private final Set<String> guardedBeans = new HashSet<>();
+
+	/**
+	 * Creates the post-processor, binding {@code safemap.guard.*} from the environment (a
+	 * post-processor is created too early to receive the properties bean).
+	 * @param environment the environment
+	 * @param registry the registry of guarded maps
+	 * @param observerFactory the observer factory, {@link MapObserverFactory#NOOP} when absent
+	 */
+	public GuardedMapBeanPostProcessor(Environment environment, ObjectProvider<GuardedMapRegistry> registry,
+			ObjectProvider<MapObserverFactory> observerFactory) {
+		Assert.notNull(environment, "'environment' must not be null");
+		this.properties = Binder.get(environment)
+			.bind("safemap.guard", SafeMapGuardProperties.class)
+			.orElseGet(SafeMapGuardProperties::new);
+		this.registry = registry;
+		this.observerFactory = observerFactory;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) throws BeansException {
+		if (beanFactory instanceof ConfigurableListableBeanFactory listable) {
+			this.beanFactory = listable;
+		}
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		if (!(bean instanceof Map<?, ?> map) || bean instanceof GuardedMap || this.beanFactory == null
+				|| !this.beanFactory.containsBeanDefinition(beanName)) {
+			return bean;
+		}
+		BeanDefinition definition = this.beanFactory.getMergedBeanDefinition(beanName);
+		if (!definition.isSingleton() || definition.getRole() == BeanDefinition.ROLE_INFRASTRUCTURE) {
+			return bean;
+		}
+		GuardMode mode = modeOf(beanName);
+		boolean explicit = isExplicit(beanName);
+		if (mode == GuardMode.OFF) {
+			logger.debug("Leaving map bean '{}' ({}) alone: its mode is OFF", beanName, bean.getClass().getName());
+			return bean;
+		}
+		String whyNot = MapKinds.whyNotGuardable(map);
+		ResolvableType declared = declaredType(definition);
+		if (whyNot == null && !declared.toClass().isAssignableFrom(GuardedMap.class)) {
+			whyNot = "it is declared as " + declared + ", and a guarded map is a ConcurrentMap, not a "
+					+ declared.toClass().getSimpleName() + "; declare the @Bean method's return type as Map<K, V>"
+					+ " (and inject it as Map<K, V>)";
+		}
+		if (whyNot != null) {
+			return leaveAlone(beanName, map, mode, explicit, whyNot);
+		}
+		GuardedMap.Builder builder = GuardedMap.builder(beanName)
+			.mode(mode)
+			.observer(observerFor(beanName, mode))
+			.registry(this.registry.getObject())
+			.showKeys(this.properties.isShowKeys());
+		if (declared.asMap().getGeneric(1).resolve() == Integer.class) {
+			builder.counterType(Integer.class);
+		}
+		int size = map.size();
+		@SuppressWarnings("unchecked")
+		GuardedMap<Object, Object> guarded = builder.wrap((Map<Object, Object>) map);
+		this.guardedBeans.add(beanName);
+		logger.info("SafeMap {} map bean '{}' ({}, {} entries) in {} mode", (mode == GuardMode.GUARD) ? "guards" : "watches",
+				beanName, bean.getClass().getName(), size, mode);
+		return guarded;
+	}
+
+	private Object leaveAlone(String beanName, Map<?, ?> map, GuardMode mode, boolean explicit, String whyNot) {
+		if (explicit) {
+			throw new InvalidSafeMapPropertyException(propertyNaming(beanName), beanName,
+					"map bean '" + beanName + "' (" + map.getClass().getName() + ") cannot be put in " + mode
+							+ " mode: " + whyNot,
+					"Change the bean as described, or remove '" + beanName + "' from " + propertyNaming(beanName)
+							+ " (accepted: names of map beans SafeMap can guard: " + guardableNames() + ")");
+		}
+		if (whyNot.contains("unmodifiable") || MapKinds.isThreadSafe(map)) {
+			// already safe: only observation is lost, which is no reason to warn
+			logger.debug("Leaving map bean '{}' alone: {}", beanName, whyNot);
+		}
+		else {
+			logger.warn("SafeMap leaves map bean '{}' ({}) unguarded: {}. To silence this, add '{}' to"
+					+ " safemap.guard.exclude.", beanName, map.getClass().getName(), whyNot, beanName);
+		}
+		return map;
+	}
+
+	private MapObserver observerFor(String name, GuardMode mode) {
+		MapObserverFactory factory = this.observerFactory.getIfAvailable(() -> MapObserverFactory.NOOP);
+		return Objects.requireNonNull(factory.create(name, mode), "MapObserverFactory returned null for " + name);
+	}
+
+	private GuardMode modeOf(String name) {
+		SafeMapGuardProperties.MapSettings settings = this.properties.getMaps().get(name);
+		if (settings != null && settings.getMode() != null) {
+			return settings.getMode();
+		}
+		if (this.properties.getExclude().contains(name)) {
+			return GuardMode.OFF;
+		}
+		if (!this.properties.getInclude().isEmpty() && !this.properties.getInclude().contains(name)) {
+			return GuardMode.OFF;
+		}
+		return this.properties.getDefaultMode();
+	}
+
+	private boolean isExplicit(String name) {
+		SafeMapGuardProperties.MapSettings settings = this.properties.getMaps().get(name);
+		return this.properties.getInclude().contains(name) || (settings != null && settings.getMode() != null);
+	}
+
+	private String propertyNaming(String name) {
+		SafeMapGuardProperties.MapSettings settings = this.properties.getMaps().get(name);
+		return (settings != null && settings.getMode() != null) ? "safemap.guard.maps." + name + ".mode"
+				: "safemap.guard.include";
+	}
+
+	private static ResolvableType declaredType(BeanDefinition definition) {
+		if (definition instanceof RootBeanDefinition root) {
+			ResolvableType type = root.getResolvableType();
+			if (type != ResolvableType.NONE && type.resolve() != null) {
+				return type;
+			}
+		}
+		return definition.getResolvableType();
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		if (this.beanFactory == null) {
+			return;
+		}
+		checkNames();
+		if (this.properties.getFields() != SafeMapGuardProperties.Fields.OFF) {
+			findMapFields(this.beanFactory);
+		}
+	}
+
+	private void checkNames() {
+		for (String name : this.properties.getInclude()) {
+			checkMapBean("safemap.guard.include", name);
+		}
+		this.properties.getMaps().forEach((name, settings) -> checkMapBean("safemap.guard.maps." + name + ".mode", name));
+		for (String name : this.properties.getExclude()) {
+			String bean = name.contains(".") && !this.beanFactory.containsBean(name) ? name.substring(0, name.indexOf('.'))
+					: name;
+			if (!this.beanFactory.containsBean(bean)) {
+				logger.warn("safemap.guard.exclude names '{}', but there is no such bean (map beans: {})", name,
+						mapBeanNames());
+			}
+		}
+	}
+
+	private void checkMapBean(String property, String name) {
+		if (!this.beanFactory.containsBean(name)) {
+			throw new InvalidSafeMapPropertyException(property, name, "there is no bean named '" + name + "'",
+					"Name a map bean of this context: " + mapBeanNames());
+		}
+		Class<?> type = this.beanFactory.getType(name);
+		if (type != null && !Map.class.isAssignableFrom(type)) {
+			throw new InvalidSafeMapPropertyException(property, name,
+					"bean '" + name + "' is a " + type.getName() + ", not a Map",
+					"Name a map bean of this context: " + mapBeanNames());
+		}
+	}
+
+	private List<String> mapBeanNames() {
+		return Arrays.asList(this.beanFactory.getBeanNamesForType(Map.class, false, false));
+	}
+
+	private List<String> guardableNames() {
+		List<String> names = new ArrayList<>(this.guardedBeans);
+		names.sort(null);
+		return names.isEmpty() ? mapBeanNames() : names;
+	}
+
+	private void findMapFields(ConfigurableListableBeanFactory factory) {
+		for (String name : factory.getBeanDefinitionNames()) {
+			BeanDefinition definition = factory.getMergedBeanDefinition(name);
+			if (!definition.isSingleton() || definition.isAbstract()
+					|| definition.getRole() != BeanDefinition.ROLE_APPLICATION || !factory.containsSingleton(name)) {
+				continue;
+			}
+			Object bean = factory.getSingleton(name);
+			if (bean == null || bean instanceof Map) {
+				continue;
+			}
+			Object singletonTarget = AopProxyUtils.getSingletonTarget(bean);
+			Object target = (singletonTarget != null) ? singletonTarget : bean;
+			Class<?> type = ClassUtils.getUserClass(target);
+			if (isLibraryOrSafeMap(type) || type.isAnnotationPresent(ConfigurationProperties.class)) {
+				continue;
+			}
+			for (Class<?> current = type; current != null && !isLibraryOrSafeMap(current); current = current.getSuperclass()) {
+				for (Field field : current.getDeclaredFields()) {
+					if (!field.isSynthetic() && Map.class.isAssignableFrom(field.getType())) {
+						inspectField(name, target, field);
+					}
+				}
+			}
+		}
+	}
+
+	private void inspectField(String beanName, Object target, Field field) {
+		String fieldName = beanName + "." + field.getName();
+		if (this.properties.getExclude().contains(fieldName)) {
+			return;
+		}
+		boolean isStatic = Modifier.isStatic(field.getModifiers());
+		Object value;
+		try {
+			field.setAccessible(true);
+			value = field.get(isStatic ? null : target);
+		}
+		catch (RuntimeException | IllegalAccessException ex) {
+			logger.debug("Cannot read field {} of bean '{}': {}", field.getName(), beanName, ex.toString());
+			return;
+		}
+		if (!(value instanceof Map<?, ?> map) || MapKinds.isThreadSafe(map)
+				|| MapKinds.whyNotGuardable(map) != null) {
+			return;
+		}
+		boolean wrappable = !Modifier.isFinal(field.getModifiers()) && field.getType().isAssignableFrom(GuardedMap.class);
+		GuardMode mode = this.properties.getDefaultMode();
+		if (this.properties.getFields() == SafeMapGuardProperties.Fields.WRAP && wrappable && mode != GuardMode.OFF) {
+			int size = map.size();
+			@SuppressWarnings("unchecked")
+			GuardedMap<Object, Object> guarded = GuardedMap.builder(fieldName)
+				.mode(mode)
+				.observer(observerFor(fieldName, mode))
+				.registry(this.registry.getObject())
+				.showKeys(this.properties.isShowKeys())
+				.wrap((Map<Object, Object>) map);
+			try {
+				field.set(isStatic ? null : target, guarded);
+			}
+			catch (IllegalAccessException ex) {
+				throw new IllegalStateException("Cannot replace field " + fieldName + " that was just made accessible", ex);
+			}
+			logger.info("SafeMap {} field '{}' of bean '{}' ({}, {} entries) in {} mode",
+					(mode == GuardMode.GUARD) ? "guards" : "watches", field.getName(), beanName,
+					map.getClass().getName(), size, mode);
+			return;
+		}
+		String fix = wrappable ? "set safemap.guard.fields=wrap to replace it by a guarded map at startup"
+				: "the field is " + (Modifier.isFinal(field.getModifiers()) ? "final" : "declared as " + field.getType().getSimpleName())
+						+ ", so SafeMap cannot replace it: declare it as a non-final Map and set safemap.guard.fields=wrap,"
+						+ " or initialise it with a ConcurrentHashMap";
+		logger.warn("Singleton bean '{}' keeps a mutable {} in field '{}' ({}), shared by every thread that uses the"
+				+ " bean. Fix: {}; or, if every access is synchronized, add '{}' to safemap.guard.exclude.", beanName,
+				map.getClass().getName(), field.getName(), field.getDeclaringClass().getName(), fix, fieldName);
+	}
+
+	private static boolean isLibraryOrSafeMap(Class<?> type) {
+		String name = type.getName();
+		for (String prefix : LIBRARY_PREFIXES) {
+			if (name.startsWith(prefix)) {
+				return true;
+			}
+		}
+		return name.startsWith("dev.safemap.") && SAFEMAP_CODE_SOURCE != null
+				&& SAFEMAP_CODE_SOURCE.equals(codeSourceOf(type));
+	}
+
+	private static @Nullable String codeSourceOf(Class<?> type) {
+		CodeSource source = type.getProtectionDomain().getCodeSource();
+		return (source != null && source.getLocation() != null) ? source.getLocation().toString() : null;
+	}
+
+}
