@@ -4,7 +4,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.safemap.autoconfigure.breaker.BreakerAutoConfiguration;
 import dev.safemap.breaker.FallbackCache;
 import dev.safemap.breaker.FallbackCached;
 import dev.safemap.breaker.FallbackCaches;
@@ -24,8 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -70,7 +68,10 @@ public class FallbackBenchmark {
 	public void setUp() {
 		this.context = new SpringApplicationBuilder(BenchmarkConfiguration.class).web(WebApplicationType.NONE)
 			.logStartupInfo(false)
-			.properties("safemap.breaker.caches.hit.refresh-after=1h", "safemap.breaker.caches.hit.max-staleness=2h",
+			// the application's auto-configuration, as a user gets it, with only the fallback caches switched on
+			.properties("safemap.guard.enabled=false", "safemap.hotspots.enabled=false",
+					"safemap.compensation.enabled=false", "safemap.context.enabled=false",
+					"safemap.breaker.caches.hit.refresh-after=1h", "safemap.breaker.caches.hit.max-staleness=2h",
 					"logging.level.dev.safemap=INFO", "logging.level.root=WARN")
 			.run();
 		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.safemap")).setLevel(ch.qos.logback.classic.Level.INFO);
@@ -178,7 +179,7 @@ public class FallbackBenchmark {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ AopAutoConfiguration.class, BreakerAutoConfiguration.class })
+	@EnableAutoConfiguration
 	static class BenchmarkConfiguration {
 
 		@Bean
