@@ -370,7 +370,7 @@ public final class RequestContext {
 			}
 			if (cleanValue.length() > policy.maxValueLength()) {
 				policy.report(RequestContextViolation.VALUE_TRUNCATED, cleanKey);
-				cleanValue = cleanValue.substring(0, policy.maxValueLength());
+				cleanValue = RequestContextPolicy.truncate(cleanValue, policy.maxValueLength());
 			}
 			this.values.put(cleanKey, cleanValue);
 			return this;

@@ -12,15 +12,16 @@ import java.util.Set;
  * Every entry offered to a context goes through these steps, in order:
  * <ol>
  * <li>control characters ({@link Character#isISOControl(char) ISO controls} such as CR, LF, TAB,
- * NUL and DEL, plus the Unicode line and paragraph separators) are removed from the key and the
- * value ({@link RequestContextViolation#CONTROL_CHARACTERS_REMOVED});</li>
+ * NUL and DEL, the Unicode line and paragraph separators, bidirectional overrides, isolates and marks,
+ * zero-width characters and lone surrogates: see {@link #removeControlCharacters(String)}) are removed
+ * from the key and the value ({@link RequestContextViolation#CONTROL_CHARACTERS_REMOVED});</li>
  * <li>an entry whose key is then empty is dropped ({@link RequestContextViolation#EMPTY_KEY});</li>
  * <li>an entry whose key is a credential header name ({@code Authorization},
  * {@code Proxy-Authorization}, {@code Cookie}, {@code Set-Cookie}, any case) is dropped
  * ({@link RequestContextViolation#SENSITIVE_KEY_DROPPED}): this cannot be switched off;</li>
  * <li>an entry whose key is longer than {@link #maxKeyLength()} is dropped
  * ({@link RequestContextViolation#KEY_TOO_LONG}): a cut key could collide with another;</li>
- * <li>a value longer than {@link #maxValueLength()} is cut to that length
+ * <li>a value longer than {@link #maxValueLength()} is cut to that length (never inside a surrogate pair)
  * ({@link RequestContextViolation#VALUE_TRUNCATED});</li>
  * <li>a new key beyond {@link #maxEntries()} is dropped ({@link RequestContextViolation#TOO_MANY_ENTRIES});
  * replacing the value of a key already present is always allowed. The first entries offered win.</li>
@@ -153,16 +154,18 @@ public final class RequestContextPolicy {
 	}
 
 	/**
-	 * Removes control characters from text.
+	 * Removes control and invisible formatting characters from text: ISO controls (CR, LF, TAB, NUL, DEL, ...),
+	 * Unicode line and paragraph separators, bidirectional embeddings, overrides, isolates and marks
+	 * (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069), zero-width characters (U+200B to U+200D,
+	 * U+FEFF) and lone surrogates. These can split a log line or disguise a value in a log or a header.
 	 * @param text the text, not null
-	 * @return the text without ISO control characters and Unicode line/paragraph separators (the same
-	 * instance when there was none)
+	 * @return the cleaned text (the same instance when there was nothing to remove)
 	 */
 	public static String removeControlCharacters(String text) {
 		int length = text.length();
 		int first = -1;
 		for (int i = 0; i < length; i++) {
-			if (isControl(text.charAt(i))) {
+			if (isRemoved(text, i)) {
 				first = i;
 				break;
 			}
@@ -173,22 +176,49 @@ public final class RequestContextPolicy {
 		StringBuilder clean = new StringBuilder(length - 1);
 		clean.append(text, 0, first);
 		for (int i = first + 1; i < length; i++) {
-			char c = text.charAt(i);
-			if (!isControl(c)) {
-				clean.append(c);
+			if (!isRemoved(text, i)) {
+				clean.append(text.charAt(i));
 			}
 		}
 		return clean.toString();
 	}
 
-	private static boolean isControl(char c) {
-		return Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+	/**
+	 * Cuts text to at most a number of chars without splitting a surrogate pair.
+	 * @param text the text
+	 * @param maxLength the most chars to keep
+	 * @return the text, or its longest prefix of whole code points within maxLength
+	 */
+	static String truncate(String text, int maxLength) {
+		if (text.length() <= maxLength) {
+			return text;
+		}
+		int end = maxLength;
+		if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
+			end--;
+		}
+		return text.substring(0, end);
+	}
+
+	private static boolean isRemoved(String text, int i) {
+		char c = text.charAt(i);
+		if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || c == '\u061C' || c == '\uFEFF'
+				|| (c >= '\u200B' && c <= '\u200F') || (c >= '\u202A' && c <= '\u202E')
+				|| (c >= '\u2066' && c <= '\u2069')) {
+			return true;
+		}
+		if (Character.isHighSurrogate(c)) {
+			return i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1));
+		}
+		if (Character.isLowSurrogate(c)) {
+			return i == 0 || !Character.isHighSurrogate(text.charAt(i - 1));
+		}
+		return false;
 	}
 
 	void report(RequestContextViolation violation, String key) {
 		try {
-			this.listener.onViolation(violation,
-					(key.length() > this.maxKeyLength) ? key.substring(0, this.maxKeyLength) : key);
+			this.listener.onViolation(violation, truncate(key, this.maxKeyLength));
 		}
 		catch (RuntimeException ex) {
 			// a broken metrics listener must never break the request that is being built

@@ -55,6 +55,34 @@ class RequestContextPolicyTests {
 	}
 
 	@Test
+	void bidiOverridesAndZeroWidthCharactersAreRemoved() {
+		// GH issue 15 item 5: these reached the MDC unchanged and can disguise a value in logs
+		RequestContextPolicy policy = policy().build();
+		RequestContext context = RequestContext.builder(policy)
+			.put("user", "acme\u202E\u200Bnimda=resu")
+			.put("x\u2066y\u2069", "a\u202Ab\u202Bc\u202Cd\u202De\u2067f\u2068g\u200Ch\u200Di\u200Ej\u200Fk\uFEFFl\u061Cm")
+			.build();
+		assertThat(context.asMap()).containsExactly(Map.entry("user", "acmenimda=resu"), Map.entry("xy", "abcdefghijklm"));
+		assertThat(this.violations).containsExactly("CONTROL_CHARACTERS_REMOVED:user", "CONTROL_CHARACTERS_REMOVED:xy");
+	}
+
+	@Test
+	void truncationNeverCutsASurrogatePairInHalf() {
+		RequestContextPolicy policy = policy().maxValueLength(3).build();
+		// "ab" then U+1F600 (two chars): a cut at 3 chars would keep a lone high surrogate
+		RequestContext context = RequestContext.builder(policy).put("k", "ab\uD83D\uDE00cd").build();
+		assertThat(context.get("k")).hasValue("ab");
+		RequestContext whole = RequestContext.builder(policy().maxValueLength(4).build()).put("k", "ab\uD83D\uDE00cd").build();
+		assertThat(whole.get("k")).hasValue("ab\uD83D\uDE00");
+	}
+
+	@Test
+	void loneSurrogatesAreRemoved() {
+		RequestContext context = RequestContext.builder(policy().build()).put("k", "a\uD83Db\uDE00c").build();
+		assertThat(context.get("k")).hasValue("abc");
+	}
+
+	@Test
 	void credentialHeadersAreNeverStoredInAnyCase() {
 		RequestContextPolicy policy = policy().build();
 		RequestContext context = RequestContext.builder(policy)
