@@ -24,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aop.TargetSource;
 import org.springframework.aop.framework.Advised;
+import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.framework.DefaultAdvisorChainFactory;
 import org.springframework.aop.framework.ReflectiveMethodInvocation;
 import org.springframework.aop.support.AopUtils;
@@ -102,7 +103,12 @@ public final class BeanMethodCompensationHandlers implements Function<String, @N
 			return null;
 		}
 		Object bean = this.beanFactory.getBean(beanName);
-		Class<?> type = AopUtils.getTargetClass(bean);
+		if (AopUtils.isAopProxy(bean) && !(bean instanceof Advised)) {
+			// calling it would enter the @Compensable interceptor again, which would store the call again
+			throw new IllegalStateException("bean '" + beanName + "' is an opaque proxy: its @Compensable methods "
+					+ "cannot be replayed without being stored again; do not make proxies of @Compensable beans opaque");
+		}
+		Class<?> type = AopProxyUtils.ultimateTargetClass(bean);
 		for (Method candidate : ReflectionUtils.getUniqueDeclaredMethods(type)) {
 			if (CompensableMethod.signature(candidate).equals(signature)) {
 				Compensable annotation = CompensableMethod.annotation(candidate);
