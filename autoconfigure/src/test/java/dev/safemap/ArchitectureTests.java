@@ -13,6 +13,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.safemap.compensation.CompensationContext;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
@@ -53,6 +54,19 @@ class ArchitectureTests {
 			.resideInAnyPackage("dev.safemap.aop..", "dev.safemap.web..", "dev.safemap.beans..",
 					"dev.safemap.actuate..", "dev.safemap.autoconfigure..", "dev.safemap.breaker.cache..",
 					"dev.safemap.compensation.jdbc..")
+			.check(MAIN);
+	}
+
+	/**
+	 * A replay reaches the bean method one way, through the replay handler, which applies the breaker itself:
+	 * the Spring-facing code never branches on the thread-local replay flag (it is information for users).
+	 */
+	@Test
+	void springFacingCodeDoesNotBranchOnTheReplayFlag() {
+		noClasses().that()
+			.resideInAPackage("dev.safemap.aop..")
+			.should()
+			.callMethod(CompensationContext.class, "isReplaying")
 			.check(MAIN);
 	}
 

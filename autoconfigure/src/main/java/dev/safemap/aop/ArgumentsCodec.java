@@ -76,7 +76,7 @@ final class ArgumentsCodec {
 	}
 
 	static String parameterName(Method method, int index) {
-		String[] names = CompensableMethod.PARAMETER_NAMES.getParameterNames(method);
+		String[] names = MethodKeyExpression.PARAMETER_NAMES.getParameterNames(method);
 		return (names != null && index < names.length) ? names[index] : "arg" + index;
 	}
 

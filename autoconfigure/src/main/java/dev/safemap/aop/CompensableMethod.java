@@ -12,33 +12,25 @@ import java.util.stream.Collectors;
 
 import dev.safemap.compensation.Compensable;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.context.expression.MethodBasedEvaluationContext;
-import org.springframework.core.DefaultParameterNameDiscoverer;
-import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.expression.Expression;
-import org.springframework.expression.ParseException;
-import org.springframework.expression.spel.standard.SpelExpressionParser;
 
 /**
- * A validated {@link Compensable} method: breaker name, parsed key expressions, exceptions, return kind.
+ * A validated {@link Compensable} method: breaker name, parsed key expressions ({@link MethodKeyExpression}),
+ * exceptions, return kind.
+ * <p>
+ * Thread-safety: instances are immutable and thread-safe.
  */
 final class CompensableMethod {
-
-	static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
-
-	private static final SpelExpressionParser PARSER = new SpelExpressionParser();
 
 	private final Method method;
 
 	private final String breaker;
 
-	private final @Nullable Expression key;
+	private final @Nullable MethodKeyExpression key;
 
-	private final @Nullable Expression orderingKey;
+	private final @Nullable MethodKeyExpression orderingKey;
 
 	private final Class<? extends Throwable>[] on;
 
@@ -107,24 +99,19 @@ final class CompensableMethod {
 				|| (argument instanceof WildcardType wildcard && wildcard.getUpperBounds()[0] == Object.class);
 	}
 
-	private static @Nullable Expression parse(Method method, String attribute, String text) {
+	private static @Nullable MethodKeyExpression parse(Method method, String attribute, String text) {
 		if (text.isBlank()) {
 			return null;
 		}
-		try {
-			return PARSER.parseExpression(text);
-		}
-		catch (ParseException ex) {
-			throw new InvalidSafeMapPropertyException("@Compensable(" + attribute + ") on " + describe(method), text,
-					"not a valid SpEL expression: " + ex.getMessage(),
-					"Fix the expression; arguments are available as #name, #p0 or #a0");
-		}
+		// the root object of @Compensable expressions is the arguments array, as it always was
+		return MethodKeyExpression.parse(method, text, (m, target, args) -> args,
+				(ex) -> new InvalidSafeMapPropertyException("@Compensable(" + attribute + ") on " + describe(method),
+						text, "not a valid SpEL expression: " + ex.getMessage(),
+						"Fix the expression; arguments are available as #name, #p0 or #a0"));
 	}
 
 	static String describe(Method method) {
-		return method.getDeclaringClass().getName() + "." + method.getName() + "("
-				+ Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(", "))
-				+ ")";
+		return MethodKeyExpression.describe(method);
 	}
 
 	static String signature(Method method) {
@@ -148,11 +135,11 @@ final class CompensableMethod {
 		return this.signature;
 	}
 
-	/** Whether a failure of the call means "store it for a replay". */
+	/**
+	 * Whether a failure of the call is one of the {@code on} types, meaning "store it for a replay". A refusal
+	 * by the open breaker compensates too; {@link dev.safemap.compensation.CompensableCalls} adds that rule.
+	 */
 	boolean compensates(Throwable failure) {
-		if (failure instanceof CallNotPermittedException) {
-			return true;
-		}
 		for (Class<? extends Throwable> type : this.on) {
 			if (type.isInstance(failure)) {
 				return true;
@@ -169,20 +156,18 @@ final class CompensableMethod {
 		return (this.orderingKey != null) ? evaluate(this.orderingKey, "orderingKey", args) : idempotencyKey;
 	}
 
-	private String evaluate(Expression expression, String attribute, @Nullable Object[] args) {
-		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(args, this.method, args,
-				PARAMETER_NAMES);
+	private String evaluate(MethodKeyExpression expression, String attribute, @Nullable Object[] args) {
 		Object value;
 		try {
-			value = expression.getValue(context);
+			value = expression.evaluate(null, args);
 		}
 		catch (RuntimeException ex) {
-			throw new IllegalArgumentException("@Compensable(" + attribute + " = \"" + expression.getExpressionString()
+			throw new IllegalArgumentException("@Compensable(" + attribute + " = \"" + expression.source()
 					+ "\") of " + describe(this.method) + " cannot be evaluated: " + ex.getMessage(), ex);
 		}
 		String text = (value != null) ? value.toString() : "";
 		if (text.isBlank()) {
-			throw new IllegalArgumentException("@Compensable(" + attribute + " = \"" + expression.getExpressionString()
+			throw new IllegalArgumentException("@Compensable(" + attribute + " = \"" + expression.source()
 					+ "\") of " + describe(this.method) + " gave an empty key ('" + value + "')");
 		}
 		return text;

@@ -3,13 +3,11 @@ package dev.safemap.aop;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 
 import dev.safemap.compensation.BreakerWakeUp;
 import dev.safemap.compensation.Compensable;
-import dev.safemap.compensation.CompensationContext;
+import dev.safemap.compensation.CompensableCalls;
 import dev.safemap.compensation.CompensationRegistry;
 import dev.safemap.compensation.CompensationRequest;
 import dev.safemap.compensation.ContextPropagator;
@@ -18,8 +16,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aop.support.AopUtils;
@@ -27,8 +23,10 @@ import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * Runs a {@link Compensable} call through its circuit breaker and, when the downstream did not take it,
- * stores it for a replay and lets the caller continue. During a replay the same interceptor only applies the
- * breaker and lets failures propagate to the replay worker.
+ * stores it for a replay and lets the caller continue: this class computes the keys, serializes the arguments
+ * and names the target; the call-or-store logic is the core's {@link CompensableCalls}, shared with
+ * {@code CompensationTemplate}. This interceptor handles first calls only: a replay never comes through it
+ * ({@link BeanMethodCompensationHandlers} invokes the method with the breaker in this advice's place).
  * <p>
  * Collaborators are looked up lazily: the advisor holding this interceptor is created very early.
  * <p>
@@ -38,11 +36,7 @@ import org.springframework.beans.factory.ObjectProvider;
  */
 public final class CompensableMethodInterceptor implements MethodInterceptor {
 
-	private static final Logger logger = LoggerFactory.getLogger(CompensableMethodInterceptor.class);
-
 	private final CompensableMethodPostProcessor methods;
-
-	private final ObjectProvider<CompensationRegistry> registry;
 
 	private final ObjectProvider<CircuitBreakerRegistry> breakers;
 
@@ -51,6 +45,8 @@ public final class CompensableMethodInterceptor implements MethodInterceptor {
 	private final ObjectProvider<ContextPropagator> propagator;
 
 	private final BreakerWakeUp wakeUp;
+
+	private final CompensableCalls calls;
 
 	private volatile @Nullable ArgumentsCodec codec;
 
@@ -66,11 +62,11 @@ public final class CompensableMethodInterceptor implements MethodInterceptor {
 			ObjectProvider<CompensationRegistry> registry, ObjectProvider<CircuitBreakerRegistry> breakers,
 			ObjectProvider<JsonMapper> mapper, ObjectProvider<ContextPropagator> propagator) {
 		this.methods = methods;
-		this.registry = registry;
 		this.breakers = breakers;
 		this.mapper = mapper;
 		this.propagator = propagator;
 		this.wakeUp = new BreakerWakeUp(registry::getIfAvailable);
+		this.calls = new CompensableCalls(registry::getObject);
 	}
 
 	/**
@@ -101,9 +97,6 @@ public final class CompensableMethodInterceptor implements MethodInterceptor {
 		}
 		CircuitBreaker breaker = this.breakers.getObject().circuitBreaker(compensable.breaker());
 		this.wakeUp.watch(breaker);
-		if (CompensationContext.isReplaying()) {
-			return callThrough(breaker, invocation, compensable);
-		}
 		@Nullable Object[] args = invocation.getArguments();
 		String key = compensable.idempotencyKey(args);
 		String orderingKey = compensable.orderingKey(args, key);
@@ -117,90 +110,22 @@ public final class CompensableMethodInterceptor implements MethodInterceptor {
 		}
 		CompensationRequest request = new CompensationRequest(beanName + "#" + compensable.signature(), arguments, key,
 				orderingKey, context);
-		try (CompensationContext.Scope scope = CompensationContext.open(key, false)) {
-			if (!compensable.isFuture()) {
-				try {
-					breaker.executeCheckedSupplier(invocation::proceed);
-				}
-				catch (Throwable ex) {
-					if (!compensable.compensates(ex)) {
-						throw ex;
-					}
-					enqueue(request, ex);
-				}
-				return null;
-			}
-			CompletionStage<Object> stage = breaker.executeCompletionStage(() -> proceedAsStage(invocation));
-			CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
-			stage.whenComplete((value, failure) -> {
-				if (failure == null) {
-					result.complete(value);
-					return;
-				}
-				Throwable cause = unwrap(failure);
-				if (!compensable.compensates(cause)) {
-					result.completeExceptionally(cause);
-					return;
-				}
-				try {
-					this.registry.getObject().completion(enqueue(request, cause)).whenComplete((done, dead) -> {
-						if (dead != null) {
-							result.completeExceptionally(dead);
-						}
-						else {
-							result.complete(null);
-						}
-					});
-				}
-				catch (Throwable ex) {
-					result.completeExceptionally(ex);
-				}
-			});
-			return result;
+		if (compensable.isFuture()) {
+			return this.calls.callAsync(breaker, request, compensable::compensates, () -> proceedAsStage(invocation));
 		}
-	}
-
-	private String enqueue(CompensationRequest request, Throwable failure) {
-		try {
-			CompensationRegistry target = this.registry.getObject();
-			CompensationRegistry.Enqueued enqueued = target.enqueue(request);
-			logger.debug("Call to {} deferred as compensation {} after {}", request.target(), enqueued.entry().id(),
-					failure.toString());
-			return enqueued.entry().id();
-		}
-		catch (RuntimeException ex) {
-			// the write is neither done nor stored: the caller must know
-			ex.addSuppressed(failure);
-			throw ex;
-		}
-	}
-
-	private static @Nullable Object callThrough(CircuitBreaker breaker, MethodInvocation invocation,
-			CompensableMethod compensable) throws Throwable {
-		if (!compensable.isFuture()) {
-			return breaker.executeCheckedSupplier(invocation::proceed);
-		}
-		return breaker.executeCompletionStage(() -> proceedAsStage(invocation)).toCompletableFuture();
+		this.calls.call(breaker, request, compensable::compensates, invocation::proceed);
+		return null;
 	}
 
 	@SuppressWarnings("unchecked")
-	private static CompletionStage<Object> proceedAsStage(MethodInvocation invocation) {
+	static CompletionStage<Object> proceedAsStage(MethodInvocation invocation) {
 		try {
 			Object result = invocation.proceed();
 			return (result != null) ? (CompletionStage<Object>) result : CompletableFuture.completedFuture(null);
 		}
-		catch (Throwable ex) {
+		catch (Throwable ex) { // NOPMD: a failure to start is a failed call
 			return CompletableFuture.failedFuture(ex);
 		}
-	}
-
-	static Throwable unwrap(Throwable failure) {
-		Throwable current = failure;
-		while ((current instanceof CompletionException || current instanceof ExecutionException)
-				&& current.getCause() != null) {
-			current = current.getCause();
-		}
-		return current;
 	}
 
 }

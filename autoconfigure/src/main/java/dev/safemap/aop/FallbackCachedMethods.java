@@ -5,42 +5,30 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.safemap.breaker.FallbackCached;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.interceptor.SimpleKeyGenerator;
-import org.springframework.context.expression.MethodBasedEvaluationContext;
-import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.expression.Expression;
-import org.springframework.expression.ParseException;
-import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * Analyses {@link FallbackCached} methods once (return type, key expression) and caches the
- * result per method, so the aspect's hot path does no parsing. Validation failures are reported as
- * {@link InvalidSafeMapPropertyException} naming the annotated method.
+ * Analyses {@link FallbackCached} methods once (return type, key expression, parsed by
+ * {@link MethodKeyExpression}) and caches the result per method, so the aspect's hot path does no parsing.
+ * Validation failures are reported as {@link InvalidSafeMapPropertyException} naming the annotated method.
+ * <p>
+ * Thread-safety: instances are thread-safe.
  */
 final class FallbackCachedMethods {
 
 	private static final boolean REACTOR_PRESENT = ClassUtils.isPresent("reactor.core.publisher.Mono",
 			FallbackCachedMethods.class.getClassLoader());
 
-	/** {@code #name}, {@code #p0} or {@code #a0}: resolved without SpEL. */
-	private static final Pattern SIMPLE_REFERENCE = Pattern.compile("#([A-Za-z_$][A-Za-z0-9_$]*)");
-
-	private static final Pattern INDEX_REFERENCE = Pattern.compile("[pa](\\d+)");
-
-	private final SpelExpressionParser parser = new SpelExpressionParser();
-
-	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+	private final ParameterNameDiscoverer parameterNames = MethodKeyExpression.PARAMETER_NAMES;
 
 	private final ConcurrentHashMap<Method, Plan> plans = new ConcurrentHashMap<>();
 
@@ -81,49 +69,18 @@ final class FallbackCachedMethods {
 		if (!StringUtils.hasText(source)) {
 			return (target, args) -> SimpleKeyGenerator.generateKey(args);
 		}
-		String trimmed = source.trim();
-		Matcher simple = SIMPLE_REFERENCE.matcher(trimmed);
-		if (simple.matches()) {
-			String variable = simple.group(1);
-			int index = indexOf(variable, names, method.getParameterCount());
-			if (index < 0) {
-				throw new InvalidSafeMapPropertyException(where + " (key)", source,
-						"'" + variable + "' is not a parameter of the method"
-								+ ((names != null) ? " (parameters: " + String.join(", ", names) + ")" : ""),
-						"Refer to a parameter by name (compile with -parameters) or by position (#p0).");
-			}
-			return (target, args) -> nonNullKey(args[index], source, method);
-		}
-		Expression expression;
-		try {
-			expression = this.parser.parseExpression(trimmed);
-		}
-		catch (ParseException ex) {
+		MethodKeyExpression expression = MethodKeyExpression.parse(method, source,
+				(m, target, args) -> new KeyRoot(m, args, target), (ex) -> new InvalidSafeMapPropertyException(where + " (key)", source,
+						"the key expression does not parse: " + ex.getMessage(),
+						"Fix the SpEL expression, for example key = \"#id\" or key = \"#order.customerId\"."));
+		String variable = expression.unresolvedReference();
+		if (variable != null) {
 			throw new InvalidSafeMapPropertyException(where + " (key)", source,
-					"the key expression does not parse: " + ex.getMessage(),
-					"Fix the SpEL expression, for example key = \"#id\" or key = \"#order.customerId\".");
+					"'" + variable + "' is not a parameter of the method"
+							+ ((names != null) ? " (parameters: " + String.join(", ", names) + ")" : ""),
+					"Refer to a parameter by name (compile with -parameters) or by position (#p0).");
 		}
-		return (target, args) -> {
-			MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(new KeyRoot(method, args, target),
-					method, args, this.parameterNames);
-			return nonNullKey(expression.getValue(context), source, method);
-		};
-	}
-
-	private static int indexOf(String variable, String @Nullable [] names, int parameterCount) {
-		if (names != null) {
-			for (int i = 0; i < names.length; i++) {
-				if (names[i].equals(variable)) {
-					return i;
-				}
-			}
-		}
-		Matcher index = INDEX_REFERENCE.matcher(variable);
-		if (index.matches()) {
-			int position = Integer.parseInt(index.group(1));
-			return (position < parameterCount) ? position : -1;
-		}
-		return -1;
+		return (target, args) -> nonNullKey(expression.evaluate(target, args), source, method);
 	}
 
 	private static Object nonNullKey(@Nullable Object key, String source, Method method) {
@@ -135,14 +92,7 @@ final class FallbackCachedMethods {
 	}
 
 	static String describe(Method method) {
-		StringBuilder text = new StringBuilder(method.getDeclaringClass().getName()).append('.')
-			.append(method.getName())
-			.append('(');
-		Class<?>[] types = method.getParameterTypes();
-		for (int i = 0; i < types.length; i++) {
-			text.append((i > 0) ? ", " : "").append(types[i].getSimpleName());
-		}
-		return text.append(')').toString();
+		return MethodKeyExpression.describe(method);
 	}
 
 	/** How the aspect handles a return type. */

@@ -33,6 +33,8 @@ public final class CompensationContext {
 
 	/**
 	 * Returns whether the code on this thread runs as a replay of a stored entry (rather than the first call).
+	 * Information for the write itself (for example to log or tag the request); SafeMap does not branch on it:
+	 * a replay reaches the write through its handler, not through the first-call path.
 	 * @return whether a replay is in progress on this thread
 	 */
 	public static boolean isReplaying() {

@@ -18,7 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
  * template.execute("stock.reserve", new Reservation("sku-1", 2), "order-42", "sku-1");
  * }
  * Register writes while the application starts (for example in a constructor): entries whose target has no
- * registered write when the worker reaches them go to dead letters.
+ * registered write when the worker reaches them go to dead letters. {@link #execute} takes the same
+ * {@link CompensableCalls} path as {@code @Compensable} methods; a replay goes from the registry to the
+ * registered write, through the breaker.
  * <p>
  * Thread-safety: instances are thread-safe.
  *
@@ -31,6 +33,8 @@ public final class CompensationTemplate {
 	private final CircuitBreakerRegistry breakers;
 
 	private final BreakerWakeUp wakeUp;
+
+	private final CompensableCalls calls;
 
 	private final JsonMapper mapper;
 
@@ -50,6 +54,7 @@ public final class CompensationTemplate {
 		this.registry = registry;
 		this.breakers = breakers;
 		this.wakeUp = new BreakerWakeUp(() -> registry);
+		this.calls = new CompensableCalls(() -> registry);
 		this.mapper = mapper;
 		this.propagator = propagator;
 	}
@@ -125,25 +130,18 @@ public final class CompensationTemplate {
 		String key = (idempotencyKey != null) ? idempotencyKey : UUID.randomUUID().toString();
 		CompensationRequest request = new CompensationRequest(target, json, key,
 				(orderingKey != null) ? orderingKey : key, this.propagator.capture());
-		try (CompensationContext.Scope scope = CompensationContext.open(key, false)) {
-			registered.breaker.executeCheckedRunnable(() -> registered.write.apply(payload));
-			return CompletableFuture.completedFuture(null);
+		String stored;
+		try {
+			stored = this.calls.call(registered.breaker, request, Exception.class::isInstance,
+					() -> registered.write.apply(payload));
 		}
-		catch (Exception ex) {
-			try {
-				return this.registry.completion(this.registry.enqueue(request).entry().id());
-			}
-			catch (RuntimeException storeFailure) {
-				storeFailure.addSuppressed(ex);
-				throw storeFailure;
-			}
+		catch (RuntimeException | Error ex) {
+			throw ex;
 		}
 		catch (Throwable ex) {
-			if (ex instanceof Error error) {
-				throw error;
-			}
 			throw new IllegalStateException(ex);
 		}
+		return (stored != null) ? this.registry.completion(stored) : CompletableFuture.completedFuture(null);
 	}
 
 	/**

@@ -181,7 +181,8 @@ public final class CompensationAutoConfiguration {
 			.doneRetention(notNegative("done-retention", properties.getDoneRetention()))
 			.backoff(backoff(properties.getBackoff()))
 			.notAttempted(CallNotPermittedException.class::isInstance)
-			.handlers(new BeanMethodCompensationHandlers(beanFactory, mapper, properties.getLease()))
+			.handlers(new BeanMethodCompensationHandlers(beanFactory,
+					beanFactory.getBeanProvider(CircuitBreakerRegistry.class), mapper, properties.getLease()))
 			.contextPropagator(propagator.getIfAvailable(ContextPropagator::none));
 		if (properties.getBatchSize() < 1 || properties.getBatchSize() > 10_000) {
 			throw new InvalidSafeMapPropertyException(PREFIX + "batch-size", properties.getBatchSize(),

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import dev.safemap.aop.CompensableMethodInterceptor;
 import dev.safemap.compensation.Compensable;
 import dev.safemap.compensation.CompensationContext;
 import dev.safemap.compensation.CompensationEntry;
@@ -21,15 +22,19 @@ import dev.safemap.compensation.jdbc.JdbcCompensationStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -164,6 +169,30 @@ class CompensableIntegrationTests {
 	}
 
 	@Test
+	void replayGoesThroughTheBreakerAndOtherAdviceWithoutEnteringTheCompensableInterceptorAgain() {
+		runner().withUserConfiguration(RecordingAdviceConfiguration.class).run((context) -> {
+			Downstream downstream = context.getBean(Downstream.class);
+			CircuitBreaker breaker = context.getBean(CircuitBreakerRegistry.class).circuitBreaker("inventory");
+			List<String> advised = context.getBean(RecordingAdviceConfiguration.class).calls;
+			CompensationRegistry registry = context.getBean(CompensationRegistry.class);
+			downstream.up = false;
+			context.getBean(InventoryClient.class).reserve(new Order("order-5", "sku-5", 1));
+			assertThat(advised).first().isEqualTo("first call, inside @Compensable");
+			int succeeded = breaker.getMetrics().getNumberOfSuccessfulCalls();
+
+			downstream.up = true;
+			registry.replayDue();
+
+			assertThat(registry.counts()).containsEntry(CompensationStatus.DONE, 1L);
+			assertThat(downstream.appliedKeys()).containsExactly("order-5");
+			assertThat(breaker.getMetrics().getNumberOfSuccessfulCalls()).as("the replay went through the breaker")
+				.isEqualTo(succeeded + 1);
+			// the worker's first pass may also have tried (and failed) meanwhile: every replay looks the same
+			assertThat(advised.subList(1, advised.size())).isNotEmpty().containsOnly("replay, outside @Compensable");
+		});
+	}
+
+	@Test
 	void storedCallWhoseArgumentsCannotBeReadGoesToDeadLettersWithTheReason() {
 		runner().run((context) -> {
 			Downstream downstream = context.getBean(Downstream.class);
@@ -232,6 +261,29 @@ class CompensableIntegrationTests {
 	}
 
 	record Order(String id, String sku, int quantity) {
+	}
+
+	/** Other advice on the compensable methods, inside the {@code @Compensable} one, as a transaction would be. */
+	@Configuration(proxyBeanMethods = false)
+	static class RecordingAdviceConfiguration {
+
+		final List<String> calls = new CopyOnWriteArrayList<>();
+
+		@Bean
+		DefaultPointcutAdvisor recordingAdvisor() {
+			DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(
+					new AnnotationMatchingPointcut(null, Compensable.class, true), (MethodInterceptor) (invocation) -> {
+						boolean inside = StackWalker.getInstance()
+							.walk((frames) -> frames.anyMatch((frame) -> frame.getClassName()
+								.equals(CompensableMethodInterceptor.class.getName())));
+						this.calls.add((CompensationContext.isReplaying() ? "replay" : "first call")
+								+ (inside ? ", inside @Compensable" : ", outside @Compensable"));
+						return invocation.proceed();
+					});
+			advisor.setOrder(Ordered.LOWEST_PRECEDENCE);
+			return advisor;
+		}
+
 	}
 
 	static final class Unserializable implements Serializable {
