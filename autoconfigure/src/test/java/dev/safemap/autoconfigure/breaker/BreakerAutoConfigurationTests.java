@@ -9,6 +9,9 @@ import dev.safemap.breaker.FallbackCache;
 import dev.safemap.breaker.FallbackCached;
 import dev.safemap.breaker.FallbackCaches;
 import dev.safemap.breaker.FallbackResult;
+import dev.safemap.breaker.FallbackStore;
+import dev.safemap.breaker.FallbackStoreFactory;
+import dev.safemap.breaker.cache.CaffeineFallbackStoreFactory;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyFailureAnalyzer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -158,6 +161,80 @@ class BreakerAutoConfigurationTests {
 				caches.<String, String>cache("prices").call("ACME", () -> "100");
 				assertThat(context.getBean(ConcurrentMapCacheManager.class).getCache("prices").get("ACME"))
 					.isNotNull();
+			});
+	}
+
+	@Test
+	void anApplicationStoreFactoryReplacesTheStorage() {
+		this.runner.withBean(RedisConnectionFactory.class, () -> new LettuceConnectionFactory("127.0.0.1", 6379))
+			.withBean("ownStore", FallbackStoreFactory.class, InMemoryStoreFactory::new)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(FallbackStoreFactory.class);
+				assertThat(context.getBean(FallbackCaches.class).storage()).isEqualTo("own");
+			});
+	}
+
+	@Test
+	void cacheManagerStoreNamingNoBeanFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("safemap.breaker.store=cache-manager", "safemap.breaker.cache-manager=missing")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				InvalidSafeMapPropertyException ex = (InvalidSafeMapPropertyException) rootCause(
+						context.getStartupFailure());
+				assertThat(ex.getProperty()).isEqualTo("safemap.breaker.cache-manager");
+				assertThat(ex.getValue()).isEqualTo("missing");
+			});
+	}
+
+	@Test
+	void redisStoreWithoutRedisOnTheClassPathFailsStartupNamingTheProperty() {
+		this.runner.withClassLoader(new FilteredClassLoader(RedisConnectionFactory.class))
+			.withPropertyValues("safemap.breaker.store=redis")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				InvalidSafeMapPropertyException ex = (InvalidSafeMapPropertyException) rootCause(
+						context.getStartupFailure());
+				assertThat(ex.getProperty()).isEqualTo("safemap.breaker.store");
+				assertThat(ex.getValue()).isEqualTo("redis");
+				assertThat(ex.getReason()).contains("RedisConnectionFactory");
+			});
+	}
+
+	@Test
+	void zeroThreadsFailStartupNamingThePropertyWithTheCoreReason() {
+		this.runner.withPropertyValues("safemap.breaker.threads=0").run((context) -> {
+			assertThat(context).hasFailed();
+			InvalidSafeMapPropertyException ex = (InvalidSafeMapPropertyException) rootCause(
+					context.getStartupFailure());
+			assertThat(ex.getProperty()).isEqualTo("safemap.breaker.threads");
+			assertThat(ex.getValue()).isEqualTo(0);
+			assertThat(ex.getReason()).contains("threads must be positive").contains("0");
+			assertThat(ex.getCause()).isInstanceOf(IllegalArgumentException.class);
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("safemap.breaker.threads");
+			assertThat(analysis.getAction()).contains("positive number");
+		});
+	}
+
+	@Test
+	void zeroMaximumSizeFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("safemap.breaker.maximum-size=0").run((context) -> {
+			assertThat(context).hasFailed();
+			InvalidSafeMapPropertyException ex = (InvalidSafeMapPropertyException) rootCause(
+					context.getStartupFailure());
+			assertThat(ex.getProperty()).isEqualTo("safemap.breaker.maximum-size");
+			assertThat(ex.getValue()).isEqualTo(0L);
+		});
+	}
+
+	@Test
+	void withoutResilience4jStarterTheCachesUseTheRegistryBean() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(BreakerAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(CircuitBreakerRegistry.class);
+				FallbackCache<Object, Object> cache = context.getBean(FallbackCaches.class).cache("prices");
+				assertThat(cache.circuitBreaker())
+					.isSameAs(context.getBean(CircuitBreakerRegistry.class).circuitBreaker("prices"));
 			});
 	}
 
@@ -345,9 +422,14 @@ class BreakerAutoConfigurationTests {
 			.run((context) -> assertThat(context).doesNotHaveBean(FallbackCacheHealthIndicator.class));
 	}
 
+	/**
+	 * The property failure in the cause chain: it is the root cause, or wraps the core's
+	 * IllegalArgumentException that rejected the value.
+	 */
 	private static Throwable rootCause(Throwable failure) {
 		Throwable current = failure;
-		while (current.getCause() != null && current.getCause() != current) {
+		while (!(current instanceof InvalidSafeMapPropertyException) && current.getCause() != null
+				&& current.getCause() != current) {
 			current = current.getCause();
 		}
 		return current;
@@ -358,8 +440,22 @@ class BreakerAutoConfigurationTests {
 
 		@Bean(destroyMethod = "close")
 		FallbackCaches ownCaches() {
-			return FallbackCaches.builder(CircuitBreakerRegistry.ofDefaults(), new FallbackStorage.CaffeineStorage())
+			return FallbackCaches.builder(CircuitBreakerRegistry.ofDefaults(), new CaffeineFallbackStoreFactory())
 				.build();
+		}
+
+	}
+
+	static class InMemoryStoreFactory implements FallbackStoreFactory {
+
+		@Override
+		public FallbackStore<Object> create(dev.safemap.breaker.FallbackCacheSettings settings) {
+			return FallbackStore.of(new java.util.concurrent.ConcurrentHashMap<>());
+		}
+
+		@Override
+		public String description() {
+			return "own";
 		}
 
 	}
