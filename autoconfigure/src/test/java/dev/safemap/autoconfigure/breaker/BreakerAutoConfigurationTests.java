@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.safemap.actuate.breaker.FallbackCacheHealthIndicator;
 import dev.safemap.aop.FallbackCachedAspect;
 import dev.safemap.breaker.FallbackCache;
+import dev.safemap.breaker.FallbackCacheCustomizer;
 import dev.safemap.breaker.FallbackCached;
 import dev.safemap.breaker.FallbackCaches;
 import dev.safemap.breaker.FallbackResult;
@@ -391,10 +392,32 @@ class BreakerAutoConfigurationTests {
 		ContextRegistry.getInstance().registerThreadLocalAccessor("test.request-id", requestId::get, requestId::set,
 				requestId::remove);
 		try {
-			this.runner.withPropertyValues("safemap.breaker.caches.ctx.refresh-after=1ms").run((context) -> {
+			java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000L);
+			java.time.Clock clock = new java.time.Clock() {
+
+				@Override
+				public java.time.ZoneId getZone() {
+					return java.time.ZoneOffset.UTC;
+				}
+
+				@Override
+				public java.time.Clock withZone(java.time.ZoneId zone) {
+					return this;
+				}
+
+				@Override
+				public java.time.Instant instant() {
+					return java.time.Instant.ofEpochMilli(now.get());
+				}
+
+			};
+			this.runner.withPropertyValues("safemap.breaker.caches.ctx.refresh-after=1s")
+				.withBean("testClock", FallbackCacheCustomizer.class,
+						() -> (name, builder, store) -> builder.clock(clock))
+				.run((context) -> {
 				FallbackCache<String, String> cache = context.getBean(FallbackCaches.class).cache("ctx");
 				cache.call("ACME", () -> "first");
-				Thread.sleep(20);
+				now.addAndGet(2_000); // the stored value is now older than refresh-after
 				java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
 				requestId.set("request-42");
 				try {
