@@ -175,11 +175,8 @@ public final class CompensationAutoConfiguration {
 	CompensationRegistry compensationRegistry(CompensationStore store, SafeMapCompensationProperties properties,
 			BeanFactory beanFactory, ObjectProvider<JsonMapper> mapper, ObjectProvider<ContextPropagator> propagator,
 			ObjectProvider<CompensationListener> listeners) {
-		CompensationRegistry.Builder builder = CompensationRegistry.builder(store)
-			.notAttempted(CallNotPermittedException.class::isInstance)
-			.handlers(new BeanMethodCompensationHandlers(beanFactory, mapper, properties.getLease()))
-			.contextPropagator(propagator.getIfAvailable(ContextPropagator::none));
-		// the rules live in the core builder; each property is applied under its own name
+		CompensationRegistry.Builder builder = CompensationRegistry.builder(store);
+		// the rules live in the core builder; each property is applied under its own name, before it is used
 		apply("poll-interval", properties.getPollInterval(), "a positive duration such as 2s", builder::pollInterval);
 		apply("lease", properties.getLease(), "a positive duration such as 2m", builder::lease);
 		apply("max-age", properties.getMaxAge(), "a positive duration such as 1d", builder::maxAge);
@@ -187,7 +184,10 @@ public final class CompensationAutoConfiguration {
 		apply("batch-size", properties.getBatchSize(), "a batch size such as 50", builder::batchSize);
 		apply("max-attempts", properties.getMaxAttempts(),
 				"the number of attempts before an entry goes to dead letters, e.g. 10", builder::maxAttempts);
-		builder.backoff(backoff(properties.getBackoff()).toIntervalFunction());
+		builder.backoff(backoff(properties.getBackoff()).toIntervalFunction())
+			.notAttempted(CallNotPermittedException.class::isInstance)
+			.handlers(new BeanMethodCompensationHandlers(beanFactory, mapper, properties.getLease()))
+			.contextPropagator(propagator.getIfAvailable(ContextPropagator::none));
 		listeners.orderedStream().forEach(builder::listener);
 		return builder.build();
 	}
