@@ -206,8 +206,8 @@ public final class FallbackCaches implements AutoCloseable {
 
 		private TimeLimiterRegistry timeLimiters = TimeLimiterRegistry.ofDefaults();
 
-		private Function<String, FallbackCacheSettings> settings = (name) -> new FallbackCacheSettings(name,
-				java.time.Duration.ofMinutes(10), null, false, 10_000, null);
+		private Function<String, FallbackCacheSettings> settings = (name) -> FallbackCacheSettings.builder(name)
+			.build();
 
 		private final List<FallbackCacheCustomizer> customizers = new java.util.ArrayList<>();
 
@@ -270,7 +270,8 @@ public final class FallbackCaches implements AutoCloseable {
 		 */
 		public Builder threads(int threads) {
 			if (threads <= 0) {
-				throw new IllegalArgumentException("threads must be positive, but was " + threads);
+				throw new IllegalArgumentException("threads must be positive (they run background refreshes and "
+						+ "time-limiter timeouts), but was " + threads);
 			}
 			this.threads = threads;
 			return this;

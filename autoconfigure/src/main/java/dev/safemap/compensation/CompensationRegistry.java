@@ -182,8 +182,7 @@ public interface CompensationRegistry extends AutoCloseable {
 
 		Duration doneRetention = Duration.ofHours(1);
 
-		IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(Duration.ofSeconds(1), 2.0, 0.5,
-				Duration.ofMinutes(5));
+		IntervalFunction backoff = ExponentialBackoff.builder().build().toIntervalFunction();
 
 		Predicate<Throwable> notAttempted = (ex) -> false;
 
@@ -225,8 +224,9 @@ public interface CompensationRegistry extends AutoCloseable {
 		 * Sets how often the worker looks for due entries (default 2 s).
 		 * @param interval positive interval
 		 * @return this builder
+		 * @throws IllegalArgumentException if null, zero or negative
 		 */
-		public Builder pollInterval(Duration interval) {
+		public Builder pollInterval(@Nullable Duration interval) {
 			this.pollInterval = positive(interval, "pollInterval");
 			return this;
 		}
@@ -235,8 +235,9 @@ public interface CompensationRegistry extends AutoCloseable {
 		 * Sets how long a claim is exclusive (default 2 min); must exceed the longest replay of a batch.
 		 * @param lease positive lease
 		 * @return this builder
+		 * @throws IllegalArgumentException if null, zero or negative
 		 */
-		public Builder lease(Duration lease) {
+		public Builder lease(@Nullable Duration lease) {
 			this.lease = positive(lease, "lease");
 			return this;
 		}
@@ -245,6 +246,7 @@ public interface CompensationRegistry extends AutoCloseable {
 		 * Sets how many entries one claim takes (default 50).
 		 * @param batchSize 1 to 10,000
 		 * @return this builder
+		 * @throws IllegalArgumentException if out of range
 		 */
 		public Builder batchSize(int batchSize) {
 			if (batchSize < 1 || batchSize > 10_000) {
@@ -258,6 +260,7 @@ public interface CompensationRegistry extends AutoCloseable {
 		 * Sets the attempts after which an entry goes to dead letters (default 10).
 		 * @param maxAttempts at least 1
 		 * @return this builder
+		 * @throws IllegalArgumentException if below 1
 		 */
 		public Builder maxAttempts(int maxAttempts) {
 			if (maxAttempts < 1) {
@@ -271,8 +274,9 @@ public interface CompensationRegistry extends AutoCloseable {
 		 * Sets the age after which an entry that fails again goes to dead letters (default 1 day).
 		 * @param maxAge positive age
 		 * @return this builder
+		 * @throws IllegalArgumentException if null, zero or negative
 		 */
-		public Builder maxAge(Duration maxAge) {
+		public Builder maxAge(@Nullable Duration maxAge) {
 			this.maxAge = positive(maxAge, "maxAge");
 			return this;
 		}
@@ -281,10 +285,10 @@ public interface CompensationRegistry extends AutoCloseable {
 		 * Sets how long done entries are kept for inspection before they are purged (default 1 h).
 		 * @param retention zero or positive
 		 * @return this builder
+		 * @throws IllegalArgumentException if null or negative
 		 */
-		public Builder doneRetention(Duration retention) {
-			Objects.requireNonNull(retention, "doneRetention must not be null");
-			if (retention.isNegative()) {
+		public Builder doneRetention(@Nullable Duration retention) {
+			if (retention == null || retention.isNegative()) {
 				throw new IllegalArgumentException("doneRetention must not be negative, but was " + retention);
 			}
 			this.doneRetention = retention;
@@ -292,7 +296,7 @@ public interface CompensationRegistry extends AutoCloseable {
 		}
 
 		/**
-		 * Sets the wait before attempt n+1 after n failures (default: Resilience4j
+		 * Sets the wait before attempt n+1 after n failures (default: {@link ExponentialBackoff}'s defaults,
 		 * {@code IntervalFunction.ofExponentialRandomBackoff(1s, 2.0, 0.5, 5min)}).
 		 * @param backoff the interval function
 		 * @return this builder
@@ -365,9 +369,8 @@ public interface CompensationRegistry extends AutoCloseable {
 			return new DefaultCompensationRegistry(this);
 		}
 
-		private static Duration positive(Duration value, String name) {
-			Objects.requireNonNull(value, () -> name + " must not be null");
-			if (value.isNegative() || value.isZero()) {
+		private static Duration positive(@Nullable Duration value, String name) {
+			if (value == null || value.isNegative() || value.isZero()) {
 				throw new IllegalArgumentException(name + " must be positive, but was " + value);
 			}
 			return value;

@@ -9,7 +9,10 @@ import dev.safemap.actuate.compensation.CompensationHealthIndicator;
 import dev.safemap.actuate.compensation.CompensationMetrics;
 import dev.safemap.actuate.compensation.CompensationsEndpoint;
 import dev.safemap.aop.CompensableMethodInterceptor;
+import dev.safemap.autoconfigure.breaker.BreakerAutoConfiguration;
 import dev.safemap.autoconfigure.compensation.CompensationAutoConfiguration;
+import dev.safemap.autoconfigure.compensation.CompensationsEndpointAutoConfiguration;
+import dev.safemap.breaker.FallbackCaches;
 import dev.safemap.compensation.Compensable;
 import dev.safemap.compensation.CompensationRegistry;
 import dev.safemap.compensation.CompensationStore;
@@ -20,6 +23,7 @@ import dev.safemap.diagnostics.InvalidSafeMapPropertyFailureAnalyzer;
 import dev.safemap.web.IdempotencyKeyExchangeFilter;
 import dev.safemap.web.IdempotencyKeyInterceptor;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +51,7 @@ class CompensationAutoConfigurationTests {
 	private ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, JacksonAutoConfiguration.class,
-					CompensationAutoConfiguration.class))
+					CompensationAutoConfiguration.class, CompensationsEndpointAutoConfiguration.class))
 			.withPropertyValues("safemap.compensation.store.directory=" + this.directory);
 	}
 
@@ -85,6 +89,50 @@ class CompensationAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasSingleBean(CompensationsEndpoint.class));
 		runner().withPropertyValues("management.health.compensations.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(CompensationHealthIndicator.class));
+	}
+
+	@Test
+	void exposedEndpointBacksOffWhenCompensationsAreDisabled() {
+		runner().withPropertyValues("management.endpoints.web.exposure.include=compensations",
+				"safemap.compensation.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(CompensationsEndpoint.class));
+	}
+
+	@Test
+	void compensationsAndFallbackCachesShareOneCircuitBreakerRegistryWithoutResilience4jStarter() {
+		runner().withConfiguration(AutoConfigurations.of(BreakerAutoConfiguration.class)).run((context) -> {
+			assertThat(context).hasSingleBean(CircuitBreakerRegistry.class);
+			CircuitBreakerRegistry registry = context.getBean(CircuitBreakerRegistry.class);
+			assertThat(context.getBean(FallbackCaches.class).cache("inventory").circuitBreaker())
+				.isSameAs(registry.circuitBreaker("inventory"));
+		});
+		runner().run((context) -> assertThat(context).hasSingleBean(CircuitBreakerRegistry.class));
+	}
+
+	@Test
+	void backoffMaxIntervalBelowTheInitialIntervalFailsStartupWithTheCoreReason() {
+		runner().withPropertyValues("safemap.compensation.backoff.initial-interval=10s",
+				"safemap.compensation.backoff.max-interval=5s")
+			.run((context) -> {
+				InvalidSafeMapPropertyException ex = failure(context.getStartupFailure());
+				assertThat(ex.getProperty()).isEqualTo("safemap.compensation.backoff.max-interval");
+				assertThat(ex.getValue()).isEqualTo(java.time.Duration.ofSeconds(5));
+				assertThat(ex.getReason()).contains("maxInterval").contains("PT10S").contains("PT5S");
+				assertThat(ex.getCause()).isInstanceOf(IllegalArgumentException.class);
+			});
+	}
+
+	@Test
+	void batchSizeAboveTheLimitFailsStartupNamingThePropertyAndValue() {
+		runner().withPropertyValues("safemap.compensation.batch-size=10001").run((context) -> {
+			InvalidSafeMapPropertyException ex = failure(context.getStartupFailure());
+			assertThat(ex.getProperty()).isEqualTo("safemap.compensation.batch-size");
+			assertThat(ex.getValue()).isEqualTo(10001);
+			assertThat(ex.getReason()).contains("10000").contains("10001");
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("safemap.compensation.batch-size").contains("10001");
+			assertThat(analysis.getAction()).contains("safemap.compensation.batch-size");
+		});
 	}
 
 	@Test

@@ -271,16 +271,17 @@ class ContextAutoConfigurationTests {
 	void negativeLimitFailsStartupNamingTheProperty() {
 		this.runner.withPropertyValues("safemap.context.max-entries=-1").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause()
+			assertThat(propertyFailure(context.getStartupFailure()))
 				.isInstanceOf(InvalidSafeMapPropertyException.class)
 				.hasMessageContaining("safemap.context.max-entries")
-				.hasMessageContaining("-1");
+				.hasMessageContaining("-1")
+				.hasCauseInstanceOf(IllegalArgumentException.class);
 			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription()).contains("safemap.context.max-entries").contains("-1");
 		});
 		this.runner.withPropertyValues("safemap.context.max-value-length=0")
-			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+			.run((context) -> assertThat(propertyFailure(context.getStartupFailure()))
 				.hasMessageContaining("safemap.context.max-value-length"));
 	}
 
@@ -289,7 +290,7 @@ class ContextAutoConfigurationTests {
 		this.runner.withPropertyValues("safemap.context.headers[0]=X-Request-Id", "safemap.context.headers[1]=X Tenant: 1")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(context.getStartupFailure()).rootCause()
+				assertThat(propertyFailure(context.getStartupFailure()))
 					.isInstanceOf(InvalidSafeMapPropertyException.class)
 					.hasMessageContaining("safemap.context.headers[1]")
 					.hasMessageContaining("X Tenant: 1");
@@ -297,10 +298,10 @@ class ContextAutoConfigurationTests {
 				assertThat(analysis.getAction()).contains("X-Tenant-Id");
 			});
 		this.runner.withPropertyValues("safemap.context.request-id-header=Bad(Header)")
-			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+			.run((context) -> assertThat(propertyFailure(context.getStartupFailure()))
 				.hasMessageContaining("safemap.context.request-id-header"));
 		this.runner.withPropertyValues("safemap.context.mdc-keys=requestId,Cookie")
-			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+			.run((context) -> assertThat(propertyFailure(context.getStartupFailure()))
 				.hasMessageContaining("safemap.context.mdc-keys"));
 	}
 
@@ -336,6 +337,20 @@ class ContextAutoConfigurationTests {
 			blank.addHeader("X-Request-Id", "\r\n");
 			assertThat(factory.create(new TestIncomingRequest(blank)).requestId()).get().asString().hasSize(36);
 		});
+	}
+
+	/**
+	 * The property failure in the cause chain: it wraps the core's IllegalArgumentException that rejected the
+	 * value, so it is not the root cause.
+	 */
+	private static Throwable propertyFailure(Throwable failure) {
+		assertThat(failure).isNotNull();
+		Throwable current = failure;
+		while (current != null && !(current instanceof InvalidSafeMapPropertyException)) {
+			current = current.getCause();
+		}
+		assertThat(current).as("property failure in %s", failure).isInstanceOf(InvalidSafeMapPropertyException.class);
+		return current;
 	}
 
 	@Configuration(proxyBeanMethods = false)

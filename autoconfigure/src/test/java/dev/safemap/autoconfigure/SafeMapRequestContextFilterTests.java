@@ -3,10 +3,9 @@ package dev.safemap.autoconfigure;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.safemap.autoconfigure.context.SafeMapContextProperties;
 import dev.safemap.context.RequestContext;
 import dev.safemap.context.RequestContextAccessor;
-import dev.safemap.context.RequestContextViolationListener;
+import dev.safemap.context.RequestContextPolicy;
 import dev.safemap.web.RequestContextFactory;
 import dev.safemap.web.SafeMapRequestContextFilter;
 import dev.safemap.web.SafeMapRequestContextWebFilter;
@@ -28,8 +27,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class SafeMapRequestContextFilterTests {
 
-	private final RequestContextFactory factory = new RequestContextFactory(new SafeMapContextProperties(),
-			RequestContextViolationListener.NONE, List.of());
+	private final RequestContextFactory factory = RequestContextFactory.builder()
+		.policy(RequestContextPolicy.builder().mdcKeys(List.of("requestId", "x-tenant-id")).build())
+		.header("X-Tenant-Id")
+		.header("traceparent")
+		.header("Accept-Language")
+		.build();
 
 	@AfterEach
 	void threadIsEmpty() {

@@ -10,7 +10,6 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import dev.safemap.autoconfigure.context.SafeMapContextProperties;
 import dev.safemap.context.RequestContext;
 import dev.safemap.context.RequestContextAccessor;
 import dev.safemap.context.RequestContextCustomizer;
@@ -80,9 +79,16 @@ public class RequestContextBenchmark {
 
 		@Setup
 		public void setup() {
-			SafeMapContextProperties properties = new SafeMapContextProperties();
-			properties.setHeaders(List.of(HEADERS));
-			this.factory = new RequestContextFactory(properties, RequestContextViolationListener.NONE, List.of());
+			// the policy of the starter's defaults (safemap.context.*): limits and the MDC keys it mirrors
+			RequestContextFactory.Builder builder = RequestContextFactory.builder()
+				.policy(RequestContextPolicy.builder()
+					.mdcKeys(List.of("requestId", "x-tenant-id"))
+					.violationListener(RequestContextViolationListener.NONE)
+					.build());
+			for (String header : HEADERS) {
+				builder.header(header);
+			}
+			this.factory = builder.build();
 			// case-insensitive lookup without allocation, like a servlet container's header map
 			Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 			for (String header : HEADERS) {

@@ -2,11 +2,11 @@ package dev.safemap.autoconfigure.compensation;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 import dev.safemap.actuate.compensation.CompensationHealthIndicator;
 import dev.safemap.actuate.compensation.CompensationMetrics;
-import dev.safemap.actuate.compensation.CompensationsEndpoint;
 import dev.safemap.aop.BeanMethodCompensationHandlers;
 import dev.safemap.aop.CompensableMethodInterceptor;
 import dev.safemap.aop.CompensableMethodPostProcessor;
@@ -18,6 +18,7 @@ import dev.safemap.compensation.CompensationRegistry;
 import dev.safemap.compensation.CompensationStore;
 import dev.safemap.compensation.CompensationTemplate;
 import dev.safemap.compensation.ContextPropagator;
+import dev.safemap.compensation.ExponentialBackoff;
 import dev.safemap.compensation.jdbc.JdbcCompensationStore;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
 import dev.safemap.web.IdempotencyKeyExchangeFilter;
@@ -36,8 +37,6 @@ import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
-import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
-import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -81,9 +80,14 @@ public final class CompensationAutoConfiguration {
 		return new CompensableMethodPostProcessor();
 	}
 
+	/**
+	 * The one {@code CircuitBreakerRegistry} of SafeMap's features when the application has none (Resilience4j's
+	 * Spring Boot starter defines it otherwise); {@code BreakerAutoConfiguration} defines the same bean, so
+	 * compensations and fallback caches share their breakers whichever runs first.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	CircuitBreakerRegistry compensationCircuitBreakerRegistry() {
+	CircuitBreakerRegistry safemapCircuitBreakerRegistry() {
 		return CircuitBreakerRegistry.ofDefaults();
 	}
 
@@ -92,12 +96,9 @@ public final class CompensationAutoConfiguration {
 	JdbcCompensationStore compensationStore(SafeMapCompensationProperties properties,
 			ObjectProvider<DataSource> dataSource) {
 		SafeMapCompensationProperties.Store store = properties.getStore();
-		String table = store.getTableName();
-		if (table == null || !JdbcCompensationStore.isValidTableName(table)) {
-			throw new InvalidSafeMapPropertyException(PREFIX + "store.table-name", table,
-					"not a plain SQL identifier (letters, digits and underscores, up to 40, optionally schema.table)",
-					"Set " + PREFIX + "store.table-name to a name such as safemap_compensation");
-		}
+		String table = InvalidSafeMapPropertyException.apply(PREFIX + "store.table-name", store.getTableName(),
+				"Set " + PREFIX + "store.table-name to a name such as safemap_compensation",
+				() -> JdbcCompensationStore.checkTableName(store.getTableName()));
 		StoreType type = store.getType();
 		DataSource application = dataSource.getIfUnique();
 		if (type == StoreType.JDBC && application == null) {
@@ -174,64 +175,43 @@ public final class CompensationAutoConfiguration {
 	CompensationRegistry compensationRegistry(CompensationStore store, SafeMapCompensationProperties properties,
 			BeanFactory beanFactory, ObjectProvider<JsonMapper> mapper, ObjectProvider<ContextPropagator> propagator,
 			ObjectProvider<CompensationListener> listeners) {
-		CompensationRegistry.Builder builder = CompensationRegistry.builder(store)
-			.pollInterval(positive("poll-interval", properties.getPollInterval()))
-			.lease(positive("lease", properties.getLease()))
-			.maxAge(positive("max-age", properties.getMaxAge()))
-			.doneRetention(notNegative("done-retention", properties.getDoneRetention()))
-			.backoff(backoff(properties.getBackoff()))
+		CompensationRegistry.Builder builder = CompensationRegistry.builder(store);
+		// the rules live in the core builder; each property is applied under its own name, before it is used
+		apply("poll-interval", properties.getPollInterval(), "a positive duration such as 2s", builder::pollInterval);
+		apply("lease", properties.getLease(), "a positive duration such as 2m", builder::lease);
+		apply("max-age", properties.getMaxAge(), "a positive duration such as 1d", builder::maxAge);
+		apply("done-retention", properties.getDoneRetention(), "a duration such as 1h", builder::doneRetention);
+		apply("batch-size", properties.getBatchSize(), "a batch size such as 50", builder::batchSize);
+		apply("max-attempts", properties.getMaxAttempts(),
+				"the number of attempts before an entry goes to dead letters, e.g. 10", builder::maxAttempts);
+		builder.backoff(backoff(properties.getBackoff()).toIntervalFunction())
 			.notAttempted(CallNotPermittedException.class::isInstance)
 			.handlers(new BeanMethodCompensationHandlers(beanFactory,
 					beanFactory.getBeanProvider(CircuitBreakerRegistry.class), mapper, properties.getLease()))
 			.contextPropagator(propagator.getIfAvailable(ContextPropagator::none));
-		if (properties.getBatchSize() < 1 || properties.getBatchSize() > 10_000) {
-			throw new InvalidSafeMapPropertyException(PREFIX + "batch-size", properties.getBatchSize(),
-					"must be between 1 and 10000", "Set a batch size such as 50");
-		}
-		if (properties.getMaxAttempts() < 1) {
-			throw new InvalidSafeMapPropertyException(PREFIX + "max-attempts", properties.getMaxAttempts(),
-					"must be at least 1", "Set the number of attempts before an entry goes to dead letters, e.g. 10");
-		}
-		builder.batchSize(properties.getBatchSize()).maxAttempts(properties.getMaxAttempts());
 		listeners.orderedStream().forEach(builder::listener);
 		return builder.build();
 	}
 
-	private static IntervalFunction backoff(SafeMapCompensationProperties.Backoff backoff) {
-		Duration initial = positive("backoff.initial-interval", backoff.getInitialInterval());
-		Duration max = positive("backoff.max-interval", backoff.getMaxInterval());
-		if (max.compareTo(initial) < 0) {
-			throw new InvalidSafeMapPropertyException(PREFIX + "backoff.max-interval", max,
-					"is shorter than backoff.initial-interval (" + initial + ")",
-					"Set " + PREFIX + "backoff.max-interval to at least the initial interval");
-		}
-		if (!(backoff.getMultiplier() >= 1.0)) {
-			throw new InvalidSafeMapPropertyException(PREFIX + "backoff.multiplier", backoff.getMultiplier(),
-					"must be at least 1.0", "Set a multiplier such as 2.0");
-		}
-		if (!(backoff.getRandomizationFactor() >= 0.0 && backoff.getRandomizationFactor() < 1.0)) {
-			throw new InvalidSafeMapPropertyException(PREFIX + "backoff.randomization-factor",
-					backoff.getRandomizationFactor(), "must be at least 0 and below 1",
-					"Set a randomization factor such as 0.5");
-		}
-		return IntervalFunction.ofExponentialRandomBackoff(initial, backoff.getMultiplier(),
-				backoff.getRandomizationFactor(), max);
+	private static ExponentialBackoff backoff(SafeMapCompensationProperties.Backoff backoff) {
+		ExponentialBackoff.Builder builder = ExponentialBackoff.builder();
+		apply("backoff.initial-interval", backoff.getInitialInterval(), "a positive duration such as 1s",
+				builder::initialInterval);
+		apply("backoff.max-interval", backoff.getMaxInterval(), "a positive duration such as 5m",
+				builder::maxInterval);
+		apply("backoff.multiplier", backoff.getMultiplier(), "a multiplier such as 2.0", builder::multiplier);
+		apply("backoff.randomization-factor", backoff.getRandomizationFactor(), "a randomization factor such as 0.5",
+				builder::randomizationFactor);
+		return InvalidSafeMapPropertyException.apply(PREFIX + "backoff.max-interval", backoff.getMaxInterval(),
+				"Set " + PREFIX + "backoff.max-interval to at least " + PREFIX + "backoff.initial-interval ("
+						+ backoff.getInitialInterval() + ")",
+				builder::build);
 	}
 
-	private static Duration positive(String property, Duration value) {
-		if (value == null || value.isNegative() || value.isZero()) {
-			throw new InvalidSafeMapPropertyException(PREFIX + property, value, "must be a positive duration",
-					"Set " + PREFIX + property + " to a positive duration such as 2s");
-		}
-		return value;
-	}
-
-	private static Duration notNegative(String property, Duration value) {
-		if (value == null || value.isNegative()) {
-			throw new InvalidSafeMapPropertyException(PREFIX + property, value, "must not be negative",
-					"Set " + PREFIX + property + " to a duration such as 1h");
-		}
-		return value;
+	/** Applies {@code safemap.compensation.<property>} to a core builder; the fix says "Set it to {@code example}". */
+	private static <T> void apply(String property, T value, String example, Function<T, ?> setter) {
+		InvalidSafeMapPropertyException.apply(PREFIX + property, value, "Set " + PREFIX + property + " to " + example,
+				() -> setter.apply(value));
 	}
 
 	@Bean
@@ -303,26 +283,17 @@ public final class CompensationAutoConfiguration {
 		CompensationHealthIndicator compensationsHealthIndicator(CompensationRegistry registry,
 				SafeMapCompensationProperties properties) {
 			SafeMapCompensationProperties.Health health = properties.getHealth();
-			positive("health.max-oldest-pending-age", health.getMaxOldestPendingAge());
+			Duration maxAge = health.getMaxOldestPendingAge();
+			if (maxAge == null || maxAge.isNegative() || maxAge.isZero()) {
+				throw new InvalidSafeMapPropertyException(PREFIX + "health.max-oldest-pending-age", maxAge,
+						"must be a positive duration",
+						"Set " + PREFIX + "health.max-oldest-pending-age to a positive duration such as 15m");
+			}
 			if (health.getMaxDead() < 0) {
 				throw new InvalidSafeMapPropertyException(PREFIX + "health.max-dead", health.getMaxDead(),
 						"must not be negative", "Set the number of dead letters tolerated, e.g. 0");
 			}
 			return new CompensationHealthIndicator(registry, health.getMaxOldestPendingAge(), health.getMaxDead());
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(Endpoint.class)
-	@ConditionalOnAvailableEndpoint(CompensationsEndpoint.class)
-	static class CompensationsEndpointConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		CompensationsEndpoint compensationsEndpoint(CompensationRegistry registry,
-				SafeMapCompensationProperties properties) {
-			return new CompensationsEndpoint(registry, properties.getEndpoint().isShowArguments());
 		}
 
 	}

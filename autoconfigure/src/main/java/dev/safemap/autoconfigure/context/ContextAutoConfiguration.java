@@ -1,12 +1,17 @@
 package dev.safemap.autoconfigure.context;
 
+import java.util.List;
+import java.util.function.Supplier;
+
 import dev.safemap.actuate.context.ContextViolationMetrics;
 import dev.safemap.context.RequestContext;
 import dev.safemap.context.RequestContextAccessor;
 import dev.safemap.context.RequestContextCustomizer;
+import dev.safemap.context.RequestContextPolicy;
 import dev.safemap.context.RequestContextPropagator;
 import dev.safemap.context.RequestContextViolationListener;
 import dev.safemap.context.SafeMapContext;
+import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
 import dev.safemap.web.RequestContextFactory;
 import dev.safemap.web.SafeMapRequestContextFilter;
 import dev.safemap.web.SafeMapRequestContextWebFilter;
@@ -15,6 +20,7 @@ import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ContextSnapshot;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Hooks;
@@ -60,6 +66,11 @@ public final class ContextAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(ContextAutoConfiguration.class);
 
+	private static final String PREFIX = "safemap.context.";
+
+	private static final String SENSITIVE_HEADER_WARNING = "safemap.context.headers lists '{}', a credential header: "
+			+ "it is never copied into the request context. Remove it from the list.";
+
 	private static final String NO_CONTEXT_PROPAGATION = "io.micrometer:context-propagation is not on the classpath: "
 			+ "the SafeMap request context is available on the request thread only and does not follow "
 			+ "@Async, executors or Reactor. Add io.micrometer:context-propagation to propagate it.";
@@ -69,9 +80,46 @@ public final class ContextAutoConfiguration {
 	RequestContextFactory safeMapRequestContextFactory(SafeMapContextProperties properties,
 			ObjectProvider<RequestContextViolationListener> violationListener,
 			ObjectProvider<RequestContextCustomizer> customizers) {
-		return new RequestContextFactory(properties,
-				violationListener.getIfAvailable(() -> RequestContextViolationListener.NONE),
-				customizers.orderedStream().toList());
+		RequestContextFactory.Builder builder = RequestContextFactory.builder()
+			.policy(policy(properties, violationListener.getIfAvailable(() -> RequestContextViolationListener.NONE)))
+			.generateRequestId(properties.isGenerateRequestId());
+		// the rules live in the core policy builder and the factory's builder; each property is applied by name
+		String requestIdHeader = properties.getRequestIdHeader();
+		apply("request-id-header", requestIdHeader, "use a header such as X-Request-Id",
+				() -> builder.requestIdHeader(requestIdHeader));
+		List<String> headers = properties.getHeaders();
+		for (int i = 0; i < headers.size(); i++) {
+			String header = headers.get(i);
+			apply("headers[" + i + "]", header, "use a header name such as X-Tenant-Id", () -> builder.header(header));
+			if (RequestContextPolicy.isSensitive(header)) {
+				logger.warn(SENSITIVE_HEADER_WARNING, header);
+			}
+		}
+		customizers.orderedStream().forEach(builder::customizer);
+		return builder.build();
+	}
+
+	private static RequestContextPolicy policy(SafeMapContextProperties properties,
+			RequestContextViolationListener violationListener) {
+		RequestContextPolicy.Builder builder = RequestContextPolicy.builder().violationListener(violationListener);
+		apply("max-entries", properties.getMaxEntries(), limitFix(RequestContextPolicy.MAX_ENTRIES_LIMIT),
+				() -> builder.maxEntries(properties.getMaxEntries()));
+		apply("max-key-length", properties.getMaxKeyLength(), limitFix(RequestContextPolicy.MAX_KEY_LENGTH_LIMIT),
+				() -> builder.maxKeyLength(properties.getMaxKeyLength()));
+		apply("max-value-length", properties.getMaxValueLength(),
+				limitFix(RequestContextPolicy.MAX_VALUE_LENGTH_LIMIT),
+				() -> builder.maxValueLength(properties.getMaxValueLength()));
+		apply("mdc-keys", properties.getMdcKeys(), "list context keys such as requestId or x-tenant-id",
+				() -> builder.mdcKeys(properties.getMdcKeys()));
+		return builder.build();
+	}
+
+	private static String limitFix(int max) {
+		return "set a value from 1 to " + max + " or remove the property to use the default";
+	}
+
+	private static void apply(String property, @Nullable Object value, String action, Supplier<?> apply) {
+		InvalidSafeMapPropertyException.apply(PREFIX + property, value, action, apply);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -119,7 +119,7 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 	 */
 	public static JdbcCompensationStore create(DataSource dataSource, String table) {
 		Objects.requireNonNull(dataSource, "dataSource must not be null");
-		return new JdbcCompensationStore(dataSource, checkTable(table), detect(dataSource), JsonMapper.shared(), null,
+		return new JdbcCompensationStore(dataSource, checkTableName(table), detect(dataSource), JsonMapper.shared(), null,
 				null);
 	}
 
@@ -156,7 +156,7 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 		// H2 types stay in EmbeddedH2, so this class loads without H2 on the class path
 		EmbeddedH2 pool = EmbeddedH2.open(url);
 		try {
-			JdbcCompensationStore store = new JdbcCompensationStore(pool.dataSource(), checkTable(table),
+			JdbcCompensationStore store = new JdbcCompensationStore(pool.dataSource(), checkTableName(table),
 					Dialect.GENERIC, JsonMapper.shared(), pool, pool::compact);
 			store.initializeSchema();
 			store.dropObsoleteIndexes();
@@ -179,9 +179,15 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 		return TABLE_NAME.matcher(table).matches();
 	}
 
-	private static String checkTable(String table) {
-		Objects.requireNonNull(table, "table must not be null");
-		if (!TABLE_NAME.matcher(table).matches()) {
+	/**
+	 * Checks a table name: an identifier of letters, digits and underscores (up to 40), optionally qualified by a
+	 * schema.
+	 * @param table the name
+	 * @return the name
+	 * @throws IllegalArgumentException if the name is null or not such an identifier
+	 */
+	public static String checkTableName(@Nullable String table) {
+		if (table == null || !TABLE_NAME.matcher(table).matches()) {
 			throw new IllegalArgumentException(
 					"table must be an identifier (letters, digits, underscores, up to 40), but was '" + table + "'");
 		}

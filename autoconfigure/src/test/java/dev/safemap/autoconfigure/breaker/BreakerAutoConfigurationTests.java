@@ -6,9 +6,13 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.safemap.actuate.breaker.FallbackCacheHealthIndicator;
 import dev.safemap.aop.FallbackCachedAspect;
 import dev.safemap.breaker.FallbackCache;
+import dev.safemap.breaker.FallbackCacheCustomizer;
 import dev.safemap.breaker.FallbackCached;
 import dev.safemap.breaker.FallbackCaches;
 import dev.safemap.breaker.FallbackResult;
+import dev.safemap.breaker.FallbackStore;
+import dev.safemap.breaker.FallbackStoreFactory;
+import dev.safemap.breaker.cache.CaffeineFallbackStoreFactory;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyFailureAnalyzer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -158,6 +162,80 @@ class BreakerAutoConfigurationTests {
 				caches.<String, String>cache("prices").call("ACME", () -> "100");
 				assertThat(context.getBean(ConcurrentMapCacheManager.class).getCache("prices").get("ACME"))
 					.isNotNull();
+			});
+	}
+
+	@Test
+	void anApplicationStoreFactoryReplacesTheStorage() {
+		this.runner.withBean(RedisConnectionFactory.class, () -> new LettuceConnectionFactory("127.0.0.1", 6379))
+			.withBean("ownStore", FallbackStoreFactory.class, InMemoryStoreFactory::new)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(FallbackStoreFactory.class);
+				assertThat(context.getBean(FallbackCaches.class).storage()).isEqualTo("own");
+			});
+	}
+
+	@Test
+	void cacheManagerStoreNamingNoBeanFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("safemap.breaker.store=cache-manager", "safemap.breaker.cache-manager=missing")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				InvalidSafeMapPropertyException ex = (InvalidSafeMapPropertyException) rootCause(
+						context.getStartupFailure());
+				assertThat(ex.getProperty()).isEqualTo("safemap.breaker.cache-manager");
+				assertThat(ex.getValue()).isEqualTo("missing");
+			});
+	}
+
+	@Test
+	void redisStoreWithoutRedisOnTheClassPathFailsStartupNamingTheProperty() {
+		this.runner.withClassLoader(new FilteredClassLoader(RedisConnectionFactory.class))
+			.withPropertyValues("safemap.breaker.store=redis")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				InvalidSafeMapPropertyException ex = (InvalidSafeMapPropertyException) rootCause(
+						context.getStartupFailure());
+				assertThat(ex.getProperty()).isEqualTo("safemap.breaker.store");
+				assertThat(ex.getValue()).isEqualTo("redis");
+				assertThat(ex.getReason()).contains("RedisConnectionFactory");
+			});
+	}
+
+	@Test
+	void zeroThreadsFailStartupNamingThePropertyWithTheCoreReason() {
+		this.runner.withPropertyValues("safemap.breaker.threads=0").run((context) -> {
+			assertThat(context).hasFailed();
+			InvalidSafeMapPropertyException ex = (InvalidSafeMapPropertyException) rootCause(
+					context.getStartupFailure());
+			assertThat(ex.getProperty()).isEqualTo("safemap.breaker.threads");
+			assertThat(ex.getValue()).isEqualTo(0);
+			assertThat(ex.getReason()).contains("threads must be positive").contains("0");
+			assertThat(ex.getCause()).isInstanceOf(IllegalArgumentException.class);
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("safemap.breaker.threads");
+			assertThat(analysis.getAction()).contains("positive number");
+		});
+	}
+
+	@Test
+	void zeroMaximumSizeFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("safemap.breaker.maximum-size=0").run((context) -> {
+			assertThat(context).hasFailed();
+			InvalidSafeMapPropertyException ex = (InvalidSafeMapPropertyException) rootCause(
+					context.getStartupFailure());
+			assertThat(ex.getProperty()).isEqualTo("safemap.breaker.maximum-size");
+			assertThat(ex.getValue()).isEqualTo(0L);
+		});
+	}
+
+	@Test
+	void withoutResilience4jStarterTheCachesUseTheRegistryBean() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(BreakerAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(CircuitBreakerRegistry.class);
+				FallbackCache<Object, Object> cache = context.getBean(FallbackCaches.class).cache("prices");
+				assertThat(cache.circuitBreaker())
+					.isSameAs(context.getBean(CircuitBreakerRegistry.class).circuitBreaker("prices"));
 			});
 	}
 
@@ -314,10 +392,32 @@ class BreakerAutoConfigurationTests {
 		ContextRegistry.getInstance().registerThreadLocalAccessor("test.request-id", requestId::get, requestId::set,
 				requestId::remove);
 		try {
-			this.runner.withPropertyValues("safemap.breaker.caches.ctx.refresh-after=1ms").run((context) -> {
+			java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000L);
+			java.time.Clock clock = new java.time.Clock() {
+
+				@Override
+				public java.time.ZoneId getZone() {
+					return java.time.ZoneOffset.UTC;
+				}
+
+				@Override
+				public java.time.Clock withZone(java.time.ZoneId zone) {
+					return this;
+				}
+
+				@Override
+				public java.time.Instant instant() {
+					return java.time.Instant.ofEpochMilli(now.get());
+				}
+
+			};
+			this.runner.withPropertyValues("safemap.breaker.caches.ctx.refresh-after=1s")
+				.withBean("testClock", FallbackCacheCustomizer.class,
+						() -> (name, builder, store) -> builder.clock(clock))
+				.run((context) -> {
 				FallbackCache<String, String> cache = context.getBean(FallbackCaches.class).cache("ctx");
 				cache.call("ACME", () -> "first");
-				Thread.sleep(20);
+				now.addAndGet(2_000); // the stored value is now older than refresh-after
 				java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
 				requestId.set("request-42");
 				try {
@@ -345,9 +445,14 @@ class BreakerAutoConfigurationTests {
 			.run((context) -> assertThat(context).doesNotHaveBean(FallbackCacheHealthIndicator.class));
 	}
 
+	/**
+	 * The property failure in the cause chain: it is the root cause, or wraps the core's
+	 * IllegalArgumentException that rejected the value.
+	 */
 	private static Throwable rootCause(Throwable failure) {
 		Throwable current = failure;
-		while (current.getCause() != null && current.getCause() != current) {
+		while (!(current instanceof InvalidSafeMapPropertyException) && current.getCause() != null
+				&& current.getCause() != current) {
 			current = current.getCause();
 		}
 		return current;
@@ -358,8 +463,22 @@ class BreakerAutoConfigurationTests {
 
 		@Bean(destroyMethod = "close")
 		FallbackCaches ownCaches() {
-			return FallbackCaches.builder(CircuitBreakerRegistry.ofDefaults(), new FallbackStorage.CaffeineStorage())
+			return FallbackCaches.builder(CircuitBreakerRegistry.ofDefaults(), new CaffeineFallbackStoreFactory())
 				.build();
+		}
+
+	}
+
+	static class InMemoryStoreFactory implements FallbackStoreFactory {
+
+		@Override
+		public FallbackStore<Object> create(dev.safemap.breaker.FallbackCacheSettings settings) {
+			return FallbackStore.of(new java.util.concurrent.ConcurrentHashMap<>());
+		}
+
+		@Override
+		public String description() {
+			return "own";
 		}
 
 	}

@@ -1,0 +1,36 @@
+package dev.safemap.autoconfigure.compensation;
+
+import dev.safemap.actuate.compensation.CompensationsEndpoint;
+import dev.safemap.compensation.CompensationRegistry;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the {@code compensations} actuator endpoint ({@link CompensationsEndpoint}), when the
+ * endpoint is available (enabled and exposed) and the application has a {@link CompensationRegistry}.
+ * <p>
+ * Thread-safety: used by the container during startup only; the endpoint is thread-safe.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = CompensationAutoConfiguration.class)
+@ConditionalOnClass({ Endpoint.class, CompensationsEndpoint.class })
+@ConditionalOnAvailableEndpoint(CompensationsEndpoint.class)
+@ConditionalOnBean(CompensationRegistry.class)
+@EnableConfigurationProperties(SafeMapCompensationProperties.class)
+public final class CompensationsEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	CompensationsEndpoint compensationsEndpoint(CompensationRegistry registry, SafeMapCompensationProperties properties) {
+		return new CompensationsEndpoint(registry, properties.getEndpoint().isShowArguments());
+	}
+
+}
