@@ -74,9 +74,6 @@ class ArchitectureTests {
 	void autoConfigurationIsUsedByNothingButItself() {
 		noClasses().that()
 			.resideOutsideOfPackage("dev.safemap.autoconfigure..")
-			// TODO(issue 13, in progress): this one still reads the properties classes; being moved to plain settings
-			.and()
-			.doNotHaveFullyQualifiedName("dev.safemap.beans.GuardedMapBeanPostProcessor")
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("dev.safemap.autoconfigure..")

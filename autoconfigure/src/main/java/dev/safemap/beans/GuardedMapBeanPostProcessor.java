@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-import dev.safemap.autoconfigure.guard.SafeMapGuardProperties;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
 import dev.safemap.guard.GuardMode;
 import dev.safemap.guard.GuardedMap;
@@ -34,10 +33,8 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.Ordered;
 import org.springframework.core.ResolvableType;
-import org.springframework.core.env.Environment;
 import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 
@@ -45,7 +42,9 @@ import org.springframework.util.ClassUtils;
  * Replaces singleton beans whose runtime type is a non-thread-safe {@link Map} ({@code HashMap},
  * {@code LinkedHashMap}, {@code TreeMap}) by {@link GuardedMap}s, wraps already thread-safe
  * {@code ConcurrentMap} beans for observation, and, once every singleton exists, checks the
- * configured bean names and reports (or wraps) map fields of singleton beans.
+ * configured bean names and reports (or wraps) map fields of singleton beans. What it does is set by
+ * {@link GuardedMapBeanSettings}; the auto-configuration binds them from {@code safemap.guard.*}, and
+ * the failures it raises name those properties.
  * <p>
  * Thread-safety: used by the container during startup only.
  *
@@ -63,7 +62,7 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 
 	private static final @Nullable String SAFEMAP_CODE_SOURCE = codeSourceOf(GuardedMapBeanPostProcessor.class);
 
-	private final SafeMapGuardProperties properties;
+	private final GuardedMapBeanSettings settings;
 
 	private final ObjectProvider<GuardedMapRegistry> registry;
 
@@ -74,18 +73,15 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 	private final Set<String> guardedBeans = new HashSet<>();
 
 	/**
-	 * Creates the post-processor, binding {@code safemap.guard.*} from the environment (a
-	 * post-processor is created too early to receive the properties bean).
-	 * @param environment the environment
+	 * Creates the post-processor.
+	 * @param settings what to guard, and how
 	 * @param registry the registry of guarded maps
 	 * @param observerFactory the observer factory, {@link MapObserverFactory#NOOP} when absent
 	 */
-	public GuardedMapBeanPostProcessor(Environment environment, ObjectProvider<GuardedMapRegistry> registry,
+	public GuardedMapBeanPostProcessor(GuardedMapBeanSettings settings, ObjectProvider<GuardedMapRegistry> registry,
 			ObjectProvider<MapObserverFactory> observerFactory) {
-		Assert.notNull(environment, "'environment' must not be null");
-		this.properties = Binder.get(environment)
-			.bind("safemap.guard", SafeMapGuardProperties.class)
-			.orElseGet(SafeMapGuardProperties::new);
+		Assert.notNull(settings, "'settings' must not be null");
+		this.settings = settings;
 		this.registry = registry;
 		this.observerFactory = observerFactory;
 	}
@@ -132,7 +128,7 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 			.mode(mode)
 			.observer(observerFor(beanName, mode))
 			.registry(this.registry.getObject())
-			.showKeys(this.properties.isShowKeys());
+			.showKeys(this.settings.showKeys());
 		if (declared.asMap().getGeneric(1).resolve() == Integer.class) {
 			builder.counterType(Integer.class);
 		}
@@ -170,27 +166,25 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 	}
 
 	private GuardMode modeOf(String name) {
-		SafeMapGuardProperties.MapSettings settings = this.properties.getMaps().get(name);
-		if (settings != null && settings.getMode() != null) {
-			return settings.getMode();
+		GuardMode own = this.settings.modeOf(name);
+		if (own != null) {
+			return own;
 		}
-		if (this.properties.getExclude().contains(name)) {
+		if (this.settings.exclude().contains(name)) {
 			return GuardMode.OFF;
 		}
-		if (!this.properties.getInclude().isEmpty() && !this.properties.getInclude().contains(name)) {
+		if (!this.settings.include().isEmpty() && !this.settings.include().contains(name)) {
 			return GuardMode.OFF;
 		}
-		return this.properties.getDefaultMode();
+		return this.settings.defaultMode();
 	}
 
 	private boolean isExplicit(String name) {
-		SafeMapGuardProperties.MapSettings settings = this.properties.getMaps().get(name);
-		return this.properties.getInclude().contains(name) || (settings != null && settings.getMode() != null);
+		return this.settings.include().contains(name) || this.settings.modeOf(name) != null;
 	}
 
 	private String propertyNaming(String name) {
-		SafeMapGuardProperties.MapSettings settings = this.properties.getMaps().get(name);
-		return (settings != null && settings.getMode() != null) ? "safemap.guard.maps." + name + ".mode"
+		return (this.settings.modeOf(name) != null) ? "safemap.guard.maps." + name + ".mode"
 				: "safemap.guard.include";
 	}
 
@@ -210,17 +204,19 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 			return;
 		}
 		checkNames();
-		if (this.properties.getFields() != SafeMapGuardProperties.Fields.OFF) {
+		if (this.settings.fields() != GuardedMapBeanSettings.Fields.OFF) {
 			findMapFields(this.beanFactory);
 		}
 	}
 
 	private void checkNames() {
-		for (String name : this.properties.getInclude()) {
+		for (String name : this.settings.include()) {
 			checkMapBean("safemap.guard.include", name);
 		}
-		this.properties.getMaps().forEach((name, settings) -> checkMapBean("safemap.guard.maps." + name + ".mode", name));
-		for (String name : this.properties.getExclude()) {
+		for (String name : this.settings.modes().keySet()) {
+			checkMapBean("safemap.guard.maps." + name + ".mode", name);
+		}
+		for (String name : this.settings.exclude()) {
 			String bean = name.contains(".") && !this.beanFactory.containsBean(name) ? name.substring(0, name.indexOf('.'))
 					: name;
 			if (!this.beanFactory.containsBean(bean)) {
@@ -282,7 +278,7 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 
 	private void inspectField(String beanName, Object target, Field field) {
 		String fieldName = beanName + "." + field.getName();
-		if (this.properties.getExclude().contains(fieldName)) {
+		if (this.settings.exclude().contains(fieldName)) {
 			return;
 		}
 		boolean isStatic = Modifier.isStatic(field.getModifiers());
@@ -300,15 +296,15 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 			return;
 		}
 		boolean wrappable = !Modifier.isFinal(field.getModifiers()) && field.getType().isAssignableFrom(GuardedMap.class);
-		GuardMode mode = this.properties.getDefaultMode();
-		if (this.properties.getFields() == SafeMapGuardProperties.Fields.WRAP && wrappable && mode != GuardMode.OFF) {
+		GuardMode mode = this.settings.defaultMode();
+		if (this.settings.fields() == GuardedMapBeanSettings.Fields.WRAP && wrappable && mode != GuardMode.OFF) {
 			int size = map.size();
 			@SuppressWarnings("unchecked")
 			GuardedMap<Object, Object> guarded = GuardedMap.builder(fieldName)
 				.mode(mode)
 				.observer(observerFor(fieldName, mode))
 				.registry(this.registry.getObject())
-				.showKeys(this.properties.isShowKeys())
+				.showKeys(this.settings.showKeys())
 				.wrap((Map<Object, Object>) map);
 			try {
 				field.set(isStatic ? null : target, guarded);

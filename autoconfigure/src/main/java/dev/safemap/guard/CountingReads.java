@@ -27,10 +27,14 @@ final class CountingReads<K, V> extends AbstractMap<K, V> implements ConcurrentM
 
 	private final MapObserver observer;
 
-	CountingReads(ConcurrentMap<K, V> target, @Nullable OperationSampler sampler, MapObserver observer) {
+	private final ObserverFailures observerFailures;
+
+	CountingReads(ConcurrentMap<K, V> target, @Nullable OperationSampler sampler, MapObserver observer,
+			ObserverFailures observerFailures) {
 		this.target = target;
 		this.sampler = sampler;
 		this.observer = observer;
+		this.observerFailures = observerFailures;
 	}
 
 	private void count(MapOperation operation, Object key) {
@@ -44,6 +48,7 @@ final class CountingReads<K, V> extends AbstractMap<K, V> implements ConcurrentM
 		}
 		catch (RuntimeException ex) {
 			// an observer must never break the map (its contract says it must not throw)
+			this.observerFailures.failed("operation", operation, ex);
 		}
 	}
 

@@ -70,6 +70,9 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	private final MapObserver observer;
 
+	/** Logs the observer's first failure; used only in {@code catch} blocks. */
+	private final ObserverFailures observerFailures;
+
 	/** Counts the keyed reads instead of the observer, or {@code null}: the observer is called. */
 	private final @Nullable OperationSampler operationSampler;
 
@@ -98,6 +101,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		super(name, target, target.getClass(), counterType);
 		this.target = target;
 		this.observer = observer;
+		this.observerFailures = new ObserverFailures(name, observer);
 		this.operationSampler = observer.operationSampler();
 		this.registry = registry;
 		this.showKeys = showKeys;
@@ -121,6 +125,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		catch (RuntimeException ex) {
 			// an observer must never break the map
+			this.observerFailures.failed("operation", operation, ex);
 		}
 	}
 
@@ -214,6 +219,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		catch (RuntimeException ex) {
 			// an observer must never break the map
+			this.observerFailures.failed("race", operation, ex);
 		}
 	}
 

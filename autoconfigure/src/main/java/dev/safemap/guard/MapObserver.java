@@ -8,6 +8,9 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Thread-safety: implementations must be thread-safe. {@link #operation} and {@link #contended}
  * are called on the map's hot path: they must be cheap, should not allocate, and must never throw.
+ * Should one throw anyway, the map operation goes on as if it had returned, and the first failure of
+ * each map's observer is logged at WARN, naming the observer's class and the callback (later ones are
+ * not logged).
  *
  * @since 0.1.0
  */

@@ -44,6 +44,9 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	private final MapObserver observer;
 
+	/** Logs the observer's first failure; used only in {@code catch} blocks. */
+	private final ObserverFailures observerFailures;
+
 	/** Counts the keyed reads and writes instead of the observer, or {@code null}: the observer is called. */
 	private final @Nullable OperationSampler operationSampler;
 
@@ -65,8 +68,9 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		super(name, target, originalType, counterType);
 		this.target = target;
 		this.observer = observer;
+		this.observerFailures = new ObserverFailures(name, observer);
 		this.operationSampler = observer.operationSampler();
-		this.countingReads = new CountingReads<>(target, this.operationSampler, observer);
+		this.countingReads = new CountingReads<>(target, this.operationSampler, observer, this.observerFailures);
 		if (this.operationSampler != null) {
 			this.reads = target;
 			this.windowListener = (opened) -> this.reads = opened ? this.countingReads : this.target;
@@ -88,6 +92,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		catch (RuntimeException ex) {
 			// an observer must never break the map (its contract says it must not throw)
+			this.observerFailures.failed("operation", operation, ex);
 		}
 	}
 
@@ -148,6 +153,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			}
 			catch (RuntimeException ex) {
 				// an observer must never break the map (its contract says it must not throw)
+				this.observerFailures.failed("contended", operation, ex);
 			}
 		}
 	}

@@ -43,6 +43,14 @@ import org.jspecify.annotations.Nullable;
  * allocation).
  * <p>
  * Thread-safe.
+ * <p>
+ * Why this is a public final class of {@code guard}, not a package-private class of {@code hotspots}
+ * behind an interface: the guarded map calls {@link #locks(int)}, {@code unlockedWrite},
+ * {@code write} and {@code count} on every keyed write and counted read, and those calls stay direct,
+ * monomorphic calls to a final class (reading the window's field directly), which the measured
+ * accounting cost relies on (docs/benchmarks.md). The hotspots accounting, in another package,
+ * creates one per map and harvests it: only the constructor, {@link #harvest}, {@link #writes} and
+ * {@link #coolDown} are public; what the map calls is package-private.
  *
  * @since 0.1.0
  */

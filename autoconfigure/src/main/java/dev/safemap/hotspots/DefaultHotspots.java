@@ -13,6 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.safemap.guard.GuardMode;
 import dev.safemap.guard.MapObserver;
@@ -30,7 +32,9 @@ import dev.safemap.guard.ReadWindow;
  */
 final class DefaultHotspots implements Hotspots {
 
-	private static final HotspotsListener[] NO_LISTENERS = {};
+	private static final Logger logger = LoggerFactory.getLogger(Hotspots.class);
+
+	private static final GuardedListener[] NO_LISTENERS = {};
 
 	/** How long the read window stays open each period. */
 	static final long READ_WINDOW_MILLIS = 1;
@@ -49,7 +53,7 @@ final class DefaultHotspots implements Hotspots {
 	private final OperationCounters counters = new OperationCounters();
 
 	// copy-on-write array: iterated on the contended path without allocating
-	private volatile HotspotsListener[] listeners = NO_LISTENERS;
+	private volatile GuardedListener[] listeners = NO_LISTENERS;
 
 	// guarded by listenerLock
 	private @Nullable ScheduledExecutorService drainer;
@@ -59,6 +63,8 @@ final class DefaultHotspots implements Hotspots {
 
 	// guarded by listenerLock
 	private boolean closed;
+
+	private volatile boolean drainFailureLogged;
 
 	DefaultHotspots(HotspotsConfig config) {
 		this(config, true);
@@ -89,8 +95,8 @@ final class DefaultHotspots implements Hotspots {
 				accounting = new MapAccounting(mapName, mode, this, this.config, this.counters, this.maps.size());
 				this.maps.put(mapName, accounting);
 				startDrainer();
-				for (HotspotsListener listener : this.listeners) {
-					notifyAdded(listener, accounting);
+				for (GuardedListener listener : this.listeners) {
+					listener.mapAdded(accounting);
 				}
 			}
 			return accounting;
@@ -127,6 +133,7 @@ final class DefaultHotspots implements Hotspots {
 			}
 			catch (RuntimeException ex) {
 				// keep harvesting the other maps, and keep the cycle alive
+				drainFailed(accounting, ex);
 			}
 		}
 	}
@@ -188,6 +195,15 @@ final class DefaultHotspots implements Hotspots {
 
 	}
 
+	/** Logs the first failure of the drain thread at WARN (keys' own failures are caught before this). */
+	private void drainFailed(MapAccounting accounting, RuntimeException ex) {
+		if (!this.drainFailureLogged) {
+			this.drainFailureLogged = true;
+			logger.warn("SafeMap hotspots: draining the samples of map '{}' failed; the other maps and the schedule"
+					+ " go on. Further failures are not logged.", accounting.mapName(), ex);
+		}
+	}
+
 	/** Drains every map's sample buffer; package-private for tests. */
 	void drainAll() {
 		this.counters.expunge();
@@ -197,6 +213,7 @@ final class DefaultHotspots implements Hotspots {
 			}
 			catch (RuntimeException ex) {
 				// keep draining the other maps, and keep the schedule alive
+				drainFailed(accounting, ex);
 			}
 		}
 	}
@@ -228,7 +245,7 @@ final class DefaultHotspots implements Hotspots {
 		}
 	}
 
-	HotspotsListener[] listeners() {
+	GuardedListener[] listeners() {
 		return this.listeners;
 	}
 
@@ -278,22 +295,14 @@ final class DefaultHotspots implements Hotspots {
 	public void addListener(HotspotsListener listener) {
 		Objects.requireNonNull(listener, "listener must not be null");
 		synchronized (this.listenerLock) {
-			HotspotsListener[] current = this.listeners;
-			HotspotsListener[] updated = Arrays.copyOf(current, current.length + 1);
-			updated[current.length] = listener;
+			GuardedListener guarded = new GuardedListener(listener);
+			GuardedListener[] current = this.listeners;
+			GuardedListener[] updated = Arrays.copyOf(current, current.length + 1);
+			updated[current.length] = guarded;
 			this.listeners = updated;
 			for (MapAccounting accounting : this.maps.values()) {
-				notifyAdded(listener, accounting);
+				guarded.mapAdded(accounting);
 			}
-		}
-	}
-
-	private static void notifyAdded(HotspotsListener listener, MapAccounting accounting) {
-		try {
-			listener.mapAdded(accounting);
-		}
-		catch (RuntimeException ex) {
-			// a listener that fails to register a map must not stop the map from being guarded
 		}
 	}
 

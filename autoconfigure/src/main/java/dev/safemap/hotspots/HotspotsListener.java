@@ -7,8 +7,9 @@ import dev.safemap.guard.RaceReport;
  * Hears about observed maps and their rare events, for example to publish metrics.
  * <p>
  * Implementations must be thread-safe. {@link #contended} and {@link #race} are called on the
- * thread of the map operation: they must be quick and must not throw (a thrown exception is
- * swallowed and the listener is not called again for that event).
+ * thread of the map operation: they must be quick and must not throw. A thrown exception never
+ * reaches the map operation: that event is lost for this listener, and the listener's first failure
+ * is logged at WARN, naming its class (later ones are not logged).
  *
  * @since 0.1.0
  */

@@ -128,6 +128,9 @@ final class MapAccounting implements MapObserver, MapStats {
 	/** Every contended operation, weighted by its wait. */
 	private final KeySketch contentionWait;
 
+	/** Logs the first failure of contention recording (a key's hashCode() or the call-site capture). */
+	private final CallbackFailures contentionFailures;
+
 	private final ReentrantLock waitLock = new ReentrantLock();
 
 	// guarded by waitLock
@@ -169,6 +172,8 @@ final class MapAccounting implements MapObserver, MapStats {
 		this.mode = mode;
 		this.owner = owner;
 		this.config = config;
+		this.contentionFailures = new CallbackFailures("contention recording (a key's hashCode(), or the call-site"
+				+ " capture " + config.callSiteCapture().getClass().getName() + ")");
 		int sketchSize = sketchSize(config.topKeys());
 		this.samples = new AtomicReferenceArray<>(sketchSize);
 		this.sampleSlotMask = sketchSize - 1;
@@ -266,15 +271,11 @@ final class MapAccounting implements MapObserver, MapStats {
 			recordContention(key, wait);
 		}
 		catch (RuntimeException ex) {
-			// never let accounting break the map operation
+			// never let accounting break the map operation: the key's hashCode() or the call-site capture threw
+			this.contentionFailures.failed("contended", operation, this.name, ex);
 		}
-		for (HotspotsListener listener : this.owner.listeners()) {
-			try {
-				listener.contended(this, operation, wait);
-			}
-			catch (RuntimeException ex) {
-				// a listener that throws loses this event, the operation goes on
-			}
+		for (GuardedListener listener : this.owner.listeners()) {
+			listener.contended(this, operation, wait);
 		}
 	}
 
@@ -311,13 +312,8 @@ final class MapAccounting implements MapObserver, MapStats {
 				this.recentRaces.addFirst(report);
 			}
 		}
-		for (HotspotsListener listener : this.owner.listeners()) {
-			try {
-				listener.race(this, report);
-			}
-			catch (RuntimeException ex) {
-				// a listener that throws loses this event
-			}
+		for (GuardedListener listener : this.owner.listeners()) {
+			listener.race(this, report);
 		}
 	}
 

@@ -201,9 +201,20 @@ class GuardedMapAutoConfigurationTests {
 	void maxReportsBelowOneFailsStartup() {
 		this.runner.withPropertyValues("safemap.guard.max-reports=0").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
-				.isInstanceOf(InvalidSafeMapPropertyException.class)
-				.hasMessageContaining("safemap.guard.max-reports");
+			// the registry decided (its exception is the cause); the property exception names the property
+			Throwable failure = context.getStartupFailure();
+			while (!(failure instanceof InvalidSafeMapPropertyException) && failure.getCause() != null) {
+				failure = failure.getCause();
+			}
+			assertThat(failure).isInstanceOf(InvalidSafeMapPropertyException.class)
+				.hasMessageContaining("safemap.guard.max-reports")
+				.hasCauseInstanceOf(IllegalArgumentException.class);
+			InvalidSafeMapPropertyException invalid = (InvalidSafeMapPropertyException) failure;
+			assertThat(invalid.getValue()).isEqualTo(0);
+			assertThat(invalid.getReason()).contains("0");
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("safemap.guard.max-reports").contains("Value: 0");
+			assertThat(analysis.getAction()).contains("safemap.guard.max-reports");
 		});
 	}
 

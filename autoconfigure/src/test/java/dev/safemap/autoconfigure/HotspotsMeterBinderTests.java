@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class HotspotsMeterBinderTests {
 
@@ -42,6 +43,13 @@ class HotspotsMeterBinderTests {
 	@AfterEach
 	void close() {
 		this.hotspots.close();
+	}
+
+	@Test
+	void aPercentileOutsideZeroToOneIsRejectedWithItsValue() {
+		assertThatIllegalArgumentException().isThrownBy(() -> binder(0.5, 1.5)).withMessageContaining("1.5");
+		assertThatIllegalArgumentException().isThrownBy(() -> binder(-0.1)).withMessageContaining("-0.1");
+		assertThatIllegalArgumentException().isThrownBy(() -> binder(Double.NaN)).withMessageContaining("NaN");
 	}
 
 	@Test

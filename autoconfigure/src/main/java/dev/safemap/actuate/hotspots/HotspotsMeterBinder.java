@@ -64,12 +64,18 @@ public class HotspotsMeterBinder implements MeterBinder, HotspotsListener {
 	/**
 	 * Creates a binder.
 	 * @param hotspots the accounting
-	 * @param percentiles percentiles of the wait timer to publish
+	 * @param percentiles percentiles of the wait timer to publish, each from 0 to 1
 	 * @param percentileHistogram whether to publish a percentile histogram of the wait timer
 	 * @param sizes the current size of a map by name, or null when unknown
+	 * @throws IllegalArgumentException if a percentile is not from 0 to 1 (its value is in the message)
 	 */
 	public HotspotsMeterBinder(Hotspots hotspots, double[] percentiles, boolean percentileHistogram,
 			Function<String, @Nullable Integer> sizes) {
+		for (double percentile : percentiles) {
+			if (!(percentile >= 0.0 && percentile <= 1.0)) {
+				throw new IllegalArgumentException("each percentile must be from 0 to 1 but was " + percentile);
+			}
+		}
 		this.hotspots = hotspots;
 		this.percentiles = percentiles.clone();
 		this.percentileHistogram = percentileHistogram;

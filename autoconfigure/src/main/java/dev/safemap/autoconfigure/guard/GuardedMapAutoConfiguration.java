@@ -1,10 +1,16 @@
 package dev.safemap.autoconfigure.guard;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import dev.safemap.beans.GuardedMapBeanPostProcessor;
+import dev.safemap.beans.GuardedMapBeanSettings;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
+import dev.safemap.guard.GuardMode;
 import dev.safemap.guard.GuardedMap;
 import dev.safemap.guard.GuardedMapRegistry;
 import dev.safemap.guard.MapObserverFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -12,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
@@ -19,6 +26,9 @@ import org.springframework.core.env.Environment;
  * Auto-configuration of guarded map beans: a {@link GuardedMapRegistry} and the
  * {@link GuardedMapBeanPostProcessor} that guards singleton {@code Map} beans. Needs neither
  * actuator nor Micrometer. Switched off by {@code safemap.guard.enabled=false}.
+ * <p>
+ * Bad {@code safemap.guard.*} values fail startup with an {@link InvalidSafeMapPropertyException}
+ * (or Boot's own report for a value that does not bind); the core types decide what is valid.
  * <p>
  * Thread-safety: used by the container during startup only; the beans it defines are thread-safe.
  *
@@ -33,18 +43,32 @@ public final class GuardedMapAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	GuardedMapRegistry safeMapGuardedMapRegistry(SafeMapGuardProperties properties) {
-		if (properties.getMaxReports() < 1) {
-			throw new InvalidSafeMapPropertyException("safemap.guard.max-reports", properties.getMaxReports(),
-					"at least one report must be kept", "Set safemap.guard.max-reports to 1 or more (default 100)");
-		}
-		return new GuardedMapRegistry(properties.getMaxReports());
+		int maxReports = properties.getMaxReports();
+		return InvalidSafeMapPropertyException.apply("safemap.guard.max-reports", maxReports,
+				"Set safemap.guard.max-reports to 1 or more (default " + GuardedMapRegistry.DEFAULT_MAX_REPORTS + ")",
+				() -> new GuardedMapRegistry(maxReports));
 	}
 
+	/**
+	 * The post-processor is created before the properties bean exists: it gets
+	 * {@code safemap.guard.*} bound here from the environment.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	static GuardedMapBeanPostProcessor safeMapGuardedMapBeanPostProcessor(Environment environment,
 			ObjectProvider<GuardedMapRegistry> registry, ObjectProvider<MapObserverFactory> observerFactory) {
-		return new GuardedMapBeanPostProcessor(environment, registry, observerFactory);
+		SafeMapGuardProperties properties = Binder.get(environment)
+			.bind("safemap.guard", SafeMapGuardProperties.class)
+			.orElseGet(SafeMapGuardProperties::new);
+		return new GuardedMapBeanPostProcessor(settings(properties), registry, observerFactory);
+	}
+
+	static GuardedMapBeanSettings settings(SafeMapGuardProperties properties) {
+		Map<String, @Nullable GuardMode> modes = new LinkedHashMap<>();
+		properties.getMaps().forEach((name, map) -> modes.put(name, map.getMode()));
+		return new GuardedMapBeanSettings(properties.getDefaultMode(), modes, properties.getInclude(),
+				properties.getExclude(), GuardedMapBeanSettings.Fields.valueOf(properties.getFields().name()),
+				properties.isShowKeys());
 	}
 
 }

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.function.Function;
 
 import dev.safemap.actuate.hotspots.HotspotsMeterBinder;
-import dev.safemap.actuate.hotspots.SafeMapsEndpoint;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
 import dev.safemap.guard.GuardedMapRegistry;
 import dev.safemap.hotspots.Hotspots;
@@ -14,8 +13,6 @@ import org.apache.datasketches.frequencies.LongsSketch;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
-import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -26,14 +23,15 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration of the contention-hotspots accounting of guarded maps: a {@link Hotspots}
- * bean, which is the {@link dev.safemap.guard.MapObserverFactory} the guarded maps report to; its
- * Micrometer meters when Micrometer is present; and the {@code safemaps} actuator endpoint when the
- * actuator is present and the endpoint is available (exposed over HTTP only when
- * {@code management.endpoints.web.exposure.include} lists it).
+ * bean, which is the {@link dev.safemap.guard.MapObserverFactory} the guarded maps report to; and
+ * its Micrometer meters when Micrometer is present. The {@code safemaps} actuator endpoint has an
+ * auto-configuration of its own, {@link SafeMapsEndpointAutoConfiguration}.
  * <p>
  * Bad {@code safemap.hotspots.*} values fail startup with an
- * {@link InvalidSafeMapPropertyException}. The {@link Hotspots} bean is closed with the context,
- * which stops its drain thread.
+ * {@link InvalidSafeMapPropertyException}: {@link HotspotsConfig.Builder} (and
+ * {@link HotspotsMeterBinder} for the percentiles) decide what is valid; this only names the
+ * property at fault. The {@link Hotspots} bean is closed with the context, which stops its drain
+ * thread.
  * <p>
  * Thread-safety: used by the container during startup only.
  *
@@ -54,71 +52,47 @@ public final class HotspotsAutoConfiguration {
 	}
 
 	static HotspotsConfig config(SafeMapHotspotsProperties properties) {
+		HotspotsConfig.Builder builder = HotspotsConfig.builder();
 		int topKeys = properties.getTopKeys();
-		if (topKeys < 1 || topKeys > HotspotsConfig.MAX_TOP_KEYS) {
-			throw new InvalidSafeMapPropertyException(PREFIX + "top-keys", topKeys,
-					"the number of hot keys listed per map must be between 1 and " + HotspotsConfig.MAX_TOP_KEYS
-							+ " (the sketches are sized from it)",
-					"Set safemap.hotspots.top-keys to a value from 1 to " + HotspotsConfig.MAX_TOP_KEYS
-							+ "; the default is 10.");
-		}
+		InvalidSafeMapPropertyException.apply(PREFIX + "top-keys", topKeys,
+				"Set safemap.hotspots.top-keys to a value from 1 to " + HotspotsConfig.MAX_TOP_KEYS
+						+ " (the sketches are sized from it); the default is 10.",
+				() -> builder.topKeys(topKeys));
 		double keySampleRate = properties.getKeySampleRate();
-		if (!(keySampleRate > 0.0 && keySampleRate <= 1.0)) {
-			throw new InvalidSafeMapPropertyException(PREFIX + "key-sample-rate", keySampleRate,
-					"the key sample rate is a fraction of operations above 0 and at most 1",
-					"Set safemap.hotspots.key-sample-rate to a value in (0, 1], for example 0.015625 (1 in 64, the"
-							+ " default).");
-		}
+		InvalidSafeMapPropertyException.apply(PREFIX + "key-sample-rate", keySampleRate,
+				"Set safemap.hotspots.key-sample-rate to a value in (0, 1], for example 0.015625 (1 in 64, the"
+						+ " default).",
+				() -> builder.keySampleRate(keySampleRate));
 		double readSampleRate = properties.getReadSampleRate();
-		if (!(readSampleRate > 0.0 && readSampleRate <= 1.0)) {
-			throw new InvalidSafeMapPropertyException(PREFIX + "read-sample-rate", readSampleRate,
-					"the read sample rate is the fraction of the time reads are counted, above 0 and at most 1",
-					"Set safemap.hotspots.read-sample-rate to a value in (0, 1], for example 0.015625 (a 1 ms window"
-							+ " every 64 ms, the default) or 1 to count every read exactly.");
-		}
+		InvalidSafeMapPropertyException.apply(PREFIX + "read-sample-rate", readSampleRate,
+				"Set safemap.hotspots.read-sample-rate to a value in (0, 1], for example 0.015625 (a 1 ms window"
+						+ " every 64 ms, the default) or 1 to count every read exactly.",
+				() -> builder.readSampleRate(readSampleRate));
 		double callSiteSampleRate = properties.getCallSiteSampleRate();
-		if (!(callSiteSampleRate >= 0.0 && callSiteSampleRate <= 1.0)) {
-			throw new InvalidSafeMapPropertyException(PREFIX + "call-site-sample-rate", callSiteSampleRate,
-					"the call-site sample rate is a fraction of contended operations from 0 to 1",
-					"Set safemap.hotspots.call-site-sample-rate to a value from 0 (never) to 1 (every contended"
-							+ " operation); the default is " + HotspotsConfig.DEFAULT_CALL_SITE_SAMPLE_RATE + ".");
-		}
+		InvalidSafeMapPropertyException.apply(PREFIX + "call-site-sample-rate", callSiteSampleRate,
+				"Set safemap.hotspots.call-site-sample-rate to a value from 0 (never) to 1 (every contended"
+						+ " operation); the default is " + HotspotsConfig.DEFAULT_CALL_SITE_SAMPLE_RATE + ".",
+				() -> builder.callSiteSampleRate(callSiteSampleRate));
 		int maxCallSites = properties.getMaxCallSites();
-		if (maxCallSites < 1 || maxCallSites > HotspotsConfig.MAX_CALL_SITES) {
-			throw new InvalidSafeMapPropertyException(PREFIX + "max-call-sites", maxCallSites,
-					"the number of call sites tracked per map must be between 1 and " + HotspotsConfig.MAX_CALL_SITES,
-					"Set safemap.hotspots.max-call-sites to a value from 1 to " + HotspotsConfig.MAX_CALL_SITES
-							+ "; the default is 64.");
-		}
+		InvalidSafeMapPropertyException.apply(PREFIX + "max-call-sites", maxCallSites,
+				"Set safemap.hotspots.max-call-sites to a value from 1 to " + HotspotsConfig.MAX_CALL_SITES
+						+ "; the default is 64.",
+				() -> builder.maxCallSites(maxCallSites));
 		int recentRaces = properties.getRecentRaces();
-		if (recentRaces < 0 || recentRaces > HotspotsConfig.MAX_RECENT_RACES) {
-			throw new InvalidSafeMapPropertyException(PREFIX + "recent-races", recentRaces,
-					"the number of race reports kept per map must be between 0 and " + HotspotsConfig.MAX_RECENT_RACES,
-					"Set safemap.hotspots.recent-races to a value from 0 to " + HotspotsConfig.MAX_RECENT_RACES
-							+ "; the default is 20.");
-		}
-		return HotspotsConfig.builder()
-			.topKeys(topKeys)
-			.keySampleRate(keySampleRate)
-			.readSampleRate(readSampleRate)
-			.callSiteSampleRate(callSiteSampleRate)
-			.maxCallSites(maxCallSites)
-			.recentRaces(recentRaces)
-			.build();
+		InvalidSafeMapPropertyException.apply(PREFIX + "recent-races", recentRaces,
+				"Set safemap.hotspots.recent-races to a value from 0 to " + HotspotsConfig.MAX_RECENT_RACES
+						+ "; the default is 20.",
+				() -> builder.recentRaces(recentRaces));
+		return builder.build();
 	}
 
+	/** The percentiles as numbers, a missing one as NaN, which {@link HotspotsMeterBinder} rejects. */
 	static double[] percentiles(SafeMapHotspotsProperties properties) {
 		List<Double> percentiles = properties.getMetrics().getPercentiles();
 		double[] result = new double[percentiles.size()];
 		for (int i = 0; i < result.length; i++) {
 			Double percentile = percentiles.get(i);
-			if (percentile == null || !(percentile >= 0.0 && percentile <= 1.0)) {
-				throw new InvalidSafeMapPropertyException(PREFIX + "metrics.percentiles", percentiles,
-						"each percentile must be a number from 0 to 1 but found " + percentile,
-						"Set safemap.hotspots.metrics.percentiles to values from 0 to 1, for example 0.5,0.99"
-								+ " (the default).");
-			}
-			result[i] = percentile;
+			result[i] = (percentile != null) ? percentile : Double.NaN;
 		}
 		return result;
 	}
@@ -136,32 +110,12 @@ public final class HotspotsAutoConfiguration {
 				GuardedMapRegistry maps = registry.getIfAvailable();
 				return (maps != null) ? maps.map(name).map(GuardedMapRegistry.MapInfo::size).orElse(null) : null;
 			};
-			return new HotspotsMeterBinder(hotspots, percentiles(properties),
-					properties.getMetrics().isPercentileHistogram(), sizes);
-		}
-
-	}
-
-	/**
-	 * The endpoint, in two levels: the class condition must be decided before
-	 * {@code @ConditionalOnAvailableEndpoint}, whose condition class lives in the optional actuator.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
-	static class HotspotsActuatorConfiguration {
-
-		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnAvailableEndpoint(SafeMapsEndpoint.class)
-		static class HotspotsEndpointConfiguration {
-
-			@Bean
-			@ConditionalOnMissingBean
-			SafeMapsEndpoint safeMapsEndpoint(Hotspots hotspots, SafeMapHotspotsProperties properties,
-					ObjectProvider<GuardedMapRegistry> registry) {
-				return new SafeMapsEndpoint(hotspots, registry.getIfAvailable(),
-						Show.valueOf(properties.getShowKeys().name()), properties.getRoles());
-			}
-
+			return InvalidSafeMapPropertyException.apply(PREFIX + "metrics.percentiles",
+					properties.getMetrics().getPercentiles(),
+					"Set safemap.hotspots.metrics.percentiles to values from 0 to 1, for example 0.5,0.99"
+							+ " (the default).",
+					() -> new HotspotsMeterBinder(hotspots, percentiles(properties),
+							properties.getMetrics().isPercentileHistogram(), sizes));
 		}
 
 	}

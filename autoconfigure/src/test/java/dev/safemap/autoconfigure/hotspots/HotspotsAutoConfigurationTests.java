@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HotspotsAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(HotspotsAutoConfiguration.class));
+		.withConfiguration(
+				AutoConfigurations.of(HotspotsAutoConfiguration.class, SafeMapsEndpointAutoConfiguration.class));
 
 	@Test
 	void hotspotsAccountingIsTheMapObserverFactory() {
@@ -138,6 +139,20 @@ class HotspotsAutoConfigurationTests {
 	}
 
 	@Test
+	void noEndpointWhenHotspotsAreDisabled() {
+		this.runner
+			.withPropertyValues("management.endpoints.web.exposure.include=safemaps", "safemap.hotspots.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(SafeMapsEndpoint.class));
+	}
+
+	@Test
+	void endpointReadsAUserDefinedHotspotsBean() {
+		this.runner.withUserConfiguration(UserHotspots.class)
+			.withPropertyValues("management.endpoints.web.exposure.include=safemaps")
+			.run((context) -> assertThat(context).hasSingleBean(SafeMapsEndpoint.class));
+	}
+
+	@Test
 	void noEndpointWithoutActuator() {
 		this.runner.withPropertyValues("management.endpoints.web.exposure.include=safemaps")
 			.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
@@ -178,30 +193,36 @@ class HotspotsAutoConfigurationTests {
 			.withPropertyValues("safemap.hotspots.metrics.percentiles=0.5,1.5")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(context).getFailure()
-					.rootCause()
-					.isInstanceOf(InvalidSafeMapPropertyException.class)
-					.hasMessageContaining("safemap.hotspots.metrics.percentiles")
-					.hasMessageContaining("1.5");
+				InvalidSafeMapPropertyException invalid = invalidProperty(context.getStartupFailure());
+				assertThat(invalid.getProperty()).isEqualTo("safemap.hotspots.metrics.percentiles");
+				assertThat(invalid).hasMessageContaining("1.5");
 			});
 	}
 
 	private void assertStartupFails(String property, String name, String value) {
 		this.runner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();
-			Throwable root = context.getStartupFailure();
-			while (root.getCause() != null) {
-				root = root.getCause();
-			}
-			assertThat(root).isInstanceOf(InvalidSafeMapPropertyException.class);
-			InvalidSafeMapPropertyException invalid = (InvalidSafeMapPropertyException) root;
+			InvalidSafeMapPropertyException invalid = invalidProperty(context.getStartupFailure());
 			assertThat(invalid.getProperty()).isEqualTo(name);
+			// the core builder decided, and its message (naming the value) is the reason
+			assertThat(invalid.getCause()).isInstanceOf(IllegalArgumentException.class);
+			assertThat(invalid.getReason()).contains(value);
 			assertThat(String.valueOf(invalid.getValue())).isEqualTo(value);
 			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription()).contains(name).contains(value);
 			assertThat(analysis.getAction()).contains(name);
 		});
+	}
+
+	/** The property exception in a startup failure's causes (it carries the core's exception as its cause). */
+	private static InvalidSafeMapPropertyException invalidProperty(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof InvalidSafeMapPropertyException invalid) {
+				return invalid;
+			}
+		}
+		throw new AssertionError("no InvalidSafeMapPropertyException in " + failure, failure);
 	}
 
 	@Configuration(proxyBeanMethods = false)
