@@ -106,24 +106,26 @@ final class FallbackStoreConfigurations {
 
 	}
 
-	/** Matches when {@code safemap.breaker.store} is one of the given types, or unset when {@code ifUnset}. */
+	/** Matches when {@code safemap.breaker.store} is the given type, or auto (the default) when {@code ifAuto}. */
 	abstract static class StoreTypeCondition extends SpringBootCondition {
 
-		private final @Nullable StoreType type;
+		private final StoreType type;
 
-		private final boolean ifUnset;
+		private final boolean ifAuto;
 
-		StoreTypeCondition(@Nullable StoreType type, boolean ifUnset) {
+		StoreTypeCondition(StoreType type, boolean ifAuto) {
 			this.type = type;
-			this.ifUnset = ifUnset;
+			this.ifAuto = ifAuto;
 		}
 
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			StoreType configured = Binder.get(context.getEnvironment()).bind(STORE, StoreType.class).orElse(null);
-			if (configured == null) {
-				return this.ifUnset ? ConditionOutcome.match(STORE + " is not set")
-						: ConditionOutcome.noMatch(STORE + " is not set");
+			StoreType configured = Binder.get(context.getEnvironment())
+				.bind(STORE, StoreType.class)
+				.orElse(StoreType.AUTO);
+			if (configured == StoreType.AUTO) {
+				return this.ifAuto ? ConditionOutcome.match(STORE + " is auto")
+						: ConditionOutcome.noMatch(STORE + " is auto");
 			}
 			return (configured == this.type) ? ConditionOutcome.match(STORE + " is " + configured)
 					: ConditionOutcome.noMatch(STORE + " is " + configured);

@@ -54,10 +54,10 @@ public class SafeMapBreakerProperties {
 	private @Nullable Duration waitTimeout;
 
 	/**
-	 * Storage of last known good values. When not set, Redis is used if a RedisConnectionFactory
-	 * is available, an embedded Caffeine cache otherwise.
+	 * Storage of last known good values. With auto, Redis is used if a RedisConnectionFactory is
+	 * available, an embedded Caffeine cache otherwise.
 	 */
-	private @Nullable StoreType store;
+	private StoreType store = StoreType.AUTO;
 
 	/**
 	 * Name of the CacheManager bean to store last known good values in, when store is
@@ -133,11 +133,11 @@ public class SafeMapBreakerProperties {
 		this.waitTimeout = waitTimeout;
 	}
 
-	public @Nullable StoreType getStore() {
+	public StoreType getStore() {
 		return this.store;
 	}
 
-	public void setStore(@Nullable StoreType store) {
+	public void setStore(StoreType store) {
 		this.store = store;
 	}
 
@@ -189,6 +189,9 @@ public class SafeMapBreakerProperties {
 	 * @since 0.1.0
 	 */
 	public enum StoreType {
+
+		/** Redis when a RedisConnectionFactory is available, an embedded Caffeine cache otherwise. */
+		AUTO,
 
 		/** An embedded, bounded Caffeine cache per fallback cache. */
 		CAFFEINE,

@@ -146,6 +146,16 @@ class BreakerAutoConfigurationTests {
 	}
 
 	@Test
+	void theDocumentedDefaultAutoIsAcceptedAndChoosesAsWhenUnset() {
+		// GH issue 16: the docs gave "auto" as the default, and "auto" failed startup
+		this.runner.withPropertyValues("safemap.breaker.store=auto")
+			.run((context) -> assertThat(context.getBean(FallbackCaches.class).storage()).isEqualTo("caffeine"));
+		this.runner.withBean(RedisConnectionFactory.class, () -> new LettuceConnectionFactory("127.0.0.1", 6379))
+			.withPropertyValues("safemap.breaker.store=auto")
+			.run((context) -> assertThat(context.getBean(FallbackCaches.class).storage()).isEqualTo("redis"));
+	}
+
+	@Test
 	void caffeineCanBeForcedWhenRedisIsAvailable() {
 		this.runner.withBean(RedisConnectionFactory.class, () -> new LettuceConnectionFactory("127.0.0.1", 6379))
 			.withPropertyValues("safemap.breaker.store=caffeine")

@@ -1,8 +1,12 @@
 package dev.safemap.example.guard;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.safemap.guard.GuardedMapRegistry;
 import dev.safemap.guard.RaceReport;
@@ -11,6 +15,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -85,8 +90,54 @@ public class GuardDemoController {
 	}
 
 	/**
+	 * Makes the lost update that {@link #setting} allows happen once, on purpose and deterministically: a
+	 * "reader" thread reads the {@code theme} setting, a "writer" thread changes it, then the reader writes the
+	 * value it computed from its stale read. The settings map is in detect mode, so this is reported as a
+	 * {@code LOST_UPDATE} with both call sites (run {@code GET /guard/maps} to see it).
+	 * @return the reports of the settings map made by this run
+	 * @throws Exception if a demo thread fails or does not finish within 10 seconds
+	 */
+	@PostMapping("/race-demo")
+	public List<Map<String, Object>> raceDemo() throws Exception {
+		long before = this.registry.recentReports().size();
+		CountDownLatch read = new CountDownLatch(1);
+		CountDownLatch written = new CountDownLatch(1);
+		CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+			String theme = this.settings.get("theme");
+			read.countDown();
+			await(written);
+			this.settings.put("theme", theme + "+reader");
+		}, (task) -> new Thread(task, "race-demo-reader").start());
+		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+			await(read);
+			this.settings.put("theme", "writer");
+			written.countDown();
+		}, (task) -> new Thread(task, "race-demo-writer").start());
+		CompletableFuture.allOf(reader, writer).get(10, TimeUnit.SECONDS);
+		return this.registry.recentReports()
+			.stream()
+			.skip(before)
+			.filter((report) -> report.mapName().equals("settings"))
+			.map(GuardDemoController::describe)
+			.toList();
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			if (!latch.await(10, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("race demo: the other thread did not get there in 10 s");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
 	 * Lists the guarded maps and the recent race reports.
-	 * @return maps (name, mode, type, size) and reports
+	 * @return maps (name, mode, type, size) and reports (map, kind, operation, masked key, both call sites and
+	 * threads)
 	 */
 	@GetMapping("/maps")
 	public Map<String, Object> maps() {
@@ -94,7 +145,21 @@ public class GuardDemoController {
 			.stream()
 			.map((info) -> Map.of("name", info.name(), "mode", info.mode(), "originalType",
 					info.originalType().getName(), "size", info.size()))
-			.toList(), "reports", this.registry.recentReports().stream().map(RaceReport::toString).toList());
+			.toList(), "reports", this.registry.recentReports().stream().map(GuardDemoController::describe).toList());
+	}
+
+	private static Map<String, Object> describe(RaceReport report) {
+		Map<String, Object> described = new LinkedHashMap<>();
+		described.put("map", report.mapName());
+		described.put("kind", report.kind());
+		described.put("operation", report.operation());
+		described.put("key", report.maskedKey());
+		described.put("site", report.site().toString());
+		described.put("thread", report.thread());
+		described.put("otherSite", report.otherSite().toString());
+		described.put("otherThread", report.otherThread());
+		described.put("time", report.time().toString());
+		return described;
 	}
 
 }

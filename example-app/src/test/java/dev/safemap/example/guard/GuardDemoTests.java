@@ -71,6 +71,18 @@ class GuardDemoTests {
 		assertThat(send("GET", "/guard/maps")).contains("requestCounts").contains("settings").contains("DETECT");
 	}
 
+	@Test
+	void theRaceDemoIsReportedAsALostUpdateWithBothCallSites() throws Exception {
+		String reports = send("POST", "/guard/race-demo");
+		System.out.println("POST /guard/race-demo -> " + reports);
+		assertThat(reports).contains("\"kind\":\"LOST_UPDATE\"")
+			.contains("\"map\":\"settings\"")
+			.contains("\"thread\":\"race-demo-reader\"")
+			.contains("\"otherThread\":\"race-demo-writer\"")
+			.contains("GuardDemoController.lambda$raceDemo");
+		assertThat(send("GET", "/guard/maps")).contains("LOST_UPDATE").doesNotContain("RaceReport[");
+	}
+
 	private String send(String method, String path) throws Exception {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
 			.method(method, HttpRequest.BodyPublishers.noBody())
