@@ -8,6 +8,7 @@ import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
@@ -15,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Makes races happen instead of hoping for them: runs a block from {@code threads} threads that a
  * barrier releases together, {@code rounds} times (every thread waits for the others before each
- * round, so each round starts all threads at the same moment).
+ * round, then spins until all of them are awake, so the threads that are running start the round at
+ * the same moment; with more threads than cores the others join as the scheduler switches).
  * <p>
  * The block is anything: a bean method, a MockMvc or WebTestClient request, plain map calls.
  * <pre>{@code
@@ -145,6 +147,13 @@ public final class Concurrently {
 		/** Trips after each round: nobody starts round r + 1 before everyone finished round r. */
 		private final CyclicBarrier end;
 
+		/**
+		 * Threads that passed the start barrier, per round: a barrier wakes its waiters one after the
+		 * other (tens of microseconds apart), longer than many blocks take, so after it every thread
+		 * yields until all have arrived and the running ones leave at the same instant.
+		 */
+		private final AtomicIntegerArray arrived;
+
 		private final AtomicReference<@Nullable Failure> firstFailure = new AtomicReference<>();
 
 		private final List<Failure> otherFailures = new ArrayList<>();
@@ -158,6 +167,7 @@ public final class Concurrently {
 			this.block = block;
 			this.start = new CyclicBarrier(threads);
 			this.end = new CyclicBarrier(threads);
+			this.arrived = new AtomicIntegerArray(rounds);
 		}
 
 		void execute() {
@@ -204,7 +214,7 @@ public final class Concurrently {
 
 		private void work(int index) {
 			for (int round = 0; round < this.rounds && !this.stop; round++) {
-				if (!await(this.start, index, round)) {
+				if (!await(this.start, index, round) || !spinUntilAllArrived(round)) {
 					return;
 				}
 				try {
@@ -218,6 +228,19 @@ public final class Concurrently {
 					return;
 				}
 			}
+		}
+
+		private boolean spinUntilAllArrived(int round) {
+			this.arrived.incrementAndGet(round);
+			long deadline = System.nanoTime() + this.timeoutNanos;
+			while (this.arrived.get(round) < this.threads) {
+				if (this.stop || System.nanoTime() - deadline > 0) {
+					return false; // a thread failed or timed out at the barrier: it reported
+				}
+				// yield, not a hot spin: with more threads than free cores the late ones need the CPU
+				Thread.yield();
+			}
+			return true;
 		}
 
 		private boolean await(CyclicBarrier barrier, int index, int round) {

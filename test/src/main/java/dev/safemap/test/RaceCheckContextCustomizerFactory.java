@@ -9,6 +9,9 @@ import dev.safemap.autoconfigure.guard.SafeMapGuardProperties;
 import dev.safemap.guard.GuardMode;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -20,7 +23,8 @@ import org.springframework.test.context.MergedContextConfiguration;
 
 /**
  * Starts a test's application context with SafeMap's maps in detect mode when the test class carries
- * {@link SafeMapRaceCheck} or the environment sets {@code safemap.test.race-check} to fail or warn.
+ * {@link SafeMapRaceCheck} or the environment sets {@code safemap.test.race-check} to fail or warn, and
+ * adds {@link Perturbation} to them through a primary {@link RaceCheckObserverFactory}.
  * Registered in {@code META-INF/spring.factories}. Thread-safety: stateless.
  */
 final class RaceCheckContextCustomizerFactory implements ContextCustomizerFactory {
@@ -29,37 +33,31 @@ final class RaceCheckContextCustomizerFactory implements ContextCustomizerFactor
 	public ContextCustomizer createContextCustomizer(Class<?> testClass,
 			List<ContextConfigurationAttributes> configAttributes) {
 		SafeMapRaceCheck annotation = RaceCheckSettings.findAnnotation(testClass);
-		return new RaceCheckContextCustomizer(annotation != null, (annotation != null) ? annotation.mode() : null);
+		Boolean annotated = (annotation != null) ? annotation.mode() != SafeMapRaceCheck.Mode.OFF : null;
+		return new RaceCheckContextCustomizer(annotated);
 	}
 
-	/** Equal for every test class without the annotation, so it does not split the context cache. */
+	/**
+	 * Equal for every test class without the annotation (and for every annotated class that is not
+	 * OFF), so it splits the context cache no more than the maps' modes require.
+	 */
 	static final class RaceCheckContextCustomizer implements ContextCustomizer {
 
 		static final String PROPERTY_SOURCE = "safemapRaceCheck";
 
-		private final boolean annotated;
+		/** true: annotated, checked; false: annotated OFF; null: the property decides. */
+		private final @Nullable Boolean annotated;
 
-		private final SafeMapRaceCheck.@Nullable Mode annotatedMode;
-
-		RaceCheckContextCustomizer(boolean annotated, SafeMapRaceCheck.@Nullable Mode annotatedMode) {
+		RaceCheckContextCustomizer(@Nullable Boolean annotated) {
 			this.annotated = annotated;
-			this.annotatedMode = annotatedMode;
 		}
 
 		@Override
 		public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
 			ConfigurableEnvironment environment = context.getEnvironment();
-			SafeMapRaceCheck.Mode mode;
-			if (this.annotated && this.annotatedMode != SafeMapRaceCheck.Mode.DEFAULT) {
-				mode = this.annotatedMode;
-			}
-			else {
-				String value = environment.getProperty(RaceCheckSettings.MODE_PROPERTY);
-				mode = (value == null || value.isBlank())
-						? (this.annotated ? SafeMapRaceCheck.Mode.FAIL : SafeMapRaceCheck.Mode.OFF)
-						: RaceCheckSettings.mode(null, environment);
-			}
-			if (mode == SafeMapRaceCheck.Mode.OFF) {
+			boolean check = (this.annotated != null) ? this.annotated
+					: RaceCheckSettings.mode(null, environment) != SafeMapRaceCheck.Mode.OFF;
+			if (!check) {
 				return;
 			}
 			SafeMapGuardProperties guard = Binder.get(environment)
@@ -76,17 +74,22 @@ final class RaceCheckContextCustomizerFactory implements ContextCustomizerFactor
 				}
 			});
 			environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE, properties));
+			if (context.getBeanFactory() instanceof BeanDefinitionRegistry registry) {
+				RootBeanDefinition definition = new RootBeanDefinition(RaceCheckObserverFactory.class);
+				definition.setPrimary(true);
+				definition.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
+				registry.registerBeanDefinition(RaceCheckObserverFactory.BEAN_NAME, definition);
+			}
 		}
 
 		@Override
 		public boolean equals(@Nullable Object other) {
-			return other instanceof RaceCheckContextCustomizer that && this.annotated == that.annotated
-					&& this.annotatedMode == that.annotatedMode;
+			return other instanceof RaceCheckContextCustomizer that && Objects.equals(this.annotated, that.annotated);
 		}
 
 		@Override
 		public int hashCode() {
-			return Objects.hash(this.annotated, this.annotatedMode);
+			return Objects.hashCode(this.annotated);
 		}
 
 	}
