@@ -91,6 +91,15 @@ class RaceCheckProofTests {
 			.getThrowable()
 			.orElseThrow();
 		assertThat(failure).isInstanceOf(AssertionError.class);
+		try {
+			// kept for reading (docs/testing.md quotes one)
+			Files.createDirectories(Path.of("target", "safemap-reports"));
+			Files.writeString(Path.of("target", "safemap-reports", testClass.getSimpleName() + ".failure.txt"),
+					failure.getMessage());
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 		return failure.getMessage();
 	}
 

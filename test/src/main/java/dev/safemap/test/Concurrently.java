@@ -181,16 +181,24 @@ public final class Concurrently {
 			}
 			workers.forEach(Thread::start);
 			boolean interrupted = false;
+			List<String> stuck = new ArrayList<>();
+			long joinMillis = TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos) + 1;
 			for (Thread worker : workers) {
-				while (true) {
+				while (worker.isAlive()) {
 					try {
-						worker.join();
-						break;
+						worker.join(joinMillis);
 					}
 					catch (InterruptedException ex) {
 						interrupted = true;
 						this.stop = true;
 						workers.forEach(Thread::interrupt);
+					}
+					if (worker.isAlive() && this.firstFailure.get() != null) {
+						// the run failed (a timeout, or a failure while this thread still runs its block):
+						// do not wait for a thread that may never return; it is a daemon and is interrupted
+						stuck.add(worker.getName());
+						worker.interrupt();
+						break;
 					}
 				}
 			}
@@ -199,7 +207,11 @@ public final class Concurrently {
 			}
 			Failure failure = this.firstFailure.get();
 			if (failure != null) {
-				AssertionError error = new AssertionError(failure.describe(this.threads, this.rounds), failure.cause);
+				String message = failure.describe(this.threads, this.rounds);
+				if (!stuck.isEmpty()) {
+					message += " (still in the block, interrupted and left behind: " + String.join(", ", stuck) + ")";
+				}
+				AssertionError error = new AssertionError(message, failure.cause);
 				synchronized (this.otherFailures) {
 					for (Failure other : this.otherFailures) {
 						error.addSuppressed(new AssertionError(other.describe(this.threads, this.rounds), other.cause));
