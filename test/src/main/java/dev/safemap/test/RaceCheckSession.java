@@ -128,10 +128,12 @@ final class RaceCheckSession {
 
 	private String message(List<RaceReport> failing, List<RaceReport> allowed, List<String> repeats, Path file) {
 		StringBuilder message = new StringBuilder("SafeMap race check: ");
-		message.append(failing.size())
-			.append(" race(s) in the maps of the application context during this test");
+		message.append(this.watch.raceCount())
+			.append(" race(s) counted in the maps of the application context during this test, ")
+			.append(failing.size())
+			.append(" reported");
 		if (!allowed.isEmpty()) {
-			message.append(" (").append(allowed.size()).append(" more allowed)");
+			message.append(" (and ").append(allowed.size()).append(" allowed)");
 		}
 		message.append(':');
 		for (RaceReport report : failing) {
