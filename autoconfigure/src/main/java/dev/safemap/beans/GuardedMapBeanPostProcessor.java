@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
 import dev.safemap.guard.GuardMode;
@@ -71,6 +72,8 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 	private @Nullable ConfigurableListableBeanFactory beanFactory;
 
 	private final Set<String> guardedBeans = new HashSet<>();
+
+	private final List<String> unguardedFields = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Creates the post-processor.
@@ -198,6 +201,19 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 		return definition.getResolvableType();
 	}
 
+	/**
+	 * Returns the map fields of singleton beans that the field finder found holding a mutable,
+	 * non-thread-safe map and left unguarded (reported at WARN), one line each:
+	 * {@code bean.field (map type in declaring class): fix}. With {@code safemap.guard.fields=wrap}
+	 * these are the fields SafeMap could not wrap. Lets tests fail on them (safemap-spring-boot-test's
+	 * strict mode).
+	 * @return the findings so far, empty before startup completes or with {@code fields=off}
+	 * @since 0.1.0
+	 */
+	public List<String> unguardedFields() {
+		return List.copyOf(this.unguardedFields);
+	}
+
 	@Override
 	public void afterSingletonsInstantiated() {
 		if (this.beanFactory == null) {
@@ -321,6 +337,8 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 				: "the field is " + (Modifier.isFinal(field.getModifiers()) ? "final" : "declared as " + field.getType().getSimpleName())
 						+ ", so SafeMap cannot replace it: declare it as a non-final Map and set safemap.guard.fields=wrap,"
 						+ " or initialise it with a ConcurrentHashMap";
+		this.unguardedFields.add(fieldName + " (" + map.getClass().getName() + " in " + field.getDeclaringClass().getName()
+				+ "): " + fix);
 		logger.warn("Singleton bean '{}' keeps a mutable {} in field '{}' ({}), shared by every thread that uses the"
 				+ " bean. Fix: {}; or, if every access is synchronized, add '{}' to safemap.guard.exclude.", beanName,
 				map.getClass().getName(), field.getName(), field.getDeclaringClass().getName(), fix, fieldName);
