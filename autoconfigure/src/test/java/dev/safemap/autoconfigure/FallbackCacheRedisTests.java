@@ -1,5 +1,6 @@
 package dev.safemap.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -7,6 +8,7 @@ import dev.safemap.autoconfigure.breaker.BreakerAutoConfiguration;
 import dev.safemap.breaker.FallbackCache;
 import dev.safemap.breaker.FallbackCaches;
 import dev.safemap.breaker.FallbackResult;
+import dev.safemap.breaker.cache.PlantedGadget;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilience4j.springboot.timelimiter.autoconfigure.TimeLimiterAutoConfiguration;
 import org.junit.jupiter.api.Tag;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,6 +59,22 @@ class FallbackCacheRedisTests {
 			cache.invalidate(key);
 			assertThat(second.getBean(StringRedisTemplate.class).hasKey("safemap:breaker:shared-prices::" + key))
 				.isFalse();
+		});
+	}
+
+	@Test
+	void aPlantedSerializedObjectIsRefusedWithoutRunningItsCodeAndServedAsAMiss() {
+		String key = "ACME-" + UUID.randomUUID();
+		PlantedGadget.RAN.set(false);
+		this.runner.run((context) -> {
+			byte[] redisKey = ("safemap:breaker:shared-prices::" + key).getBytes(StandardCharsets.UTF_8);
+			context.getBean(RedisConnectionFactory.class).getConnection().stringCommands()
+				.set(redisKey, PlantedGadget.serialized());
+			FallbackCache<String, Price> cache = context.getBean(FallbackCaches.class).cache("shared-prices");
+			FallbackResult<Price> result = cache.callForResult(key, () -> new Price("ACME", 101));
+			assertThat(PlantedGadget.RAN).as("code of the planted object ran").isFalse();
+			assertThat(result.source()).isEqualTo(FallbackResult.Source.FRESH);
+			assertThat(result.value()).isEqualTo(new Price("ACME", 101));
 		});
 	}
 

@@ -474,28 +474,32 @@ class FallbackCacheTests {
 	@Test
 	void lastAnswerTellsWhetherItWasStaleAndHowOld() {
 		FallbackCache<String, Object> cache = builder().build();
-		cache.call("ACME", () -> 42);
-		assertThat(FallbackContext.lastAnswer().isStale()).isFalse();
-		this.clock.advance(Duration.ofSeconds(90));
-		cache.call("ACME", () -> {
-			throw new IllegalStateException("down");
-		});
-		FallbackResult<?> last = FallbackContext.lastAnswer();
-		assertThat(last.isStale()).isTrue();
-		assertThat(last.age()).isEqualTo(Duration.ofSeconds(90));
-		FallbackContext.clear();
-		assertThat(FallbackContext.lastAnswer()).isNull();
+		try (FallbackContext.Scope scope = FallbackContext.open()) {
+			cache.call("ACME", () -> 42);
+			assertThat(FallbackContext.lastAnswer().isStale()).isFalse();
+			this.clock.advance(Duration.ofSeconds(90));
+			cache.call("ACME", () -> {
+				throw new IllegalStateException("down");
+			});
+			FallbackResult<?> last = FallbackContext.lastAnswer();
+			assertThat(last.isStale()).isTrue();
+			assertThat(last.age()).isEqualTo(Duration.ofSeconds(90));
+			FallbackContext.clear();
+			assertThat(FallbackContext.lastAnswer()).isNull();
+		}
 	}
 
 	@Test
 	void failedCallLeavesNoLastAnswer() {
 		FallbackCache<String, Object> cache = builder().build();
-		cache.call("ACME", () -> 42);
-		assertThat(FallbackContext.lastAnswer()).isNotNull();
-		assertThatThrownBy(() -> cache.call("OTHER", () -> {
-			throw new IllegalStateException("down");
-		})).isInstanceOf(IllegalStateException.class);
-		assertThat(FallbackContext.lastAnswer()).isNull();
+		try (FallbackContext.Scope scope = FallbackContext.open()) {
+			cache.call("ACME", () -> 42);
+			assertThat(FallbackContext.lastAnswer()).isNotNull();
+			assertThatThrownBy(() -> cache.call("OTHER", () -> {
+				throw new IllegalStateException("down");
+			})).isInstanceOf(IllegalStateException.class);
+			assertThat(FallbackContext.lastAnswer()).isNull();
+		}
 	}
 
 	@Test

@@ -36,6 +36,15 @@ class KeyMaskerTests {
 	}
 
 	@Test
+	void aSevenDigitIdsMaskIsNotItsUnkeyedHash() throws Exception {
+		String id = "4711042";
+		byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+			.digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		String unkeyed = "#" + java.util.HexFormat.of().formatHex(digest, 0, 5);
+		assertThat(KeyMasker.mask(id)).as("anyone can hash the 10^7 ids and look this mask up").isNotEqualTo(unkeyed);
+	}
+
+	@Test
 	void nullKeyIsRejected() {
 		assertThatNullPointerException().isThrownBy(() -> KeyMasker.mask(null)).withMessageContaining("key");
 	}

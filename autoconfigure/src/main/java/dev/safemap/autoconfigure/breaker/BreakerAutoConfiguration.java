@@ -12,6 +12,7 @@ import dev.safemap.breaker.FallbackCacheSettings;
 import dev.safemap.breaker.FallbackCaches;
 import dev.safemap.breaker.FallbackStoreFactory;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
+import dev.safemap.web.FallbackContextFilter;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiter;
@@ -23,13 +24,18 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingFilterBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.cache.Cache;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Auto-configuration of fallback caches behind Resilience4j circuit breakers: the
@@ -192,6 +198,26 @@ public final class BreakerAutoConfiguration {
 		@ConditionalOnMissingBean(name = "safemapBreakerHealthIndicator")
 		FallbackCacheHealthIndicator safemapBreakerHealthIndicator(FallbackCaches caches) {
 			return new FallbackCacheHealthIndicator(caches);
+		}
+
+	}
+
+	/**
+	 * One {@link dev.safemap.breaker.FallbackContext} scope per servlet request, so that {@code FallbackContext.lastAnswer()} works in
+	 * the request's code and no answer outlives the request on a pooled thread.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ OncePerRequestFilter.class, FilterRegistrationBean.class })
+	static class FallbackContextFilterConfiguration {
+
+		@Bean
+		@ConditionalOnMissingFilterBean(FallbackContextFilter.class)
+		FilterRegistrationBean<FallbackContextFilter> safemapFallbackContextFilter() {
+			FilterRegistrationBean<FallbackContextFilter> registration = new FilterRegistrationBean<>(
+					new FallbackContextFilter());
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+			return registration;
 		}
 
 	}
