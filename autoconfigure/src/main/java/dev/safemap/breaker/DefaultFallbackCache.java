@@ -96,6 +96,8 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 
 	private final LongAdder valuesRejected = new LongAdder();
 
+	private final LongAdder valuesUnreadable = new LongAdder();
+
 	private volatile boolean servingStale;
 
 	DefaultFallbackCache(FallbackCache.Builder<K, V> builder) {
@@ -308,7 +310,7 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 	public FallbackCacheStats stats() {
 		return new FallbackCacheStats(this.hits.sum(), this.staleWhileRefreshing.sum(), this.fallbacks.sum(),
 				this.downstreamCalls.sum(), this.refreshes.sum(), this.refreshFailures.sum(), this.staleRejected.sum(),
-				this.valuesRejected.sum());
+				this.valuesRejected.sum(), this.valuesUnreadable.sum());
 	}
 
 	@Override
@@ -547,6 +549,14 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 			entry = this.store.get(key);
 		}
 		catch (RuntimeException ex) {
+			UnreadableStoredValueException unreadable = unreadable(ex);
+			if (unreadable != null) {
+				this.valuesUnreadable.increment();
+				logger.warn("Fallback cache '{}' refused the value stored for key {} ({}); treated as a miss", this.name,
+						KeyMasker.maskUnless(key, this.showKeys), unreadable.getMessage());
+				this.listener.onValueUnreadable(this.name, key, unreadable);
+				return null;
+			}
 			logger.warn("Fallback cache '{}' could not read key {}; treated as a miss", this.name,
 					KeyMasker.maskUnless(key, this.showKeys), ex);
 			return null;
@@ -555,6 +565,15 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 			return null;
 		}
 		return entry;
+	}
+
+	private static @Nullable UnreadableStoredValueException unreadable(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof UnreadableStoredValueException unreadable) {
+				return unreadable;
+			}
+		}
+		return null;
 	}
 
 	private long ageMillis(StoredValue<V> entry) {

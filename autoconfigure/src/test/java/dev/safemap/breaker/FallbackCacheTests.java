@@ -591,4 +591,38 @@ class FallbackCacheTests {
 
 	}
 
+	@Test
+	void aValueTheStoreCannotReadSafelyIsCountedAndServedAsAMiss() {
+		List<Object> unreadableKeys = new ArrayList<>();
+		FallbackStore<Object> refusing = new FallbackStore<>() {
+
+			@Override
+			public StoredValue<Object> get(Object key) {
+				throw new IllegalStateException("wrapped by the store's client",
+						new UnreadableStoredValueException("Java serialization, which is never read", null));
+			}
+
+			@Override
+			public void put(Object key, StoredValue<Object> entry) {
+			}
+
+			@Override
+			public void evict(Object key) {
+			}
+
+		};
+		FallbackCache<String, Object> cache = builder().store(refusing).listener(new FallbackCacheListener() {
+			@Override
+			public void onValueUnreadable(String name, Object key, UnreadableStoredValueException failure) {
+				unreadableKeys.add(key);
+			}
+		}).build();
+		FallbackResult<Object> result = cache.callForResult("ACME", () -> 42);
+		assertThat(result.source()).isEqualTo(FallbackResult.Source.FRESH);
+		assertThat(result.value()).isEqualTo(42);
+		// each read that met the value counts (the single flight re-checks the key before calling)
+		assertThat(cache.stats().valuesUnreadable()).isPositive().isEqualTo(unreadableKeys.size());
+		assertThat(unreadableKeys).containsOnly("ACME");
+	}
+
 }
