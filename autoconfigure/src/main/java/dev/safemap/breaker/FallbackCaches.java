@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
+import dev.safemap.support.KeyMasker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
@@ -51,6 +52,8 @@ public final class FallbackCaches implements AutoCloseable {
 
 	private final boolean showKeys;
 
+	private final KeyMasker keyMasker;
+
 	private final CircuitBreakerRegistry circuitBreakers;
 
 	private final TimeLimiterRegistry timeLimiters;
@@ -74,6 +77,7 @@ public final class FallbackCaches implements AutoCloseable {
 	private FallbackCaches(Builder builder) {
 		this.settings = builder.settings;
 		this.showKeys = builder.showKeys;
+		this.keyMasker = builder.keyMasker;
 		this.circuitBreakers = builder.circuitBreakers;
 		this.timeLimiters = builder.timeLimiters;
 		this.storage = builder.storage;
@@ -186,7 +190,8 @@ public final class FallbackCaches implements AutoCloseable {
 			.maxStaleness(settings.maxStaleness())
 			.refreshAfter(settings.refreshAfter())
 			.cacheEmpty(settings.cacheEmpty())
-			.showKeys(this.showKeys);
+			.showKeys(this.showKeys)
+			.keyMasker(this.keyMasker);
 		if (settings.waitTimeout() != null) {
 			builder.waitTimeout(settings.waitTimeout());
 		}
@@ -261,6 +266,8 @@ public final class FallbackCaches implements AutoCloseable {
 
 		private boolean showKeys;
 
+		private KeyMasker keyMasker = KeyMasker.shared();
+
 		private Builder(CircuitBreakerRegistry circuitBreakers, FallbackStoreFactory storage) {
 			this.circuitBreakers = Objects.requireNonNull(circuitBreakers, "circuitBreakers must not be null");
 			this.storage = Objects.requireNonNull(storage, "storage must not be null");
@@ -328,6 +335,18 @@ public final class FallbackCaches implements AutoCloseable {
 		 */
 		public Builder showKeys(boolean showKeys) {
 			this.showKeys = showKeys;
+			return this;
+		}
+
+		/**
+		 * Sets what masks keys in logs: {@link KeyMasker#shared()} by default; give the application's masker so that a
+		 * key has the same mask everywhere.
+		 * @param keyMasker the masker
+		 * @return this builder
+		 * @throws NullPointerException if keyMasker is null
+		 */
+		public Builder keyMasker(KeyMasker keyMasker) {
+			this.keyMasker = Objects.requireNonNull(keyMasker, "keyMasker must not be null");
 			return this;
 		}
 

@@ -6,12 +6,14 @@ import dev.safemap.actuate.breaker.CaffeineFallbackCacheMetrics;
 import dev.safemap.actuate.breaker.FallbackCacheHealthIndicator;
 import dev.safemap.actuate.breaker.FallbackCacheMetrics;
 import dev.safemap.aop.FallbackCachedAspect;
+import dev.safemap.autoconfigure.masking.SafeMapMaskingProperties;
 import dev.safemap.aop.FallbackCachedMethodValidator;
 import dev.safemap.breaker.FallbackCacheCustomizer;
 import dev.safemap.breaker.FallbackCacheSettings;
 import dev.safemap.breaker.FallbackCaches;
 import dev.safemap.breaker.FallbackStoreFactory;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
+import dev.safemap.support.KeyMasker;
 import dev.safemap.web.FallbackContextFilter;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -57,7 +59,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 		"org.springframework.boot.autoconfigure.aop.AopAutoConfiguration" })
 @ConditionalOnClass({ CircuitBreaker.class, TimeLimiter.class, Cache.class })
 @ConditionalOnBooleanProperty(name = "safemap.breaker.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(SafeMapBreakerProperties.class)
+@EnableConfigurationProperties({ SafeMapBreakerProperties.class, SafeMapMaskingProperties.class })
 @Import({ FallbackStoreConfigurations.CacheManagerStoreConfiguration.class,
 		FallbackStoreConfigurations.RedisStoreConfiguration.class,
 		FallbackStoreConfigurations.CaffeineStoreConfiguration.class,
@@ -87,14 +89,15 @@ public final class BreakerAutoConfiguration {
 	@ConditionalOnMissingBean
 	FallbackCaches fallbackCaches(SafeMapBreakerProperties properties, CircuitBreakerRegistry circuitBreakerRegistry,
 			TimeLimiterRegistry timeLimiterRegistry, FallbackStoreFactory storage,
-			ObjectProvider<FallbackCacheCustomizer> customizers) {
+			ObjectProvider<FallbackCacheCustomizer> customizers, SafeMapMaskingProperties masking, ObjectProvider<KeyMasker> keyMasker) {
 		// validate every configured cache now, so that a bad value fails startup
 		properties.getCaches().keySet().forEach((name) -> settings(properties, name));
 		settings(properties, "*");
 		FallbackCaches.Builder builder = FallbackCaches.builder(circuitBreakerRegistry, storage)
 			.timeLimiters(timeLimiterRegistry)
 			.settings((name) -> settings(properties, name))
-			.showKeys(properties.isShowKeys());
+			.showKeys(masking.getShowKeys().inLogs())
+			.keyMasker(keyMasker.getIfAvailable(KeyMasker::shared));
 		InvalidSafeMapPropertyException.apply(PREFIX + "threads", properties.getThreads(),
 				"Set a positive number, for example 2.", () -> builder.threads(properties.getThreads()));
 		customizers.orderedStream().forEach(builder::customizer);
