@@ -51,7 +51,7 @@ public final class FallbackCachedAspect {
 		}
 		FallbackCachedMethods.Plan plan = this.methods.plan(method);
 		Object key = plan.key().key(target, joinPoint.getArgs());
-		FallbackCache<Object, Object> cache = this.caches.cache(plan.cacheName());
+		FallbackCache<Object, Object> cache = this.caches.cache(plan.cacheName(), plan.valueType());
 		return switch (plan.kind()) {
 			case PLAIN -> cache.callChecked(key, () -> proceed(joinPoint));
 			case OPTIONAL -> Optional.ofNullable(cache.callChecked(key, () -> {

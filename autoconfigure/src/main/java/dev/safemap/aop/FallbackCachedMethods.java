@@ -1,6 +1,8 @@
 package dev.safemap.aop;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -12,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.interceptor.SimpleKeyGenerator;
 import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
@@ -33,6 +36,8 @@ final class FallbackCachedMethods {
 	private final ConcurrentHashMap<Method, Plan> plans = new ConcurrentHashMap<>();
 
 	private final Set<String> cacheNames = ConcurrentHashMap.newKeySet();
+
+	private final Map<String, Type> valueTypes = new ConcurrentHashMap<>();
 
 	Plan plan(Method method) {
 		Plan plan = this.plans.get(method);
@@ -62,7 +67,15 @@ final class FallbackCachedMethods {
 		String[] names = this.parameterNames.getParameterNames(method);
 		KeyFunction key = keyFunction(method, annotation.key(), names, where);
 		this.cacheNames.add(annotation.name());
-		return new Plan(annotation.name(), kind, key);
+		Type valueType = valueType(method, kind);
+		Type other = this.valueTypes.putIfAbsent(annotation.name(), valueType);
+		if (other != null && !other.equals(valueType)) {
+			throw new InvalidSafeMapPropertyException(where + " (name)", annotation.name(),
+					"another @FallbackCached method stores values of type " + other.getTypeName()
+							+ " in this cache, this one " + valueType.getTypeName(),
+					"Give each value type its own cache name.");
+		}
+		return new Plan(annotation.name(), kind, key, valueType);
 	}
 
 	private KeyFunction keyFunction(Method method, String source, String @Nullable [] names, String where) {
@@ -130,7 +143,21 @@ final class FallbackCachedMethods {
 	}
 
 	/** What the aspect needs to know about one method. */
-	record Plan(String cacheName, ReturnKind kind, KeyFunction key) {
+	/**
+	 * The type of the values the cache keeps for a method: its return type, or the type inside an
+	 * {@code Optional}, a {@code CompletionStage} or a {@code Mono} ({@code Object} when that is not declared).
+	 */
+	static Type valueType(Method method, ReturnKind kind) {
+		ResolvableType returnType = ResolvableType.forMethodReturnType(method);
+		ResolvableType valueType = (kind == ReturnKind.PLAIN) ? returnType : returnType.getGeneric(0);
+		Class<?> resolved = valueType.resolve();
+		if (valueType == ResolvableType.NONE || resolved == null) {
+			return Object.class;
+		}
+		return resolved.isPrimitive() ? ClassUtils.resolvePrimitiveIfNecessary(resolved) : valueType.getType();
+	}
+
+	record Plan(String cacheName, ReturnKind kind, KeyFunction key, Type valueType) {
 
 	}
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
 import dev.safemap.guard.GuardMode;
@@ -19,6 +20,7 @@ import dev.safemap.guard.GuardedMapRegistry;
 import dev.safemap.guard.MapKinds;
 import dev.safemap.guard.MapObserver;
 import dev.safemap.guard.MapObserverFactory;
+import dev.safemap.support.KeyMasker;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +71,8 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 
 	private final ObjectProvider<MapObserverFactory> observerFactory;
 
+	private final Supplier<KeyMasker> keyMasker;
+
 	private @Nullable ConfigurableListableBeanFactory beanFactory;
 
 	private final Set<String> guardedBeans = new HashSet<>();
@@ -83,10 +87,24 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 	 */
 	public GuardedMapBeanPostProcessor(GuardedMapBeanSettings settings, ObjectProvider<GuardedMapRegistry> registry,
 			ObjectProvider<MapObserverFactory> observerFactory) {
+		this(settings, registry, observerFactory, KeyMasker::shared);
+	}
+
+	/**
+	 * Creates the post-processor.
+	 * @param settings what to guard, and how
+	 * @param registry the registry of guarded maps
+	 * @param observerFactory the observer factory, {@link MapObserverFactory#NOOP} when absent
+	 * @param keyMasker the application's key masker, asked for when the first map is guarded
+	 */
+	public GuardedMapBeanPostProcessor(GuardedMapBeanSettings settings, ObjectProvider<GuardedMapRegistry> registry,
+			ObjectProvider<MapObserverFactory> observerFactory, Supplier<KeyMasker> keyMasker) {
 		Assert.notNull(settings, "'settings' must not be null");
+		Assert.notNull(keyMasker, "'keyMasker' must not be null");
 		this.settings = settings;
 		this.registry = registry;
 		this.observerFactory = observerFactory;
+		this.keyMasker = keyMasker;
 	}
 
 	@Override
@@ -131,7 +149,8 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 			.mode(mode)
 			.observer(observerFor(beanName, mode))
 			.registry(this.registry.getObject())
-			.showKeys(this.settings.showKeys());
+			.showKeys(this.settings.showKeys())
+			.keyMasker(this.keyMasker.get());
 		if (declared.asMap().getGeneric(1).resolve() == Integer.class) {
 			builder.counterType(Integer.class);
 		}
@@ -321,6 +340,8 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 				.observer(observerFor(fieldName, mode))
 				.registry(this.registry.getObject())
 				.showKeys(this.settings.showKeys())
+				.keyMasker(this.keyMasker.get())
+			.keyMasker(this.keyMasker.get())
 				.wrap((Map<Object, Object>) map);
 			try {
 				field.set(isStatic ? null : target, guarded);

@@ -71,6 +71,8 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 
 	private final boolean showKeys;
 
+	private final KeyMasker keyMasker;
+
 	private final FallbackCacheListener listener;
 
 	/** Whether anyone listens: answers are timed only then. */
@@ -96,6 +98,8 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 
 	private final LongAdder valuesRejected = new LongAdder();
 
+	private final LongAdder valuesUnreadable = new LongAdder();
+
 	private volatile boolean servingStale;
 
 	DefaultFallbackCache(FallbackCache.Builder<K, V> builder) {
@@ -112,6 +116,7 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 		this.cacheEmpty = builder.cacheEmpty;
 		this.cacheable = builder.cacheable;
 		this.showKeys = builder.showKeys;
+		this.keyMasker = builder.keyMasker;
 		this.listener = GuardedListener.of(List.copyOf(builder.listeners));
 		this.timed = !builder.listeners.isEmpty();
 	}
@@ -308,7 +313,7 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 	public FallbackCacheStats stats() {
 		return new FallbackCacheStats(this.hits.sum(), this.staleWhileRefreshing.sum(), this.fallbacks.sum(),
 				this.downstreamCalls.sum(), this.refreshes.sum(), this.refreshFailures.sum(), this.staleRejected.sum(),
-				this.valuesRejected.sum());
+				this.valuesRejected.sum(), this.valuesUnreadable.sum());
 	}
 
 	@Override
@@ -370,7 +375,7 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 		this.servingStale = true;
 		Duration ageDuration = Duration.ofMillis(age);
 		if (logger.isDebugEnabled()) {
-			logger.debug(FALLBACK_LOG, this.name, KeyMasker.maskUnless(key, this.showKeys), age,
+			logger.debug(FALLBACK_LOG, this.name, this.keyMasker.maskUnless(key, this.showKeys), age,
 					(failure != null) ? failure.toString() : "the circuit breaker is " + this.circuitBreaker.getState());
 		}
 		this.listener.onFallbackServed(this.name, key, ageDuration, failure);
@@ -385,7 +390,7 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 
 	private TimeoutException waitTimeout(Object key) {
 		return new TimeoutException("Fallback cache '" + this.name + "' waited " + Duration.ofNanos(this.waitTimeoutNanos)
-				+ " for the concurrent call for key " + KeyMasker.maskUnless(key, this.showKeys));
+				+ " for the concurrent call for key " + this.keyMasker.maskUnless(key, this.showKeys));
 	}
 
 	/** Calls the downstream with a permission already acquired, recording the outcome. */
@@ -506,7 +511,7 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 	private void refreshFailed(K key, Throwable failure) {
 		this.refreshing.remove(key);
 		this.refreshFailures.increment();
-		logger.debug("Fallback cache '{}' failed to refresh key {}: {}", this.name, KeyMasker.maskUnless(key, this.showKeys),
+		logger.debug("Fallback cache '{}' failed to refresh key {}: {}", this.name, this.keyMasker.maskUnless(key, this.showKeys),
 				failure.toString());
 		this.listener.onRefreshFailed(this.name, key, failure);
 	}
@@ -523,7 +528,7 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Fallback cache '{}' could not store the value for key {}; the answer is returned but not kept",
-					this.name, KeyMasker.maskUnless(key, this.showKeys), ex);
+					this.name, this.keyMasker.maskUnless(key, this.showKeys), ex);
 		}
 	}
 
@@ -547,14 +552,31 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 			entry = this.store.get(key);
 		}
 		catch (RuntimeException ex) {
+			UnreadableStoredValueException unreadable = unreadable(ex);
+			if (unreadable != null) {
+				this.valuesUnreadable.increment();
+				logger.warn("Fallback cache '{}' refused the value stored for key {} ({}); treated as a miss", this.name,
+						this.keyMasker.maskUnless(key, this.showKeys), unreadable.getMessage());
+				this.listener.onValueUnreadable(this.name, key, unreadable);
+				return null;
+			}
 			logger.warn("Fallback cache '{}' could not read key {}; treated as a miss", this.name,
-					KeyMasker.maskUnless(key, this.showKeys), ex);
+					this.keyMasker.maskUnless(key, this.showKeys), ex);
 			return null;
 		}
 		if (entry == null || entry.value() == null || (!this.cacheEmpty && isEmpty(entry.value()))) {
 			return null;
 		}
 		return entry;
+	}
+
+	private static @Nullable UnreadableStoredValueException unreadable(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof UnreadableStoredValueException unreadable) {
+				return unreadable;
+			}
+		}
+		return null;
 	}
 
 	private long ageMillis(StoredValue<V> entry) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import dev.safemap.support.KeyMasker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import org.jspecify.annotations.Nullable;
@@ -199,6 +200,8 @@ public interface FallbackCache<K, V> {
 
 		boolean showKeys;
 
+		KeyMasker keyMasker = KeyMasker.shared();
+
 		final List<FallbackCacheListener> listeners = new ArrayList<>();
 
 		private Builder(String name, CircuitBreaker circuitBreaker) {
@@ -326,6 +329,18 @@ public interface FallbackCache<K, V> {
 		 */
 		public Builder<K, V> showKeys(boolean showKeys) {
 			this.showKeys = showKeys;
+			return this;
+		}
+
+		/**
+		 * Sets what masks keys in logs: {@link KeyMasker#shared()} by default; give the application's masker so that a
+		 * key has the same mask everywhere.
+		 * @param keyMasker the masker
+		 * @return this builder
+		 * @throws NullPointerException if keyMasker is null
+		 */
+		public Builder<K, V> keyMasker(KeyMasker keyMasker) {
+			this.keyMasker = Objects.requireNonNull(keyMasker, "keyMasker must not be null");
 			return this;
 		}
 

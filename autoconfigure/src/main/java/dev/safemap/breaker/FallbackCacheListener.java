@@ -75,4 +75,14 @@ public interface FallbackCacheListener {
 	default void onValueRejected(String cache, Object key, @Nullable Object value) {
 	}
 
+	/**
+	 * Called when the store held something for a key that could not be read safely (another format, another type
+	 * than the cache declares, a planted payload): the key was treated as a miss.
+	 * @param cache the cache name
+	 * @param key the key
+	 * @param failure why the value was refused
+	 */
+	default void onValueUnreadable(String cache, Object key, UnreadableStoredValueException failure) {
+	}
+
 }

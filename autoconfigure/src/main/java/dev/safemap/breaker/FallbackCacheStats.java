@@ -14,9 +14,12 @@ package dev.safemap.breaker;
  * @param refreshFailures background refreshes that failed
  * @param staleRejected values too old to be served (the failure was rethrown)
  * @param valuesRejected downstream answers that were not stored (null, empty, rejected)
+ * @param valuesUnreadable reads of the store that found a value that could not be read safely (another format or
+ * type, a planted payload) and were treated as misses; one call may read a key twice (single flight re-checks it)
  * @since 0.1.0
  */
 public record FallbackCacheStats(long hits, long staleWhileRefreshing, long fallbacks, long downstreamCalls,
-		long refreshes, long refreshFailures, long staleRejected, long valuesRejected) {
+		long refreshes, long refreshFailures, long staleRejected, long valuesRejected,
+		long valuesUnreadable) {
 
 }

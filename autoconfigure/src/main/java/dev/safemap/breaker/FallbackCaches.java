@@ -1,5 +1,6 @@
 package dev.safemap.breaker;
 
+import java.lang.reflect.Type;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.List;
@@ -14,9 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
+import dev.safemap.support.KeyMasker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@link FallbackStoreFactory}. Used by the
  * {@code @FallbackCached} aspect and available for programmatic use:
  * {@snippet :
- * Price price = fallbackCaches.<String, Price>cache("prices").call(symbol, () -> client.price(symbol));
+ * Price price = fallbackCaches.<String, Price>cache("prices", Price.class).call(symbol, () -> client.price(symbol));
  * }
+ * Declare the value type when the store serializes (Redis): values are read back as that type only.
  * <p>
  * Background refreshes and time-limiter timeouts run on daemon threads named
  * {@code safemap-breaker-N}, stopped by {@link #close()} (called when the application context
@@ -48,6 +52,8 @@ public final class FallbackCaches implements AutoCloseable {
 
 	private final boolean showKeys;
 
+	private final KeyMasker keyMasker;
+
 	private final CircuitBreakerRegistry circuitBreakers;
 
 	private final TimeLimiterRegistry timeLimiters;
@@ -66,9 +72,12 @@ public final class FallbackCaches implements AutoCloseable {
 
 	private final Map<String, FallbackCache<Object, Object>> caches = new ConcurrentHashMap<>();
 
+	private final Map<String, Type> valueTypes = new ConcurrentHashMap<>();
+
 	private FallbackCaches(Builder builder) {
 		this.settings = builder.settings;
 		this.showKeys = builder.showKeys;
+		this.keyMasker = builder.keyMasker;
 		this.circuitBreakers = builder.circuitBreakers;
 		this.timeLimiters = builder.timeLimiters;
 		this.storage = builder.storage;
@@ -80,21 +89,57 @@ public final class FallbackCaches implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the fallback cache of a name, creating it on first use.
+	 * Returns the fallback cache of a name, creating it on first use without a declared value type. Stores that
+	 * serialize (Redis) refuse to create a cache without one: use {@link #cache(String, Class)} there.
 	 * @param <K> the key type
 	 * @param <V> the value type
 	 * @param name the cache name, not blank
 	 * @return the cache
-	 * @throws IllegalArgumentException if the name is blank
+	 * @throws IllegalArgumentException if the name is blank, or the cache is new and its store needs a value type
+	 */
+	public <K, V> FallbackCache<K, V> cache(String name) {
+		return cache(name, (Type) null);
+	}
+
+	/**
+	 * Returns the fallback cache of a name whose values are of a type, creating it on first use.
+	 * @param <K> the key type
+	 * @param <V> the value type
+	 * @param name the cache name, not blank
+	 * @param valueType the type of the values, not null
+	 * @return the cache
+	 * @throws IllegalArgumentException if the name is blank, or the cache was created with another value type
+	 */
+	public <K, V> FallbackCache<K, V> cache(String name, Class<V> valueType) {
+		return cache(name, (Type) Objects.requireNonNull(valueType, "valueType must not be null"));
+	}
+
+	/**
+	 * Returns the fallback cache of a name whose values are of a (possibly generic) type, creating it on first use;
+	 * {@code @FallbackCached} methods use this with their return type.
+	 * @param <K> the key type
+	 * @param <V> the value type
+	 * @param name the cache name, not blank
+	 * @param valueType the type of the values (for example the {@code ParameterizedType} of {@code List<Price>}),
+	 * or null for none
+	 * @return the cache
+	 * @throws IllegalArgumentException if the name is blank, the cache was created with another value type, or the
+	 * cache is new, its store needs a value type and none was given
 	 */
 	@SuppressWarnings("unchecked")
-	public <K, V> FallbackCache<K, V> cache(String name) {
+	public <K, V> FallbackCache<K, V> cache(String name, @Nullable Type valueType) {
 		if (name == null || name.isBlank()) {
 			throw new IllegalArgumentException("name must not be blank, but was '" + name + "'");
 		}
 		FallbackCache<Object, Object> cache = this.caches.get(name);
 		if (cache == null) {
-			cache = this.caches.computeIfAbsent(name, this::create);
+			cache = this.caches.computeIfAbsent(name, (key) -> create(key, valueType));
+		}
+		Type declared = this.valueTypes.get(name);
+		if (valueType != null && declared != null && !declared.equals(valueType)) {
+			throw new IllegalArgumentException("Fallback cache '" + name + "' holds values of type "
+					+ declared.getTypeName() + ", but was asked for values of type " + valueType.getTypeName()
+					+ ": use one value type per cache name");
 		}
 		return (FallbackCache<K, V>) (FallbackCache<?, ?>) cache;
 	}
@@ -124,7 +169,7 @@ public final class FallbackCaches implements AutoCloseable {
 		return this.refreshExecutor != this.executor;
 	}
 
-	private FallbackCache<Object, Object> create(String name) {
+	private FallbackCache<Object, Object> create(String name, @Nullable Type valueType) {
 		FallbackCacheSettings settings = this.settings.apply(name);
 		boolean breakerConfigured = this.circuitBreakers.find(name).isPresent()
 				|| this.circuitBreakers.getConfiguration(name).isPresent();
@@ -133,7 +178,10 @@ public final class FallbackCaches implements AutoCloseable {
 					+ "its circuit breaker uses the Resilience4j defaults", name, name);
 		}
 		CircuitBreaker circuitBreaker = this.circuitBreakers.circuitBreaker(name);
-		FallbackStore<Object> store = this.storage.create(settings);
+		FallbackStore<Object> store = this.storage.create(settings, valueType);
+		if (valueType != null) {
+			this.valueTypes.put(name, valueType);
+		}
 		FallbackCache.Builder<Object, Object> builder = FallbackCache.builder(name, circuitBreaker)
 			.timeLimiter(this.timeLimiters.timeLimiter(name), this.executor)
 			.store(store)
@@ -142,7 +190,8 @@ public final class FallbackCaches implements AutoCloseable {
 			.maxStaleness(settings.maxStaleness())
 			.refreshAfter(settings.refreshAfter())
 			.cacheEmpty(settings.cacheEmpty())
-			.showKeys(this.showKeys);
+			.showKeys(this.showKeys)
+			.keyMasker(this.keyMasker);
 		if (settings.waitTimeout() != null) {
 			builder.waitTimeout(settings.waitTimeout());
 		}
@@ -217,6 +266,8 @@ public final class FallbackCaches implements AutoCloseable {
 
 		private boolean showKeys;
 
+		private KeyMasker keyMasker = KeyMasker.shared();
+
 		private Builder(CircuitBreakerRegistry circuitBreakers, FallbackStoreFactory storage) {
 			this.circuitBreakers = Objects.requireNonNull(circuitBreakers, "circuitBreakers must not be null");
 			this.storage = Objects.requireNonNull(storage, "storage must not be null");
@@ -284,6 +335,18 @@ public final class FallbackCaches implements AutoCloseable {
 		 */
 		public Builder showKeys(boolean showKeys) {
 			this.showKeys = showKeys;
+			return this;
+		}
+
+		/**
+		 * Sets what masks keys in logs: {@link KeyMasker#shared()} by default; give the application's masker so that a
+		 * key has the same mask everywhere.
+		 * @param keyMasker the masker
+		 * @return this builder
+		 * @throws NullPointerException if keyMasker is null
+		 */
+		public Builder keyMasker(KeyMasker keyMasker) {
+			this.keyMasker = Objects.requireNonNull(keyMasker, "keyMasker must not be null");
 			return this;
 		}
 

@@ -100,6 +100,18 @@ final class GuardedListener implements FallbackCacheListener {
 		}
 	}
 
+	@Override
+	public void onValueUnreadable(String cache, Object key, UnreadableStoredValueException failure) {
+		for (FallbackCacheListener listener : this.listeners) {
+			try {
+				listener.onValueUnreadable(cache, key, failure);
+			}
+			catch (RuntimeException ex) {
+				warn(cache, listener, ex);
+			}
+		}
+	}
+
 	private static void warn(String cache, FallbackCacheListener listener, RuntimeException ex) {
 		logger.warn("Fallback cache '{}': listener {} threw; ignored", cache, listener, ex);
 	}

@@ -80,6 +80,8 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	private final boolean showKeys;
 
+	private final KeyMasker keyMasker;
+
 	private final boolean threadSafeTarget;
 
 	private final AtomicLong sequence = new AtomicLong();
@@ -97,7 +99,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 	private final Map<ReportKey, Long> lastReported = new ConcurrentHashMap<>();
 
 	DetectingMap(String name, Map<K, V> target, MapObserver observer, @Nullable GuardedMapRegistry registry,
-			boolean showKeys, Class<? extends Number> counterType) {
+			boolean showKeys, KeyMasker keyMasker, Class<? extends Number> counterType) {
 		super(name, target, target.getClass(), counterType);
 		this.target = target;
 		this.observer = observer;
@@ -105,6 +107,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		this.operationSampler = observer.operationSampler();
 		this.registry = registry;
 		this.showKeys = showKeys;
+		this.keyMasker = keyMasker;
 		this.threadSafeTarget = MapKinds.isThreadSafe(target);
 	}
 
@@ -208,7 +211,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 			return;
 		}
 		this.lastReported.put(new ReportKey(kind, site, otherSite), now);
-		String maskedKey = (key == NO_KEY) ? "-" : (key == null) ? "null" : KeyMasker.maskUnless(key, this.showKeys);
+		String maskedKey = (key == NO_KEY) ? "-" : (key == null) ? "null" : this.keyMasker.maskUnless(key, this.showKeys);
 		RaceReport report = new RaceReport(this.name, kind, operation, maskedKey, site, otherSite,
 				Thread.currentThread().getName(), otherThread, Instant.now());
 		if (this.registry != null) {

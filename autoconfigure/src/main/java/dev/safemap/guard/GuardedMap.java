@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
+import dev.safemap.support.KeyMasker;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -132,6 +133,8 @@ public interface GuardedMap<K, V> extends ConcurrentMap<K, V> {
 
 		private boolean showKeys;
 
+		private KeyMasker keyMasker = KeyMasker.shared();
+
 		private Builder(String name) {
 			Objects.requireNonNull(name, "name must not be null");
 			if (name.isBlank()) {
@@ -195,12 +198,24 @@ public interface GuardedMap<K, V> extends ConcurrentMap<K, V> {
 
 		/**
 		 * Sets whether race reports show keys as they are instead of masked
-		 * ({@link dev.safemap.support.KeyMasker}); false by default, as keys are often personal data.
+		 * ({@link KeyMasker}); false by default, as keys are often personal data.
 		 * @param showKeys whether to show raw keys
 		 * @return this builder
 		 */
 		public Builder showKeys(boolean showKeys) {
 			this.showKeys = showKeys;
+			return this;
+		}
+
+		/**
+		 * Sets what masks keys in race reports: {@link KeyMasker#shared()} by default; give the application's masker so that a
+		 * key has the same mask everywhere.
+		 * @param keyMasker the masker
+		 * @return this builder
+		 * @throws NullPointerException if keyMasker is null
+		 */
+		public Builder keyMasker(KeyMasker keyMasker) {
+			this.keyMasker = Objects.requireNonNull(keyMasker, "keyMasker must not be null");
 			return this;
 		}
 
@@ -226,7 +241,7 @@ public interface GuardedMap<K, V> extends ConcurrentMap<K, V> {
 			}
 			GuardedMap<K, V> result;
 			if (this.mode == GuardMode.DETECT) {
-				result = new DetectingMap<>(this.name, map, this.observer, this.registry, this.showKeys,
+				result = new DetectingMap<>(this.name, map, this.observer, this.registry, this.showKeys, this.keyMasker,
 						this.counterType);
 			}
 			else {

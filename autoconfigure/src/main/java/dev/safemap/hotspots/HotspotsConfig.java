@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 
-import org.jspecify.annotations.Nullable;
-
 import dev.safemap.guard.CallSite;
+import dev.safemap.support.KeyMasker;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of a {@link Hotspots} accounting, built with {@link #builder()}.
@@ -54,6 +54,8 @@ public final class HotspotsConfig {
 
 	private final Duration drainInterval;
 
+	private final KeyMasker keyMasker;
+
 	private HotspotsConfig(Builder builder) {
 		this.drainInterval = builder.drainInterval;
 		this.topKeys = builder.topKeys;
@@ -63,7 +65,16 @@ public final class HotspotsConfig {
 		this.maxCallSites = builder.maxCallSites;
 		this.recentRaces = builder.recentRaces;
 		this.clock = builder.clock;
+		this.keyMasker = builder.keyMasker;
 		this.callSiteCapture = (builder.callSiteCapture != null) ? builder.callSiteCapture : CallSite::capture;
+	}
+
+	/**
+	 * Returns what masks keys in reports.
+	 * @return the masker
+	 */
+	public KeyMasker keyMasker() {
+		return this.keyMasker;
 	}
 
 	/**
@@ -158,6 +169,8 @@ public final class HotspotsConfig {
 		private @Nullable Supplier<CallSite> callSiteCapture;
 
 		private Duration drainInterval = Duration.ofMillis(100);
+
+		private KeyMasker keyMasker = KeyMasker.shared();
 
 		private Builder() {
 		}
@@ -290,6 +303,18 @@ public final class HotspotsConfig {
 		 */
 		public Builder callSiteCapture(Supplier<CallSite> capture) {
 			this.callSiteCapture = Objects.requireNonNull(capture, "capture must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets what masks keys in reports: {@link KeyMasker#shared()} by default; give the application's masker so that a
+		 * key has the same mask everywhere.
+		 * @param keyMasker the masker
+		 * @return this builder
+		 * @throws NullPointerException if keyMasker is null
+		 */
+		public Builder keyMasker(KeyMasker keyMasker) {
+			this.keyMasker = Objects.requireNonNull(keyMasker, "keyMasker must not be null");
 			return this;
 		}
 

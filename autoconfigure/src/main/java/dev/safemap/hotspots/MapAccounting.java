@@ -24,7 +24,6 @@ import dev.safemap.guard.MapOperation;
 import dev.safemap.guard.OperationSampler;
 import dev.safemap.guard.RaceReport;
 import dev.safemap.guard.ReadWindow;
-import dev.safemap.support.KeyMasker;
 
 /**
  * The accounting of one map: the {@link MapObserver} its guarded map calls.
@@ -431,13 +430,13 @@ final class MapAccounting implements MapObserver, MapStats {
 				this.callSites.samples(), topSegments(limit), raceCounts, races);
 	}
 
-	private static String keyName(KeySketch sketch, int hash, boolean showKeys) {
+	private String keyName(KeySketch sketch, int hash, boolean showKeys) {
 		Object key = sketch.keyFor(hash);
 		if (key == null) {
 			return KeySketch.UNRESOLVED;
 		}
 		try {
-			return KeyMasker.maskUnless(key, showKeys);
+			return this.config.keyMasker().maskUnless(key, showKeys);
 		}
 		catch (RuntimeException ex) {
 			// a key whose toString() throws

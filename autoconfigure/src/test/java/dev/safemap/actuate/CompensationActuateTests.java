@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.health.actuate.endpoint.SimpleHttpCodeStatusMapper;
 import org.springframework.boot.health.actuate.endpoint.SimpleStatusAggregator;
 import org.springframework.boot.health.contributor.Health;
@@ -31,6 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class CompensationActuateTests {
+
+	private final KeyMasker keyMasker = KeyMasker.withSecret("a test secret of 32 bytes.......");
 
 	@TempDir
 	Path directory;
@@ -70,19 +74,19 @@ class CompensationActuateTests {
 	void endpointShowsCountsAndMetadataWithMaskedKeysAndNoArgumentsByDefault() {
 		this.registry.enqueue(CompensationRequest.of("inventory#reserve(Order)", "[{\"email\":\"a@b.c\"}]")
 			.withIdempotencyKey("order-1"));
-		CompensationsEndpoint endpoint = new CompensationsEndpoint(this.registry, false);
-		CompensationsEndpoint.QueueDescriptor queue = endpoint.compensations(null, null, null);
+		CompensationsEndpoint endpoint = new CompensationsEndpoint(this.registry, this.keyMasker, Show.NEVER, Set.of());
+		CompensationsEndpoint.QueueDescriptor queue = endpoint.compensations(null, null, null, SecurityContext.NONE);
 		assertThat(queue.counts()).containsEntry(CompensationStatus.PENDING, 1L);
 		assertThat(queue.oldestPendingAgeMillis()).isNotNull().isGreaterThanOrEqualTo(0L);
 		assertThat(queue.entries()).singleElement().satisfies((entry) -> {
 			assertThat(entry.target()).isEqualTo("inventory#reserve(Order)");
-			assertThat(entry.key()).isEqualTo(KeyMasker.mask("order-1")).doesNotContain("order-1");
+			assertThat(entry.key()).isEqualTo(this.keyMasker.mask("order-1")).doesNotContain("order-1");
 			assertThat(entry.arguments()).isNull();
 			assertThat(entry.context()).isNull();
 			assertThat(entry.nextAttemptAt()).isNotNull();
 		});
-		CompensationsEndpoint revealing = new CompensationsEndpoint(this.registry, true);
-		assertThat(revealing.compensations("pending", 0, 5).entries()).singleElement().satisfies((entry) -> {
+		CompensationsEndpoint revealing = new CompensationsEndpoint(this.registry, this.keyMasker, Show.ALWAYS, Set.of());
+		assertThat(revealing.compensations("pending", 0, 5, SecurityContext.NONE).entries()).singleElement().satisfies((entry) -> {
 			assertThat(entry.key()).isEqualTo("order-1");
 			assertThat(entry.arguments()).isEqualTo("[{\"email\":\"a@b.c\"}]");
 		});
@@ -94,31 +98,31 @@ class CompensationActuateTests {
 		String second = this.registry.enqueue(CompensationRequest.of("t", "[]")).entry().id();
 		String third = this.registry.enqueue(CompensationRequest.of("t", "[]")).entry().id();
 		this.registry.replayDue(); // max attempts 1: all dead
-		CompensationsEndpoint endpoint = new CompensationsEndpoint(this.registry, false);
-		assertThat(endpoint.compensations("DEAD", 0, 10).entries()).hasSize(3)
+		CompensationsEndpoint endpoint = new CompensationsEndpoint(this.registry, this.keyMasker, Show.NEVER, Set.of());
+		assertThat(endpoint.compensations("DEAD", 0, 10, SecurityContext.NONE).entries()).hasSize(3)
 			.allSatisfy((e) -> assertThat(e.lastError()).contains("gave up after 1 attempts"));
 
 		assertThat(endpoint.retry(first, "retry").affected()).isEqualTo(1);
 		assertThat(endpoint.retry(first, "retry").affected()).as("not dead any more").isZero();
 		assertThat(endpoint.discard(second).affected()).isEqualTo(1);
-		assertThat(endpoint.entry(second)).isNull();
+		assertThat(endpoint.entry(second, SecurityContext.NONE)).isNull();
 		assertThat(endpoint.retryAllDead("retry-dead").affected()).isEqualTo(1);
-		assertThat(endpoint.entry(third).status()).isEqualTo(CompensationStatus.PENDING);
+		assertThat(endpoint.entry(third, SecurityContext.NONE).status()).isEqualTo(CompensationStatus.PENDING);
 
 		this.up.set(true);
 		this.registry.replayDue();
-		assertThat(endpoint.compensations(null, null, null).counts()).containsEntry(CompensationStatus.DONE, 2L)
+		assertThat(endpoint.compensations(null, null, null, SecurityContext.NONE).counts()).containsEntry(CompensationStatus.DONE, 2L)
 			.containsEntry(CompensationStatus.DEAD, 0L);
 	}
 
 	@Test
 	void endpointRejectsBadInputWithTheValue() {
-		CompensationsEndpoint endpoint = new CompensationsEndpoint(this.registry, false);
+		CompensationsEndpoint endpoint = new CompensationsEndpoint(this.registry, this.keyMasker, Show.NEVER, Set.of());
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
-			.isThrownBy(() -> endpoint.compensations("stuck", null, null))
+			.isThrownBy(() -> endpoint.compensations("stuck", null, null, SecurityContext.NONE))
 			.withMessageContaining("'stuck'");
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
-			.isThrownBy(() -> endpoint.compensations(null, 0, 5000))
+			.isThrownBy(() -> endpoint.compensations(null, 0, 5000, SecurityContext.NONE))
 			.withMessageContaining("5000");
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
 			.isThrownBy(() -> endpoint.retry("x", "delete"))

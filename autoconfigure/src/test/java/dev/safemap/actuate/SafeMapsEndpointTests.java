@@ -74,7 +74,7 @@ class SafeMapsEndpointTests {
 		assertThat(orders.contentionRate()).isEqualTo(0.2);
 		assertThat(orders.waitTime().p50Nanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20));
 		assertThat(orders.hotKeys().byContention()).singleElement().satisfies((key) -> {
-			assertThat(key.key()).isEqualTo(KeyMasker.mask(RAW_KEY));
+			assertThat(key.key()).isEqualTo(KeyMasker.shared().mask(RAW_KEY));
 			assertThat(key.count()).isEqualTo(1);
 			assertThat(key.share()).isEqualTo(1.0);
 		});
@@ -82,7 +82,7 @@ class SafeMapsEndpointTests {
 		assertThat(orders.callSites().top()).singleElement().satisfies((site) -> {
 			assertThat(site.className()).isEqualTo(SafeMapsEndpointTests.class.getName());
 			assertThat(site.methodName()).startsWith("lambda$contend");
-			assertThat(site.keys()).containsExactly(KeyMasker.mask(RAW_KEY));
+			assertThat(site.keys()).containsExactly(KeyMasker.shared().mask(RAW_KEY));
 		});
 		SafeMapDescriptor plainMap = maps.get(1);
 		assertThat(plainMap.observed()).isFalse();
@@ -98,7 +98,7 @@ class SafeMapsEndpointTests {
 
 		String everything = endpoint(Show.NEVER).safeMaps(authenticated("ADMIN")).toString()
 				+ endpoint(Show.NEVER).safeMap(authenticated("ADMIN"), "orders");
-		assertThat(everything).doesNotContain(RAW_KEY).doesNotContain("alice").contains(KeyMasker.mask(RAW_KEY));
+		assertThat(everything).doesNotContain(RAW_KEY).doesNotContain("alice").contains(KeyMasker.shared().mask(RAW_KEY));
 	}
 
 	@Test
@@ -116,8 +116,8 @@ class SafeMapsEndpointTests {
 		this.orders.get(RAW_KEY); // a key is listed from its second sample
 		SafeMapsEndpoint endpoint = new SafeMapsEndpoint(this.hotspots, this.registry, Show.WHEN_AUTHORIZED,
 				Set.of("SAFEMAP_ADMIN"));
-		assertThat(shownKey(endpoint, SecurityContext.NONE)).isEqualTo(KeyMasker.mask(RAW_KEY));
-		assertThat(shownKey(endpoint, authenticated("USER"))).isEqualTo(KeyMasker.mask(RAW_KEY));
+		assertThat(shownKey(endpoint, SecurityContext.NONE)).isEqualTo(KeyMasker.shared().mask(RAW_KEY));
+		assertThat(shownKey(endpoint, authenticated("USER"))).isEqualTo(KeyMasker.shared().mask(RAW_KEY));
 		assertThat(shownKey(endpoint, authenticated("SAFEMAP_ADMIN"))).isEqualTo(RAW_KEY);
 	}
 
@@ -126,7 +126,7 @@ class SafeMapsEndpointTests {
 		this.orders.put(RAW_KEY, 1L);
 		this.orders.get(RAW_KEY); // a key is listed from its second sample
 		SafeMapsEndpoint endpoint = new SafeMapsEndpoint(this.hotspots, this.registry, Show.WHEN_AUTHORIZED, Set.of());
-		assertThat(shownKey(endpoint, SecurityContext.NONE)).isEqualTo(KeyMasker.mask(RAW_KEY));
+		assertThat(shownKey(endpoint, SecurityContext.NONE)).isEqualTo(KeyMasker.shared().mask(RAW_KEY));
 		assertThat(shownKey(endpoint, authenticated())).isEqualTo(RAW_KEY);
 	}
 
@@ -160,7 +160,7 @@ class SafeMapsEndpointTests {
 	void raceReportsAppearWithTheMap() {
 		MapObserver legacy = this.hotspots.create("legacy", GuardMode.DETECT);
 		CallSite site = new CallSite("com.example.Legacy", "count", 12);
-		legacy.race(new RaceReport("legacy", RaceReport.Kind.LOST_UPDATE, MapOperation.PUT, KeyMasker.mask(RAW_KEY),
+		legacy.race(new RaceReport("legacy", RaceReport.Kind.LOST_UPDATE, MapOperation.PUT, KeyMasker.shared().mask(RAW_KEY),
 				site, site, "t1", "t2", Instant.parse("2026-01-01T00:00:00Z")));
 
 		SafeMapDescriptor descriptor = endpoint(Show.NEVER).safeMap(SecurityContext.NONE, "legacy");
@@ -171,7 +171,7 @@ class SafeMapsEndpointTests {
 			assertThat(race.kind()).isEqualTo("lost_update");
 			assertThat(race.operation()).isEqualTo("put");
 			assertThat(race.site()).isEqualTo("com.example.Legacy.count:12");
-			assertThat(race.key()).isEqualTo(KeyMasker.mask(RAW_KEY));
+			assertThat(race.key()).isEqualTo(KeyMasker.shared().mask(RAW_KEY));
 		});
 	}
 

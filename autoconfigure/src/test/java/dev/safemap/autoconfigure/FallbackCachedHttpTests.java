@@ -44,6 +44,8 @@ class FallbackCachedHttpTests {
 
 	private ApplicationContextRunner runner;
 
+	private FallbackContext.Scope scope;
+
 	@BeforeEach
 	void start() throws Exception {
 		this.downstream = new DownstreamStub();
@@ -63,11 +65,12 @@ class FallbackCachedHttpTests {
 					"safemap.breaker.caches.quotes.wait-timeout=10s",
 					"safemap.breaker.caches.refreshing-quotes.refresh-after=300ms",
 					"safemap.breaker.caches.refreshing-quotes.max-staleness=1m");
-		FallbackContext.clear();
+		this.scope = FallbackContext.open();
 	}
 
 	@AfterEach
 	void stop() {
+		this.scope.close();
 		this.downstream.close();
 	}
 

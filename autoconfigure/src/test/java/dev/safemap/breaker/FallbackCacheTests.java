@@ -474,28 +474,32 @@ class FallbackCacheTests {
 	@Test
 	void lastAnswerTellsWhetherItWasStaleAndHowOld() {
 		FallbackCache<String, Object> cache = builder().build();
-		cache.call("ACME", () -> 42);
-		assertThat(FallbackContext.lastAnswer().isStale()).isFalse();
-		this.clock.advance(Duration.ofSeconds(90));
-		cache.call("ACME", () -> {
-			throw new IllegalStateException("down");
-		});
-		FallbackResult<?> last = FallbackContext.lastAnswer();
-		assertThat(last.isStale()).isTrue();
-		assertThat(last.age()).isEqualTo(Duration.ofSeconds(90));
-		FallbackContext.clear();
-		assertThat(FallbackContext.lastAnswer()).isNull();
+		try (FallbackContext.Scope scope = FallbackContext.open()) {
+			cache.call("ACME", () -> 42);
+			assertThat(FallbackContext.lastAnswer().isStale()).isFalse();
+			this.clock.advance(Duration.ofSeconds(90));
+			cache.call("ACME", () -> {
+				throw new IllegalStateException("down");
+			});
+			FallbackResult<?> last = FallbackContext.lastAnswer();
+			assertThat(last.isStale()).isTrue();
+			assertThat(last.age()).isEqualTo(Duration.ofSeconds(90));
+			FallbackContext.clear();
+			assertThat(FallbackContext.lastAnswer()).isNull();
+		}
 	}
 
 	@Test
 	void failedCallLeavesNoLastAnswer() {
 		FallbackCache<String, Object> cache = builder().build();
-		cache.call("ACME", () -> 42);
-		assertThat(FallbackContext.lastAnswer()).isNotNull();
-		assertThatThrownBy(() -> cache.call("OTHER", () -> {
-			throw new IllegalStateException("down");
-		})).isInstanceOf(IllegalStateException.class);
-		assertThat(FallbackContext.lastAnswer()).isNull();
+		try (FallbackContext.Scope scope = FallbackContext.open()) {
+			cache.call("ACME", () -> 42);
+			assertThat(FallbackContext.lastAnswer()).isNotNull();
+			assertThatThrownBy(() -> cache.call("OTHER", () -> {
+				throw new IllegalStateException("down");
+			})).isInstanceOf(IllegalStateException.class);
+			assertThat(FallbackContext.lastAnswer()).isNull();
+		}
 	}
 
 	@Test
@@ -585,6 +589,40 @@ class FallbackCacheTests {
 			this.rejectedValues.add(String.valueOf(value));
 		}
 
+	}
+
+	@Test
+	void aValueTheStoreCannotReadSafelyIsCountedAndServedAsAMiss() {
+		List<Object> unreadableKeys = new ArrayList<>();
+		FallbackStore<Object> refusing = new FallbackStore<>() {
+
+			@Override
+			public StoredValue<Object> get(Object key) {
+				throw new IllegalStateException("wrapped by the store's client",
+						new UnreadableStoredValueException("Java serialization, which is never read", null));
+			}
+
+			@Override
+			public void put(Object key, StoredValue<Object> entry) {
+			}
+
+			@Override
+			public void evict(Object key) {
+			}
+
+		};
+		FallbackCache<String, Object> cache = builder().store(refusing).listener(new FallbackCacheListener() {
+			@Override
+			public void onValueUnreadable(String name, Object key, UnreadableStoredValueException failure) {
+				unreadableKeys.add(key);
+			}
+		}).build();
+		FallbackResult<Object> result = cache.callForResult("ACME", () -> 42);
+		assertThat(result.source()).isEqualTo(FallbackResult.Source.FRESH);
+		assertThat(result.value()).isEqualTo(42);
+		// each read that met the value counts (the single flight re-checks the key before calling)
+		assertThat(cache.stats().valuesUnreadable()).isPositive().isEqualTo(unreadableKeys.size());
+		assertThat(unreadableKeys).containsOnly("ACME");
 	}
 
 }

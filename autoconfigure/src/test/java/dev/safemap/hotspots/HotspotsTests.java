@@ -257,12 +257,12 @@ class HotspotsTests {
 		HotspotReport report = hotspots.report("sessions", false).orElseThrow();
 		assertThat(report.hotKeysByOperations()).hasSizeLessThanOrEqualTo(3);
 		HotKey first = report.hotKeysByOperations().get(0);
-		assertThat(first.key()).isEqualTo(KeyMasker.mask("alice@example.com"));
+		assertThat(first.key()).isEqualTo(KeyMasker.shared().mask("alice@example.com"));
 		// 10,000 of 25,000 operations: the sample buffer (256 slots here) loses samples that collide
 		// before a drain, at random, so the share stays unbiased
 		assertThat(first.share()).isBetween(0.36, 0.44);
 		assertThat(first.count()).isBetween(9_000L, 11_000L);
-		assertThat(report.hotKeysByOperations().get(1).key()).isEqualTo(KeyMasker.mask("bob@example.com"));
+		assertThat(report.hotKeysByOperations().get(1).key()).isEqualTo(KeyMasker.shared().mask("bob@example.com"));
 	}
 
 	@Test
@@ -279,7 +279,7 @@ class HotspotsTests {
 		observer.operation(MapOperation.SIZE, null);
 
 		HotKey hot = hotspots.report("sessions", false).orElseThrow().hotKeysByOperations().get(0);
-		assertThat(hot.key()).isEqualTo(KeyMasker.mask("hot"));
+		assertThat(hot.key()).isEqualTo(KeyMasker.shared().mask("hot"));
 		// 40,000 real operations on "hot", from ~10,000 samples: share 0.25 +- 0.0043 (1 sigma)
 		assertThat(hot.share()).isBetween(0.23, 0.27);
 		assertThat(hot.count()).isBetween(36_800L, 43_200L);
@@ -297,7 +297,7 @@ class HotspotsTests {
 			observer.operation(MapOperation.GET, (i % 2 == 0) ? "hot" : "cold-" + i);
 		}
 		HotKey hot = hotspots.report("sessions", false).orElseThrow().hotKeysByOperations().get(0);
-		assertThat(hot.key()).isEqualTo(KeyMasker.mask("hot"));
+		assertThat(hot.key()).isEqualTo(KeyMasker.shared().mask("hot"));
 		// ~650 surviving samples: share 0.5 +- 0.02 (1 sigma)
 		assertThat(hot.share()).isBetween(0.4, 0.6);
 		assertThat(hot.count()).isBetween(400_000L, 600_000L);
@@ -320,7 +320,7 @@ class HotspotsTests {
 		hotspots.create("m", GuardMode.GUARD).operation(MapOperation.GET, "k");
 		hotspots.create("m", GuardMode.GUARD).operation(MapOperation.GET, "k");
 		assertThat(hotspots.report("m", false).orElseThrow().hotKeysByOperations()).extracting(HotKey::key)
-			.containsExactly(KeyMasker.mask("k"));
+			.containsExactly(KeyMasker.shared().mask("k"));
 		Set<Thread> after = drainThreads();
 		after.removeAll(before);
 		assertThat(after).isEmpty();
@@ -360,7 +360,7 @@ class HotspotsTests {
 		observer.operation(MapOperation.GET, "twice");
 		observer.operation(MapOperation.GET, "twice");
 		assertThat(hotspots.report("sessions", false).orElseThrow().hotKeysByOperations()).extracting(HotKey::key)
-			.containsExactly(KeyMasker.mask("twice"));
+			.containsExactly(KeyMasker.shared().mask("twice"));
 	}
 
 	@Test
@@ -384,7 +384,7 @@ class HotspotsTests {
 		assertThat(report.contentionRate()).isEqualTo(0.11);
 		assertThat(report.waitNanos()).isEqualTo(100 * 2_000 + 10 * 100_000);
 		assertThat(report.hotKeysByContention()).extracting(HotKey::key)
-			.containsExactly(KeyMasker.mask("sku-1"), KeyMasker.mask("sku-2"));
+			.containsExactly(KeyMasker.shared().mask("sku-1"), KeyMasker.shared().mask("sku-2"));
 		HotKey first = report.hotKeysByContention().get(0);
 		assertThat(first.count()).isEqualTo(100);
 		assertThat(first.waitNanos()).isEqualTo(200_000);
@@ -422,8 +422,8 @@ class HotspotsTests {
 		assertThat(first.waitNanos()).isEqualTo(100_000);
 		assertThat(first.maxWaitNanos()).isEqualTo(5_000);
 		assertThat(first.share()).isEqualTo(0.4);
-		assertThat(first.topKeys()).containsExactly(KeyMasker.mask("sku-1"));
-		assertThat(report.callSites().get(1).topKeys()).containsExactly(KeyMasker.mask("sku-2"));
+		assertThat(first.topKeys()).containsExactly(KeyMasker.shared().mask("sku-1"));
+		assertThat(report.callSites().get(1).topKeys()).containsExactly(KeyMasker.shared().mask("sku-2"));
 	}
 
 	@Test
@@ -629,7 +629,7 @@ class HotspotsTests {
 		assertThat(report.operations()).isEqualTo((long) threads * perThread);
 		assertThat(report.contended()).isEqualTo(threads * (perThread / 100));
 		assertThat(report.hotKeysByContention().get(0).count()).isEqualTo(threads * (perThread / 100));
-		assertThat(report.hotKeysByOperations().get(0).key()).isEqualTo(KeyMasker.mask("hot"));
+		assertThat(report.hotKeysByOperations().get(0).key()).isEqualTo(KeyMasker.shared().mask("hot"));
 	}
 
 	@Test

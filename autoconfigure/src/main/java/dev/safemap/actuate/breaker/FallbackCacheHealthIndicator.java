@@ -49,6 +49,7 @@ public final class FallbackCacheHealthIndicator extends AbstractHealthIndicator 
 			cacheDetails.put("fallbacks", stats.fallbacks());
 			cacheDetails.put("staleRejected", stats.staleRejected());
 			cacheDetails.put("refreshFailures", stats.refreshFailures());
+			cacheDetails.put("valuesUnreadable", stats.valuesUnreadable());
 			details.put(entry.getKey(), cacheDetails);
 		}
 		builder.up()

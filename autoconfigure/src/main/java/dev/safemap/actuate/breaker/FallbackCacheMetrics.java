@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.safemap.breaker.FallbackCacheListener;
 import dev.safemap.breaker.FallbackResult;
+import dev.safemap.breaker.UnreadableStoredValueException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -37,6 +38,8 @@ public final class FallbackCacheMetrics implements FallbackCacheListener {
 
 	private final Counter valuesRejected;
 
+	private final Counter valuesUnreadable;
+
 	public FallbackCacheMetrics(MeterRegistry registry, String cache) {
 		for (FallbackResult.Source source : FallbackResult.Source.values()) {
 			this.calls.put(source, Timer.builder("safemap.breaker.calls")
@@ -66,6 +69,11 @@ public final class FallbackCacheMetrics implements FallbackCacheListener {
 			.description("Background refreshes")
 			.tag("cache", cache)
 			.tag("outcome", "failed")
+			.register(registry);
+		this.valuesUnreadable = Counter.builder("safemap.breaker.values.unreadable")
+			.description("Reads of the store that found a value that could not be read safely (another format or "
+					+ "type, a planted payload); each was treated as a miss")
+			.tag("cache", cache)
 			.register(registry);
 		this.valuesRejected = Counter.builder("safemap.breaker.values.rejected")
 			.description("Downstream answers not stored: null, empty or rejected by the predicate")
@@ -102,6 +110,11 @@ public final class FallbackCacheMetrics implements FallbackCacheListener {
 	@Override
 	public void onValueRejected(String cache, Object key, @Nullable Object value) {
 		this.valuesRejected.increment();
+	}
+
+	@Override
+	public void onValueUnreadable(String cache, Object key, UnreadableStoredValueException failure) {
+		this.valuesUnreadable.increment();
 	}
 
 }

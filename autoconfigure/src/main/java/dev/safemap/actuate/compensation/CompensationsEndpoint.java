@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.safemap.compensation.CompensationEntry;
@@ -17,6 +18,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -28,8 +31,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * re-drive operations.
  * <ul>
  * <li>{@code GET /actuator/compensations?status=DEAD&page=0&size=20}: counts by state, age of the oldest waiting
- * entry and a page of entries (metadata only: keys masked, no arguments, unless
- * {@code safemap.compensation.endpoint.show-arguments=true});</li>
+ * entry and a page of entries (metadata only: keys masked, no arguments, unless {@code safemap.masking.show-keys}
+ * shows them to the caller);</li>
  * <li>{@code GET /actuator/compensations/{id}}: one entry;</li>
  * <li>{@code POST /actuator/compensations/{id}} with {@code {"action":"retry"}}: resubmit a dead entry;</li>
  * <li>{@code POST /actuator/compensations} with {@code {"action":"retry-dead"}}: resubmit every dead entry;</li>
@@ -49,16 +52,26 @@ public class CompensationsEndpoint {
 
 	private final CompensationRegistry registry;
 
-	private final boolean showArguments;
+	private final KeyMasker keyMasker;
+
+	private final Show showKeys;
+
+	private final Set<String> roles;
 
 	/**
 	 * Creates the endpoint.
 	 * @param registry the compensation registry
-	 * @param showArguments whether to show stored arguments and unmasked keys
+	 * @param keyMasker masks the idempotency and ordering keys
+	 * @param showKeys when unmasked keys and stored arguments are shown ({@code safemap.masking.show-keys})
+	 * @param roles the roles that may see them when {@code showKeys} is {@link Show#WHEN_AUTHORIZED}; empty for any
+	 * authenticated user
 	 */
-	public CompensationsEndpoint(CompensationRegistry registry, boolean showArguments) {
+	public CompensationsEndpoint(CompensationRegistry registry, KeyMasker keyMasker, Show showKeys,
+			Set<String> roles) {
 		this.registry = Objects.requireNonNull(registry, "registry must not be null");
-		this.showArguments = showArguments;
+		this.keyMasker = Objects.requireNonNull(keyMasker, "keyMasker must not be null");
+		this.showKeys = Objects.requireNonNull(showKeys, "showKeys must not be null");
+		this.roles = Set.copyOf(roles);
 	}
 
 	/**
@@ -66,10 +79,13 @@ public class CompensationsEndpoint {
 	 * @param status only entries in this state (pending, in_progress, done, dead), all when null
 	 * @param page zero-based page, 0 when null
 	 * @param size page size (1 to 1000), 20 when null
+	 * @param securityContext the caller, for {@code safemap.masking.show-keys}
 	 * @return the descriptor
 	 */
 	@ReadOperation
-	public QueueDescriptor compensations(@Nullable String status, @Nullable Integer page, @Nullable Integer size) {
+	public QueueDescriptor compensations(@Nullable String status, @Nullable Integer page, @Nullable Integer size,
+			SecurityContext securityContext) {
+		boolean show = this.showKeys.isShown(securityContext, this.roles);
 		CompensationStatus filter = (status != null) ? parseStatus(status) : null;
 		int pageNumber = (page != null) ? page : 0;
 		int pageSize = (size != null) ? size : DEFAULT_PAGE_SIZE;
@@ -81,7 +97,7 @@ public class CompensationsEndpoint {
 		Duration oldest = this.registry.oldestPendingAge().orElse(null);
 		List<EntryDescriptor> entries = this.registry.entries(filter, pageNumber, pageSize)
 			.stream()
-			.map(this::describe)
+			.map((entry) -> describe(entry, show))
 			.toList();
 		return new QueueDescriptor(counts, (oldest != null) ? oldest.toMillis() : null, pageNumber, pageSize, entries);
 	}
@@ -89,11 +105,13 @@ public class CompensationsEndpoint {
 	/**
 	 * Returns one entry.
 	 * @param id the entry id
+	 * @param securityContext the caller, for {@code safemap.masking.show-keys}
 	 * @return the entry, or null (404) when unknown
 	 */
 	@ReadOperation
-	public @Nullable EntryDescriptor entry(@Selector String id) {
-		return this.registry.find(id).map(this::describe).orElse(null);
+	public @Nullable EntryDescriptor entry(@Selector String id, SecurityContext securityContext) {
+		boolean show = this.showKeys.isShown(securityContext, this.roles);
+		return this.registry.find(id).map((entry) -> describe(entry, show)).orElse(null);
 	}
 
 	/**
@@ -150,13 +168,12 @@ public class CompensationsEndpoint {
 		}
 	}
 
-	private EntryDescriptor describe(CompensationEntry entry) {
+	private EntryDescriptor describe(CompensationEntry entry, boolean show) {
 		return new EntryDescriptor(entry.id(), entry.target(), entry.status(),
-				KeyMasker.maskUnless(entry.idempotencyKey(), this.showArguments),
-				KeyMasker.maskUnless(entry.orderingKey(), this.showArguments), entry.attempts(), entry.createdAt(),
+				this.keyMasker.maskUnless(entry.idempotencyKey(), show),
+				this.keyMasker.maskUnless(entry.orderingKey(), show), entry.attempts(), entry.createdAt(),
 				(entry.status() == CompensationStatus.PENDING) ? entry.nextAttemptAt() : null, entry.lastError(),
-				entry.leaseOwner(), this.showArguments ? entry.arguments() : null,
-				this.showArguments ? entry.context() : null);
+				entry.leaseOwner(), show ? entry.arguments() : null, show ? entry.context() : null);
 	}
 
 	/**

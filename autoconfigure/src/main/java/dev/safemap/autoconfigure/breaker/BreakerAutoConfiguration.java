@@ -6,12 +6,15 @@ import dev.safemap.actuate.breaker.CaffeineFallbackCacheMetrics;
 import dev.safemap.actuate.breaker.FallbackCacheHealthIndicator;
 import dev.safemap.actuate.breaker.FallbackCacheMetrics;
 import dev.safemap.aop.FallbackCachedAspect;
+import dev.safemap.autoconfigure.masking.SafeMapMaskingProperties;
 import dev.safemap.aop.FallbackCachedMethodValidator;
 import dev.safemap.breaker.FallbackCacheCustomizer;
 import dev.safemap.breaker.FallbackCacheSettings;
 import dev.safemap.breaker.FallbackCaches;
 import dev.safemap.breaker.FallbackStoreFactory;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
+import dev.safemap.support.KeyMasker;
+import dev.safemap.web.FallbackContextFilter;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiter;
@@ -23,13 +26,18 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingFilterBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.cache.Cache;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Auto-configuration of fallback caches behind Resilience4j circuit breakers: the
@@ -51,7 +59,7 @@ import org.springframework.context.annotation.Import;
 		"org.springframework.boot.autoconfigure.aop.AopAutoConfiguration" })
 @ConditionalOnClass({ CircuitBreaker.class, TimeLimiter.class, Cache.class })
 @ConditionalOnBooleanProperty(name = "safemap.breaker.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(SafeMapBreakerProperties.class)
+@EnableConfigurationProperties({ SafeMapBreakerProperties.class, SafeMapMaskingProperties.class })
 @Import({ FallbackStoreConfigurations.CacheManagerStoreConfiguration.class,
 		FallbackStoreConfigurations.RedisStoreConfiguration.class,
 		FallbackStoreConfigurations.CaffeineStoreConfiguration.class,
@@ -81,14 +89,15 @@ public final class BreakerAutoConfiguration {
 	@ConditionalOnMissingBean
 	FallbackCaches fallbackCaches(SafeMapBreakerProperties properties, CircuitBreakerRegistry circuitBreakerRegistry,
 			TimeLimiterRegistry timeLimiterRegistry, FallbackStoreFactory storage,
-			ObjectProvider<FallbackCacheCustomizer> customizers) {
+			ObjectProvider<FallbackCacheCustomizer> customizers, SafeMapMaskingProperties masking, ObjectProvider<KeyMasker> keyMasker) {
 		// validate every configured cache now, so that a bad value fails startup
 		properties.getCaches().keySet().forEach((name) -> settings(properties, name));
 		settings(properties, "*");
 		FallbackCaches.Builder builder = FallbackCaches.builder(circuitBreakerRegistry, storage)
 			.timeLimiters(timeLimiterRegistry)
 			.settings((name) -> settings(properties, name))
-			.showKeys(properties.isShowKeys());
+			.showKeys(masking.getShowKeys().inLogs())
+			.keyMasker(keyMasker.getIfAvailable(KeyMasker::shared));
 		InvalidSafeMapPropertyException.apply(PREFIX + "threads", properties.getThreads(),
 				"Set a positive number, for example 2.", () -> builder.threads(properties.getThreads()));
 		customizers.orderedStream().forEach(builder::customizer);
@@ -192,6 +201,26 @@ public final class BreakerAutoConfiguration {
 		@ConditionalOnMissingBean(name = "safemapBreakerHealthIndicator")
 		FallbackCacheHealthIndicator safemapBreakerHealthIndicator(FallbackCaches caches) {
 			return new FallbackCacheHealthIndicator(caches);
+		}
+
+	}
+
+	/**
+	 * One {@link dev.safemap.breaker.FallbackContext} scope per servlet request, so that {@code FallbackContext.lastAnswer()} works in
+	 * the request's code and no answer outlives the request on a pooled thread.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ OncePerRequestFilter.class, FilterRegistrationBean.class })
+	static class FallbackContextFilterConfiguration {
+
+		@Bean
+		@ConditionalOnMissingFilterBean(FallbackContextFilter.class)
+		FilterRegistrationBean<FallbackContextFilter> safemapFallbackContextFilter() {
+			FilterRegistrationBean<FallbackContextFilter> registration = new FilterRegistrationBean<>(
+					new FallbackContextFilter());
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+			return registration;
 		}
 
 	}

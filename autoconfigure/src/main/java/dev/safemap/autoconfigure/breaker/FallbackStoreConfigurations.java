@@ -59,7 +59,8 @@ final class FallbackStoreConfigurations {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ RedisConnectionFactory.class, RedisCacheManager.class })
+	@ConditionalOnClass(value = { RedisConnectionFactory.class, RedisCacheManager.class },
+			name = "tools.jackson.databind.json.JsonMapper")
 	@ConditionalOnBean(RedisConnectionFactory.class)
 	@ConditionalOnMissingBean(FallbackStoreFactory.class)
 	@Conditional(OnRedisStore.class)
@@ -94,9 +95,11 @@ final class FallbackStoreConfigurations {
 		@Bean
 		FallbackStoreFactory safemapBreakerStoreFactory(SafeMapBreakerProperties properties) {
 			if (properties.getStore() == StoreType.REDIS) {
-				throw new InvalidSafeMapPropertyException(STORE, "redis", "no RedisConnectionFactory is available",
-						"Add spring-boot-starter-data-redis and configure spring.data.redis.*, or set "
-								+ STORE + "=caffeine.");
+				throw new InvalidSafeMapPropertyException(STORE, "redis",
+						"no RedisConnectionFactory is available, or Jackson 3 (which writes the values as JSON) is not "
+								+ "on the classpath",
+						"Add spring-boot-starter-data-redis and tools.jackson.core:jackson-databind and configure "
+								+ "spring.data.redis.*, or set " + STORE + "=caffeine.");
 			}
 			throw new InvalidSafeMapPropertyException(STORE, properties.getStore(),
 					"Caffeine (com.github.ben-manes.caffeine:caffeine and spring-context-support) is not on the classpath",

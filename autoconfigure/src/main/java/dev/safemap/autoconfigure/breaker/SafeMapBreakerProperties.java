@@ -76,11 +76,6 @@ public class SafeMapBreakerProperties {
 	private int threads = 2;
 
 	/**
-	 * Whether raw keys may appear in logs; masked otherwise.
-	 */
-	private boolean showKeys = false;
-
-	/**
 	 * Per-cache settings, by cache name.
 	 */
 	private Map<String, Cache> caches = new LinkedHashMap<>();
@@ -165,13 +160,7 @@ public class SafeMapBreakerProperties {
 		this.threads = threads;
 	}
 
-	public boolean isShowKeys() {
-		return this.showKeys;
-	}
 
-	public void setShowKeys(boolean showKeys) {
-		this.showKeys = showKeys;
-	}
 
 	public Map<String, Cache> getCaches() {
 		return this.caches;

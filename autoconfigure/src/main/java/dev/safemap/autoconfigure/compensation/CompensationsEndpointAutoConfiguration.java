@@ -1,9 +1,13 @@
 package dev.safemap.autoconfigure.compensation;
 
 import dev.safemap.actuate.compensation.CompensationsEndpoint;
+import dev.safemap.autoconfigure.masking.SafeMapMaskingProperties;
 import dev.safemap.compensation.CompensationRegistry;
+import dev.safemap.support.KeyMasker;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -24,13 +28,15 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass({ Endpoint.class, CompensationsEndpoint.class })
 @ConditionalOnAvailableEndpoint(CompensationsEndpoint.class)
 @ConditionalOnBean(CompensationRegistry.class)
-@EnableConfigurationProperties(SafeMapCompensationProperties.class)
+@EnableConfigurationProperties({ SafeMapCompensationProperties.class, SafeMapMaskingProperties.class })
 public final class CompensationsEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	CompensationsEndpoint compensationsEndpoint(CompensationRegistry registry, SafeMapCompensationProperties properties) {
-		return new CompensationsEndpoint(registry, properties.getEndpoint().isShowArguments());
+	CompensationsEndpoint compensationsEndpoint(CompensationRegistry registry, SafeMapMaskingProperties masking,
+			ObjectProvider<KeyMasker> keyMasker) {
+		return new CompensationsEndpoint(registry, keyMasker.getIfAvailable(KeyMasker::shared), Show.valueOf(masking.getShowKeys().name()),
+				masking.getRoles());
 	}
 
 }

@@ -280,18 +280,7 @@ public class SafeMapCompensationProperties {
 	 */
 	public static class Endpoint {
 
-		/**
-		 * Whether the endpoint shows stored arguments and unmasked keys (they may hold personal data).
-		 */
-		private boolean showArguments = false;
-
-		public boolean isShowArguments() {
-			return this.showArguments;
-		}
-
-		public void setShowArguments(boolean showArguments) {
-			this.showArguments = showArguments;
-		}
+		// keys and arguments are shown by safemap.masking.show-keys
 
 	}
 

@@ -3,6 +3,7 @@ package dev.safemap.autoconfigure.guard;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.safemap.autoconfigure.masking.MaskingAutoConfiguration;
 import dev.safemap.beans.GuardedMapBeanPostProcessor;
 import dev.safemap.beans.GuardedMapBeanSettings;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
@@ -10,6 +11,7 @@ import dev.safemap.guard.GuardMode;
 import dev.safemap.guard.GuardedMap;
 import dev.safemap.guard.GuardedMapRegistry;
 import dev.safemap.guard.MapObserverFactory;
+import dev.safemap.support.KeyMasker;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -56,19 +58,23 @@ public final class GuardedMapAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	static GuardedMapBeanPostProcessor safeMapGuardedMapBeanPostProcessor(Environment environment,
-			ObjectProvider<GuardedMapRegistry> registry, ObjectProvider<MapObserverFactory> observerFactory) {
+			ObjectProvider<GuardedMapRegistry> registry, ObjectProvider<MapObserverFactory> observerFactory,
+			ObjectProvider<KeyMasker> keyMasker) {
+		MaskingAutoConfiguration.refuseRemovedProperties(environment);
 		SafeMapGuardProperties properties = Binder.get(environment)
 			.bind("safemap.guard", SafeMapGuardProperties.class)
 			.orElseGet(SafeMapGuardProperties::new);
-		return new GuardedMapBeanPostProcessor(settings(properties), registry, observerFactory);
+		boolean showKeys = MaskingAutoConfiguration.bind(environment).getShowKeys().inLogs();
+		return new GuardedMapBeanPostProcessor(settings(properties, showKeys), registry, observerFactory,
+				() -> keyMasker.getIfAvailable(KeyMasker::shared));
 	}
 
-	static GuardedMapBeanSettings settings(SafeMapGuardProperties properties) {
+	static GuardedMapBeanSettings settings(SafeMapGuardProperties properties, boolean showKeys) {
 		Map<String, @Nullable GuardMode> modes = new LinkedHashMap<>();
 		properties.getMaps().forEach((name, map) -> modes.put(name, map.getMode()));
 		return new GuardedMapBeanSettings(properties.getDefaultMode(), modes, properties.getInclude(),
 				properties.getExclude(), GuardedMapBeanSettings.Fields.valueOf(properties.getFields().name()),
-				properties.isShowKeys());
+				showKeys);
 	}
 
 }

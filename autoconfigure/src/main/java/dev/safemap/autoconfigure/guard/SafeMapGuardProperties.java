@@ -54,11 +54,6 @@ public class SafeMapGuardProperties {
 	private Fields fields = Fields.REPORT;
 
 	/**
-	 * Whether race reports show keys as they are instead of masked (keys are often personal data).
-	 */
-	private boolean showKeys = false;
-
-	/**
 	 * Maximum number of race reports kept in memory, for the whole application and for each map.
 	 */
 	private int maxReports = 100;
@@ -111,13 +106,7 @@ public class SafeMapGuardProperties {
 		this.fields = fields;
 	}
 
-	public boolean isShowKeys() {
-		return this.showKeys;
-	}
 
-	public void setShowKeys(boolean showKeys) {
-		this.showKeys = showKeys;
-	}
 
 	public int getMaxReports() {
 		return this.maxReports;

@@ -8,6 +8,7 @@ import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
 import dev.safemap.guard.GuardedMapRegistry;
 import dev.safemap.hotspots.Hotspots;
 import dev.safemap.hotspots.HotspotsConfig;
+import dev.safemap.support.KeyMasker;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.datasketches.frequencies.LongsSketch;
 import org.jspecify.annotations.Nullable;
@@ -47,12 +48,12 @@ public final class HotspotsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Hotspots safeMapHotspots(SafeMapHotspotsProperties properties) {
-		return Hotspots.create(config(properties));
+	Hotspots safeMapHotspots(SafeMapHotspotsProperties properties, ObjectProvider<KeyMasker> keyMasker) {
+		return Hotspots.create(config(properties, keyMasker.getIfAvailable(KeyMasker::shared)));
 	}
 
-	static HotspotsConfig config(SafeMapHotspotsProperties properties) {
-		HotspotsConfig.Builder builder = HotspotsConfig.builder();
+	static HotspotsConfig config(SafeMapHotspotsProperties properties, KeyMasker keyMasker) {
+		HotspotsConfig.Builder builder = HotspotsConfig.builder().keyMasker(keyMasker);
 		int topKeys = properties.getTopKeys();
 		InvalidSafeMapPropertyException.apply(PREFIX + "top-keys", topKeys,
 				"Set safemap.hotspots.top-keys to a value from 1 to " + HotspotsConfig.MAX_TOP_KEYS

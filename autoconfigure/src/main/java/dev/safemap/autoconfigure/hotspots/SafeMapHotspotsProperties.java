@@ -1,9 +1,7 @@
 package dev.safemap.autoconfigure.hotspots;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import dev.safemap.hotspots.HotspotsConfig;
 
@@ -24,18 +22,6 @@ public class SafeMapHotspotsProperties {
 	 * Whether to account for operations, contention, hot keys and call sites of guarded maps.
 	 */
 	private boolean enabled = true;
-
-	/**
-	 * When to show map keys as they are, instead of masked, in the safemaps endpoint. Keys are
-	 * often personal data.
-	 */
-	private ShowKeys showKeys = ShowKeys.NEVER;
-
-	/**
-	 * Roles a user needs to see raw keys when show-keys is when-authorized. When empty, any
-	 * authenticated user may.
-	 */
-	private Set<String> roles = new LinkedHashSet<>();
 
 	/**
 	 * Number of hot keys and call sites listed per map, 1 to 100. The frequent-items sketches are
@@ -85,21 +71,9 @@ public class SafeMapHotspotsProperties {
 		this.enabled = enabled;
 	}
 
-	public ShowKeys getShowKeys() {
-		return this.showKeys;
-	}
 
-	public void setShowKeys(ShowKeys showKeys) {
-		this.showKeys = showKeys;
-	}
 
-	public Set<String> getRoles() {
-		return this.roles;
-	}
 
-	public void setRoles(Set<String> roles) {
-		this.roles = roles;
-	}
 
 	public int getTopKeys() {
 		return this.topKeys;
@@ -153,25 +127,6 @@ public class SafeMapHotspotsProperties {
 		return this.metrics;
 	}
 
-	/**
-	 * When raw keys may be shown, following Spring Boot's {@code show-values} convention.
-	 * <p>
-	 * Enum constants are immutable and thread-safe.
-	 *
-	 * @since 0.1.0
-	 */
-	public enum ShowKeys {
-
-		/** Keys are always masked. */
-		NEVER,
-
-		/** Keys are shown to authenticated users having one of the configured roles. */
-		WHEN_AUTHORIZED,
-
-		/** Keys are always shown. */
-		ALWAYS
-
-	}
 
 	/**
 	 * Micrometer metrics of guarded maps.

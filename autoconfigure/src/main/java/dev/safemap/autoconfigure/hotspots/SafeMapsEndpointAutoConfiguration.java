@@ -1,6 +1,7 @@
 package dev.safemap.autoconfigure.hotspots;
 
 import dev.safemap.actuate.hotspots.SafeMapsEndpoint;
+import dev.safemap.autoconfigure.masking.SafeMapMaskingProperties;
 import dev.safemap.guard.GuardedMapRegistry;
 import dev.safemap.hotspots.Hotspots;
 
@@ -20,7 +21,7 @@ import org.springframework.context.annotation.Configuration;
  * accounting (and the {@link GuardedMapRegistry} when there is one): present when the actuator is on
  * the classpath, a {@link Hotspots} bean exists and the endpoint is available (exposed over HTTP only
  * when {@code management.endpoints.web.exposure.include} lists it). Configured by
- * {@code safemap.hotspots.show-keys} and {@code safemap.hotspots.roles}.
+ * {@code safemap.masking.show-keys} and {@code safemap.masking.roles}.
  * <p>
  * Thread-safety: used by the container during startup only; the endpoint is thread-safe.
  *
@@ -29,7 +30,7 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration(after = HotspotsAutoConfiguration.class)
 @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
 @ConditionalOnBean(Hotspots.class)
-@EnableConfigurationProperties(SafeMapHotspotsProperties.class)
+@EnableConfigurationProperties({ SafeMapHotspotsProperties.class, SafeMapMaskingProperties.class })
 public final class SafeMapsEndpointAutoConfiguration {
 
 	/**
@@ -42,10 +43,10 @@ public final class SafeMapsEndpointAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		SafeMapsEndpoint safeMapsEndpoint(Hotspots hotspots, SafeMapHotspotsProperties properties,
+		SafeMapsEndpoint safeMapsEndpoint(Hotspots hotspots, SafeMapMaskingProperties masking,
 				ObjectProvider<GuardedMapRegistry> registry) {
 			return new SafeMapsEndpoint(hotspots, registry.getIfAvailable(),
-					Show.valueOf(properties.getShowKeys().name()), properties.getRoles());
+					Show.valueOf(masking.getShowKeys().name()), masking.getRoles());
 		}
 
 	}

@@ -1,20 +1,28 @@
 package dev.safemap.breaker.cache;
 
+import java.lang.reflect.Type;
 import java.util.Objects;
 
 import dev.safemap.breaker.FallbackCacheSettings;
 import dev.safemap.breaker.FallbackStore;
 import dev.safemap.breaker.FallbackStoreFactory;
+import dev.safemap.breaker.StoredValue;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.cache.RedisCacheConfiguration;
 import org.springframework.data.redis.cache.RedisCacheManager;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.serializer.RedisSerializationContext;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.data.redis.serializer.SerializationException;
 
 /**
  * Keeps each fallback cache's last known good values in Redis through Spring Data Redis' cache, shared by every
- * instance of the application; entries expire at the cache's maximum staleness. Values are
- * {@link dev.safemap.breaker.StoredValue} records in JDK serialization (Spring Data Redis' default), so every
- * instance reads what another one wrote.
+ * instance of the application; entries expire at the cache's maximum staleness. Values are JSON
+ * ({@link JsonStoredValueCodec}) read back as the value type the cache declares: Java serialization is neither
+ * written nor read, so a value planted under the key prefix cannot choose a class to instantiate. A value that is
+ * not a stored value of the declared type is refused ({@link dev.safemap.breaker.UnreadableStoredValueException}):
+ * the fallback cache counts it and treats the key as a miss.
  * <p>
  * Thread-safety: immutable and thread-safe.
  *
@@ -36,12 +44,28 @@ public final class RedisFallbackStoreFactory implements FallbackStoreFactory {
 		this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
 	}
 
+	/**
+	 * Refuses: values in Redis are read back as a declared type only.
+	 * @throws IllegalArgumentException always, naming the cache and the fix
+	 */
 	@Override
 	public FallbackStore<Object> create(FallbackCacheSettings settings) {
+		throw new IllegalArgumentException("Fallback cache '" + settings.name() + "' is stored in Redis as JSON and "
+				+ "needs its value type: use fallbackCaches.cache(\"" + settings.name()
+				+ "\", Price.class) (with your value type), or @FallbackCached, whose return type declares it");
+	}
+
+	@Override
+	public FallbackStore<Object> create(FallbackCacheSettings settings, @Nullable Type valueType) {
+		if (valueType == null) {
+			return create(settings);
+		}
 		RedisCacheConfiguration configuration = RedisCacheConfiguration.defaultCacheConfig()
 			.disableCachingNullValues()
 			.entryTtl(settings.maxStaleness())
-			.computePrefixWith((cacheName) -> this.keyPrefix + cacheName + "::");
+			.computePrefixWith((cacheName) -> this.keyPrefix + cacheName + "::")
+			.serializeValuesWith(RedisSerializationContext.SerializationPair
+				.fromSerializer(new StoredValueSerializer(JsonStoredValueCodec.forType(valueType))));
 		RedisCacheManager manager = RedisCacheManager.builder(this.connectionFactory)
 			.cacheDefaults(configuration)
 			.build();
@@ -52,6 +76,36 @@ public final class RedisFallbackStoreFactory implements FallbackStoreFactory {
 	@Override
 	public String description() {
 		return "redis";
+	}
+
+	/** Redis values of one cache: {@link StoredValue}s in JSON, nothing else. */
+	private static final class StoredValueSerializer implements RedisSerializer<Object> {
+
+		private final JsonStoredValueCodec codec;
+
+		StoredValueSerializer(JsonStoredValueCodec codec) {
+			this.codec = codec;
+		}
+
+		@Override
+		public byte[] serialize(@Nullable Object value) {
+			if (!(value instanceof StoredValue<?> entry)) {
+				throw new SerializationException("A fallback cache stores only StoredValue records, not "
+						+ ((value != null) ? value.getClass().getName() : "null"));
+			}
+			try {
+				return this.codec.encode(entry);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new SerializationException(ex.getMessage(), ex);
+			}
+		}
+
+		@Override
+		public @Nullable Object deserialize(byte @Nullable [] bytes) {
+			return (bytes != null) ? this.codec.decode(bytes) : null;
+		}
+
 	}
 
 }

@@ -8,6 +8,7 @@ import dev.safemap.guard.GuardMode;
 import dev.safemap.guard.MapObserverFactory;
 import dev.safemap.hotspots.Hotspots;
 import dev.safemap.hotspots.HotspotsConfig;
+import dev.safemap.support.KeyMasker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.datasketches.frequencies.LongsSketch;
@@ -43,7 +44,8 @@ class HotspotsAutoConfigurationTests {
 					"safemap.hotspots.read-sample-rate=0.25", "safemap.hotspots.call-site-sample-rate=0.5", "safemap.hotspots.max-call-sites=7",
 					"safemap.hotspots.recent-races=3")
 			.run((context) -> {
-				HotspotsConfig config = HotspotsAutoConfiguration.config(context.getBean(SafeMapHotspotsProperties.class));
+				HotspotsConfig config = HotspotsAutoConfiguration.config(context.getBean(SafeMapHotspotsProperties.class),
+						KeyMasker.shared());
 				assertThat(config.topKeys()).isEqualTo(2);
 				assertThat(config.keySampleRate()).isEqualTo(1.0);
 				assertThat(config.readSampleRate()).isEqualTo(0.25);
