@@ -1,6 +1,10 @@
 package dev.safemap.autoconfigure.compensation;
 
+import java.time.Clock;
+
+import dev.safemap.actuate.OperatorActions;
 import dev.safemap.actuate.compensation.CompensationsEndpoint;
+import dev.safemap.actuate.compensation.CompensationsEndpointWebExtension;
 import dev.safemap.compensation.CompensationRegistry;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -10,11 +14,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configuration of the {@code compensations} actuator endpoint ({@link CompensationsEndpoint}), when the
- * endpoint is available (enabled and exposed) and the application has a {@link CompensationRegistry}.
+ * endpoint is available (enabled and exposed) and the application has a {@link CompensationRegistry}. The
+ * endpoint is read-only unless {@code management.endpoint.compensations.access=unrestricted}; retries and
+ * discards are logged and published as audit events.
  * <p>
  * Thread-safety: used by the container during startup only; the endpoint is thread-safe.
  *
@@ -29,8 +36,17 @@ public final class CompensationsEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	CompensationsEndpoint compensationsEndpoint(CompensationRegistry registry, SafeMapCompensationProperties properties) {
-		return new CompensationsEndpoint(registry, properties.getEndpoint().isShowArguments());
+	CompensationsEndpoint compensationsEndpoint(CompensationRegistry registry, SafeMapCompensationProperties properties,
+			ApplicationEventPublisher publisher) {
+		return new CompensationsEndpoint(registry, properties.getEndpoint().isShowArguments(),
+				new OperatorActions(publisher, Clock.systemUTC()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(CompensationsEndpoint.class)
+	CompensationsEndpointWebExtension compensationsEndpointWebExtension(CompensationsEndpoint endpoint) {
+		return new CompensationsEndpointWebExtension(endpoint);
 	}
 
 }
