@@ -6,6 +6,7 @@ import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
+import dev.safemap.diagnostics.UnguardableMapException;
 import dev.safemap.guard.GuardMode;
 import dev.safemap.guard.GuardedMap;
 import dev.safemap.guard.GuardedMapRegistry;
@@ -49,6 +51,12 @@ import org.springframework.util.ClassUtils;
  * {@link GuardedMapBeanSettings}; the auto-configuration binds them from {@code safemap.guard.*}, and
  * the failures it raises name those properties.
  * <p>
+ * One original map becomes exactly one guarded map, whoever refers to it: a map bean and the fields that hold
+ * the same instance (with {@code safemap.guard.fields=wrap}) all end up with the same guarded map, so a write
+ * through one is seen through the others. A map that holds a {@code null} key or value cannot be guarded (a
+ * guarded map is a {@code ConcurrentMap}): startup fails with an {@link UnguardableMapException} that names the
+ * map and the (masked) key.
+ * <p>
  * Thread-safety: used by the container during startup only.
  *
  * @since 0.1.0
@@ -78,6 +86,9 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 	private final Set<String> guardedBeans = new HashSet<>();
 
 	private final List<String> unguardedFields = new CopyOnWriteArrayList<>();
+
+	/** Every map guarded so far, by identity of the original: one original, one guarded map. */
+	private final Map<Map<?, ?>, GuardedMap<?, ?>> guardedByOriginal = new IdentityHashMap<>();
 
 	/**
 	 * Creates the post-processor.
@@ -145,6 +156,16 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 		if (whyNot != null) {
 			return leaveAlone(beanName, map, mode, explicit, whyNot);
 		}
+		GuardedMap<?, ?> existing = this.guardedByOriginal.get(map);
+		if (existing != null) {
+			logger.info("SafeMap gives map bean '{}' the guarded map '{}': both were made from the same {}", beanName,
+					existing.name(), bean.getClass().getName());
+			return existing;
+		}
+		if (mode == GuardMode.GUARD) {
+			rejectNulls(map, "map bean '" + beanName + "'", "safemap.guard.exclude=" + beanName
+					+ " (or safemap.guard.maps." + beanName + ".mode=off)");
+		}
 		GuardedMap.Builder builder = GuardedMap.builder(beanName)
 			.mode(mode)
 			.observer(observerFor(beanName, mode))
@@ -157,6 +178,7 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 		int size = map.size();
 		@SuppressWarnings("unchecked")
 		GuardedMap<Object, Object> guarded = builder.wrap((Map<Object, Object>) map);
+		this.guardedByOriginal.put(map, guarded);
 		this.guardedBeans.add(beanName);
 		logger.info("SafeMap {} map bean '{}' ({}, {} entries) in {} mode", (mode == GuardMode.GUARD) ? "guards" : "watches",
 				beanName, bean.getClass().getName(), size, mode);
@@ -332,7 +354,28 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 		}
 		boolean wrappable = !Modifier.isFinal(field.getModifiers()) && field.getType().isAssignableFrom(GuardedMap.class);
 		GuardMode mode = this.settings.defaultMode();
-		if (this.settings.fields() == GuardedMapBeanSettings.Fields.WRAP && wrappable && mode != GuardMode.OFF) {
+		GuardedMap<?, ?> existing = this.guardedByOriginal.get(map);
+		boolean wrap = this.settings.fields() == GuardedMapBeanSettings.Fields.WRAP && wrappable;
+		if (existing != null && wrap) {
+			// the same original as a map bean or another field: share its guarded map rather than split the data
+			setField(field, isStatic ? null : target, existing, fieldName);
+			logger.info("SafeMap points field '{}' of bean '{}' to the guarded map '{}', made from the same {}",
+					field.getName(), beanName, existing.name(), map.getClass().getName());
+			return;
+		}
+		if (existing != null) {
+			logger.warn("Singleton bean '{}' keeps in field '{}' ({}) the {} that SafeMap replaced by the guarded map"
+					+ " '{}' elsewhere: writes through this field are not seen through '{}', nor the other way round."
+					+ " Fix: inject the map bean instead of keeping the original, or declare the field as a non-final"
+					+ " Map and set safemap.guard.fields=wrap.", beanName, field.getName(),
+					field.getDeclaringClass().getName(), map.getClass().getName(), existing.name(), existing.name());
+			return;
+		}
+		if (wrap && mode != GuardMode.OFF) {
+			if (mode == GuardMode.GUARD) {
+				rejectNulls(map, "field '" + field.getName() + "' of bean '" + beanName + "'",
+						"safemap.guard.exclude=" + fieldName);
+			}
 			int size = map.size();
 			@SuppressWarnings("unchecked")
 			GuardedMap<Object, Object> guarded = GuardedMap.builder(fieldName)
@@ -341,14 +384,9 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 				.registry(this.registry.getObject())
 				.showKeys(this.settings.showKeys())
 				.keyMasker(this.keyMasker.get())
-			.keyMasker(this.keyMasker.get())
 				.wrap((Map<Object, Object>) map);
-			try {
-				field.set(isStatic ? null : target, guarded);
-			}
-			catch (IllegalAccessException ex) {
-				throw new IllegalStateException("Cannot replace field " + fieldName + " that was just made accessible", ex);
-			}
+			this.guardedByOriginal.put(map, guarded);
+			setField(field, isStatic ? null : target, guarded, fieldName);
 			logger.info("SafeMap {} field '{}' of bean '{}' ({}, {} entries) in {} mode",
 					(mode == GuardMode.GUARD) ? "guards" : "watches", field.getName(), beanName,
 					map.getClass().getName(), size, mode);
@@ -363,6 +401,34 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 		logger.warn("Singleton bean '{}' keeps a mutable {} in field '{}' ({}), shared by every thread that uses the"
 				+ " bean. Fix: {}; or, if every access is synchronized, add '{}' to safemap.guard.exclude.", beanName,
 				map.getClass().getName(), field.getName(), field.getDeclaringClass().getName(), fix, fieldName);
+	}
+
+	private static void setField(Field field, @Nullable Object target, Object value, String fieldName) {
+		try {
+			field.set(target, value);
+		}
+		catch (IllegalAccessException ex) {
+			throw new IllegalStateException("Cannot replace field " + fieldName + " that was just made accessible", ex);
+		}
+	}
+
+	/**
+	 * A guarded map is a {@code ConcurrentMap}, which holds no null key or value: fail with the map and the
+	 * (masked) key rather than with the bare NullPointerException of the copy.
+	 */
+	private void rejectNulls(Map<?, ?> map, String what, String leaveAlone) {
+		for (Map.Entry<?, ?> entry : map.entrySet()) {
+			Object key = entry.getKey();
+			if (key == null || entry.getValue() == null) {
+				String reason = (key == null) ? "it holds a null key"
+						: "it holds a null value for key " + this.keyMasker.get().maskUnless(key, this.settings.showKeys());
+				throw new UnguardableMapException(what, reason + " (" + map.getClass().getName() + ", "
+						+ map.size() + " entries), and a guarded map, like a ConcurrentHashMap, holds no null keys"
+						+ " or values", "Do not store null in this map: remove the entry, or store a value that means"
+						+ " 'absent' (Optional.empty(), a constant). Or leave the map unguarded with " + leaveAlone
+						+ " if every access to it is synchronized.");
+			}
+		}
 	}
 
 	private static boolean isLibraryOrSafeMap(Class<?> type) {

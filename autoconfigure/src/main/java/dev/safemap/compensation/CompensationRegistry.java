@@ -105,9 +105,10 @@ public interface CompensationRegistry extends AutoCloseable {
 	int retryAllDead();
 
 	/**
-	 * Deletes an entry that is not being replayed.
+	 * Deletes a dead entry (an operator gave up on it). A waiting or running entry is never deleted: it is a
+	 * write that may still succeed.
 	 * @param id the entry id
-	 * @return whether it was deleted
+	 * @return whether a dead entry was deleted
 	 */
 	boolean discard(String id);
 

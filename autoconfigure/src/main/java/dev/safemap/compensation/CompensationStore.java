@@ -120,9 +120,11 @@ public interface CompensationStore {
 	int resubmitAllDead(Instant now);
 
 	/**
-	 * Deletes an entry that is not {@code IN_PROGRESS}.
+	 * Deletes a {@code DEAD} entry. Entries in any other state are kept: a {@code PENDING} or
+	 * {@code IN_PROGRESS} entry is a write that may still succeed, and a {@code DONE} one is purged on its own.
+	 * The check and the delete are one atomic step.
 	 * @param id the entry id
-	 * @return whether it was deleted
+	 * @return whether a dead entry was deleted
 	 */
 	boolean discard(String id);
 

@@ -3,9 +3,16 @@ package dev.safemap.actuate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.security.Principal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.safemap.actuate.OperatorActions;
 import dev.safemap.actuate.compensation.CompensationHealthIndicator;
 import dev.safemap.actuate.compensation.CompensationMetrics;
 import dev.safemap.actuate.compensation.CompensationsEndpoint;
@@ -19,8 +26,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.actuate.audit.AuditEvent;
+import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
@@ -28,13 +38,19 @@ import org.springframework.boot.health.actuate.endpoint.SimpleHttpCodeStatusMapp
 import org.springframework.boot.health.actuate.endpoint.SimpleStatusAggregator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
+@ExtendWith(OutputCaptureExtension.class)
 class CompensationActuateTests {
 
 	private final KeyMasker keyMasker = KeyMasker.withSecret("a test secret of 32 bytes.......");
+
+	private static final SecurityContext NONE = SecurityContext.NONE;
 
 	@TempDir
 	Path directory;
@@ -102,12 +118,12 @@ class CompensationActuateTests {
 		assertThat(endpoint.compensations("DEAD", 0, 10, SecurityContext.NONE).entries()).hasSize(3)
 			.allSatisfy((e) -> assertThat(e.lastError()).contains("gave up after 1 attempts"));
 
-		assertThat(endpoint.retry(first, "retry").affected()).isEqualTo(1);
-		assertThat(endpoint.retry(first, "retry").affected()).as("not dead any more").isZero();
-		assertThat(endpoint.discard(second).affected()).isEqualTo(1);
-		assertThat(endpoint.entry(second, SecurityContext.NONE)).isNull();
-		assertThat(endpoint.retryAllDead("retry-dead").affected()).isEqualTo(1);
-		assertThat(endpoint.entry(third, SecurityContext.NONE).status()).isEqualTo(CompensationStatus.PENDING);
+		assertThat(endpoint.retry(NONE, first, "retry").affected()).isEqualTo(1);
+		assertThat(endpoint.retry(NONE, first, "retry").affected()).as("not dead any more").isZero();
+		assertThat(endpoint.discard(NONE, second, "duplicate of order 7").affected()).isEqualTo(1);
+		assertThat(endpoint.entry(second, NONE)).isNull();
+		assertThat(endpoint.retryAllDead(NONE, "retry-dead").affected()).isEqualTo(1);
+		assertThat(endpoint.entry(third, NONE).status()).isEqualTo(CompensationStatus.PENDING);
 
 		this.up.set(true);
 		this.registry.replayDue();
@@ -125,8 +141,82 @@ class CompensationActuateTests {
 			.isThrownBy(() -> endpoint.compensations(null, 0, 5000, SecurityContext.NONE))
 			.withMessageContaining("5000");
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
-			.isThrownBy(() -> endpoint.retry("x", "delete"))
-			.withMessageContaining("'delete'");
+			.isThrownBy(() -> endpoint.retry(NONE, "x", "delete"))
+			.withMessageContaining("'delete'")
+			.withMessageContaining("{\"action\":\"retry\"}");
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.retryAllDead(NONE, null))
+			.withMessageContaining("action must be 'retry-dead', but is missing");
+	}
+
+	@Test
+	void discardOfAWaitingEntryIsRefusedAndKeepsIt() {
+		String pending = this.registry.enqueue(CompensationRequest.of("t", "[]")).entry().id();
+		CompensationsEndpoint endpoint = new CompensationsEndpoint(this.registry, this.keyMasker, Show.NEVER, Set.of());
+
+		CompensationsEndpoint.ActionDescriptor refused = endpoint.discard(NONE, pending, "looks stuck");
+
+		assertThat(refused.affected()).isZero();
+		assertThat(refused.message()).isEqualTo("entry " + pending + " is pending, only dead entries can be discarded");
+		assertThat(endpoint.entry(pending, NONE).status()).isEqualTo(CompensationStatus.PENDING);
+	}
+
+	@Test
+	void discardWithoutAReasonIsABadRequestThatSaysWhatIsMissing() {
+		this.registry.enqueue(CompensationRequest.of("t", "[]"));
+		this.registry.replayDue();
+		String dead = this.registry.entries(CompensationStatus.DEAD, 0, 1).get(0).id();
+		CompensationsEndpoint endpoint = new CompensationsEndpoint(this.registry, this.keyMasker, Show.NEVER, Set.of());
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.discard(NONE, dead, null))
+			.withMessageStartingWith("reason is missing: give why the dead entry is dropped, 1 to 500 characters");
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.discard(NONE, dead, "  "))
+			.withMessageStartingWith("reason is blank");
+		assertThat(endpoint.entry(dead, NONE)).isNotNull();
+	}
+
+	@Test
+	void everyOperatorActionIsPublishedAsAnAuditEventWithThePrincipal(CapturedOutput output) {
+		this.registry.enqueue(CompensationRequest.of("inventory#reserve", "[]"));
+		this.registry.replayDue();
+		String dead = this.registry.entries(CompensationStatus.DEAD, 0, 1).get(0).id();
+		List<AuditEvent> events = new ArrayList<>();
+		OperatorActions actions = new OperatorActions((event) -> events.add(((AuditApplicationEvent) event).getAuditEvent()),
+				Clock.fixed(Instant.parse("2026-12-04T10:00:00Z"), ZoneOffset.UTC));
+		CompensationsEndpoint endpoint = new CompensationsEndpoint(this.registry, this.keyMasker, Show.NEVER, Set.of(), actions);
+
+		endpoint.retryAllDead(caller("ops-anna"), "retry-dead");
+		this.registry.replayDue(); // dead again
+		endpoint.discard(caller("ops-ben"), dead, "order cancelled\nFAKE LOG LINE");
+
+		assertThat(events).extracting(AuditEvent::getPrincipal, AuditEvent::getType)
+			.containsExactly(tuple("ops-anna", CompensationsEndpoint.RETRY_DEAD_EVENT),
+					tuple("ops-ben", CompensationsEndpoint.DISCARD_EVENT));
+		assertThat(events.get(1).getTimestamp()).isEqualTo(Instant.parse("2026-12-04T10:00:00Z"));
+		assertThat(events.get(1).getData()).containsEntry("id", dead)
+			.containsEntry("target", "inventory#reserve")
+			.containsEntry("affected", "1")
+			.containsEntry("reason", "order cancelled?FAKE LOG LINE");
+		assertThat(output).contains("WARN").contains("SafeMap operator action SAFEMAP_COMPENSATION_DISCARD by 'ops-ben'"
+				+ " at 2026-12-04T10:00:00Z").doesNotContain("\nFAKE LOG LINE");
+		assertThat(output).contains("SafeMap operator action SAFEMAP_COMPENSATION_RETRY_DEAD by 'ops-anna'");
+	}
+
+	private static SecurityContext caller(String name) {
+		return new SecurityContext() {
+
+			@Override
+			public Principal getPrincipal() {
+				return () -> name;
+			}
+
+			@Override
+			public boolean isUserInRole(String role) {
+				return false;
+			}
+
+		};
 	}
 
 	@Test

@@ -38,6 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=safemaps,metrics",
+				// the reset below changes state: the endpoint is read-only unless widened
+				"management.endpoint.safemaps.access=unrestricted",
 				"safemap.hotspots.call-site-sample-rate=1",
 				// count every read, so that the counts asserted below are exact
 				"safemap.hotspots.read-sample-rate=1" })

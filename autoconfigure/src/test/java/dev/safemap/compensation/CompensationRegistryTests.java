@@ -245,21 +245,24 @@ class CompensationRegistryTests {
 	}
 
 	@Test
-	void deadEntryCanBeRetriedAndAnyWaitingEntryDiscarded() {
+	void deadEntryCanBeRetriedOrDiscardedButAWaitingEntryIsNeverDiscarded() {
 		AtomicInteger failuresLeft = new AtomicInteger(3);
 		CompensationRegistry registry = builder().handlers((t) -> (e) -> {
-			if (failuresLeft.getAndDecrement() > 0) {
+			if ("gone".equals(t) || ("t".equals(t) && failuresLeft.getAndDecrement() > 0)) {
 				throw new IOException("down");
 			}
 		}).build();
 		String id = registry.enqueue(CompensationRequest.of("t", "[]")).entry().id();
-		String other = registry.enqueue(CompensationRequest.of("u", "[]")).entry().id();
-		registry.discard(other);
+		String other = registry.enqueue(CompensationRequest.of("gone", "[]")).entry().id();
+		assertThat(registry.discard(other)).as("pending").isFalse();
+		assertThat(registry.find(other)).isPresent();
 		for (int i = 0; i < 3; i++) {
 			registry.replayDue();
 			this.clock.advance(Duration.ofSeconds(1));
 		}
 		assertThat(registry.find(id).orElseThrow().status()).isEqualTo(CompensationStatus.DEAD);
+		assertThat(registry.find(other).orElseThrow().status()).isEqualTo(CompensationStatus.DEAD);
+		assertThat(registry.discard(other)).as("dead").isTrue();
 		assertThat(registry.find(other)).isEmpty();
 
 		assertThat(registry.retry(id)).isTrue();

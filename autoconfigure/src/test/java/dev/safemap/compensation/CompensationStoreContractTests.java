@@ -146,8 +146,13 @@ public abstract class CompensationStoreContractTests {
 			.containsExactly(c.id());
 
 		assertThat(store().discard(b.id())).as("in progress").isFalse();
+		assertThat(store().discard(a.id())).as("done").isFalse();
 		assertThat(store().resubmitAllDead(T0.plusSeconds(20))).isEqualTo(1);
-		assertThat(store().discard(c.id())).isTrue();
+		assertThat(store().discard(c.id())).as("pending again").isFalse();
+		assertThat(store().find(c.id())).isPresent();
+		store().claim("o", T0.plusSeconds(20), LEASE, 10);
+		store().markDead(c.id(), "o", 1, "x", T0.plusSeconds(20));
+		assertThat(store().discard(c.id())).as("dead").isTrue();
 		assertThat(store().find(c.id())).isEmpty();
 		assertThat(store().purgeDone(T0.plusSeconds(11))).isEqualTo(1);
 		assertThat(store().find(a.id())).isEmpty();

@@ -159,7 +159,7 @@ final class InMemoryCompensationStore implements CompensationStore {
 	@Override
 	public synchronized boolean discard(String id) {
 		CompensationEntry entry = this.entries.get(id);
-		if (entry == null || entry.status() == CompensationStatus.IN_PROGRESS) {
+		if (entry == null || entry.status() != CompensationStatus.DEAD) {
 			return false;
 		}
 		this.entries.remove(id);

@@ -3,10 +3,12 @@ package dev.safemap.actuate.compensation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -16,6 +18,9 @@ import dev.safemap.compensation.CompensationStatus;
 import dev.safemap.support.KeyMasker;
 import org.jspecify.annotations.Nullable;
 
+import dev.safemap.actuate.OperatorActions;
+
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
@@ -36,17 +41,33 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * <li>{@code GET /actuator/compensations/{id}}: one entry;</li>
  * <li>{@code POST /actuator/compensations/{id}} with {@code {"action":"retry"}}: resubmit a dead entry;</li>
  * <li>{@code POST /actuator/compensations} with {@code {"action":"retry-dead"}}: resubmit every dead entry;</li>
- * <li>{@code DELETE /actuator/compensations/{id}}: discard an entry that is not being replayed.</li>
+ * <li>{@code DELETE /actuator/compensations/{id}?reason=...}: discard a dead entry (never a waiting one), giving
+ * a reason.</li>
  * </ul>
  * Like every actuator endpoint it is not exposed over HTTP unless listed in
- * {@code management.endpoints.web.exposure.include}.
+ * {@code management.endpoints.web.exposure.include}. It is read-only by default ({@link Access#READ_ONLY}):
+ * retry and discard exist only once {@code management.endpoint.compensations.access=unrestricted}. Every retry
+ * and discard is recorded through {@link OperatorActions} (who, what, when: logged and published as an audit
+ * event).
  * <p>
  * Thread-safety: instances are thread-safe.
  *
  * @since 0.1.0
  */
-@Endpoint(id = "compensations")
+@Endpoint(id = "compensations", defaultAccess = Access.READ_ONLY)
 public class CompensationsEndpoint {
+
+	/** The audit event type of a retry of one dead entry. */
+	public static final String RETRY_EVENT = "SAFEMAP_COMPENSATION_RETRY";
+
+	/** The audit event type of a retry of every dead entry. */
+	public static final String RETRY_DEAD_EVENT = "SAFEMAP_COMPENSATION_RETRY_DEAD";
+
+	/** The audit event type of a discard. */
+	public static final String DISCARD_EVENT = "SAFEMAP_COMPENSATION_DISCARD";
+
+	/** The longest reason a discard accepts. */
+	public static final int MAX_REASON_LENGTH = 500;
 
 	private static final int DEFAULT_PAGE_SIZE = 20;
 
@@ -58,8 +79,10 @@ public class CompensationsEndpoint {
 
 	private final Set<String> roles;
 
+	private final OperatorActions actions;
+
 	/**
-	 * Creates the endpoint.
+	 * Creates the endpoint, logging operator actions without publishing them.
 	 * @param registry the compensation registry
 	 * @param keyMasker masks the idempotency and ordering keys
 	 * @param showKeys when unmasked keys and stored arguments are shown ({@code safemap.masking.show-keys})
@@ -68,6 +91,22 @@ public class CompensationsEndpoint {
 	 */
 	public CompensationsEndpoint(CompensationRegistry registry, KeyMasker keyMasker, Show showKeys,
 			Set<String> roles) {
+		this(registry, keyMasker, showKeys, roles, OperatorActions.logOnly());
+	}
+
+	/**
+	 * Creates the endpoint.
+	 * @param registry the compensation registry
+	 * @param keyMasker masks the idempotency and ordering keys
+	 * @param showKeys when unmasked keys and stored arguments are shown ({@code safemap.masking.show-keys})
+	 * @param roles the roles that may see them when {@code showKeys} is {@link Show#WHEN_AUTHORIZED}; empty for any
+	 * authenticated user
+	 * @param actions where retries and discards are recorded
+	 * @since 0.1.0
+	 */
+	public CompensationsEndpoint(CompensationRegistry registry, KeyMasker keyMasker, Show showKeys,
+			Set<String> roles, OperatorActions actions) {
+		this.actions = Objects.requireNonNull(actions, "actions must not be null");
 		this.registry = Objects.requireNonNull(registry, "registry must not be null");
 		this.keyMasker = Objects.requireNonNull(keyMasker, "keyMasker must not be null");
 		this.showKeys = Objects.requireNonNull(showKeys, "showKeys must not be null");
@@ -115,47 +154,87 @@ public class CompensationsEndpoint {
 	}
 
 	/**
-	 * Resubmits a dead entry.
+	 * Resubmits a dead entry, and records who did it.
+	 * @param securityContext the caller, recorded as the action's principal
 	 * @param id the entry id
 	 * @param action must be {@code retry}
 	 * @return the outcome
+	 * @throws InvalidEndpointRequestException (HTTP 400) if action is not {@code retry}
 	 */
 	@WriteOperation
-	public ActionDescriptor retry(@Selector String id, String action) {
-		if (!"retry".equals(action)) {
-			throw new InvalidEndpointRequestException("action must be 'retry', but was '" + action + "'",
-					"unknown action");
-		}
+	public ActionDescriptor retry(SecurityContext securityContext, @Selector String id, @Nullable String action) {
+		requireAction(action, "retry");
 		boolean done = this.registry.retry(id);
-		return new ActionDescriptor("retry", done ? 1 : 0,
+		ActionDescriptor result = new ActionDescriptor("retry", done ? 1 : 0,
 				done ? "resubmitted" : "no dead entry with id " + id);
+		this.actions.changed(securityContext, RETRY_EVENT,
+				Map.of("endpoint", "compensations", "id", id, "affected", result.affected()));
+		return result;
 	}
 
 	/**
-	 * Resubmits every dead entry.
+	 * Resubmits every dead entry, and records who did it.
+	 * @param securityContext the caller, recorded as the action's principal
 	 * @param action must be {@code retry-dead}
 	 * @return the outcome
+	 * @throws InvalidEndpointRequestException (HTTP 400) if action is not {@code retry-dead}
 	 */
 	@WriteOperation
-	public ActionDescriptor retryAllDead(String action) {
-		if (!"retry-dead".equals(action)) {
-			throw new InvalidEndpointRequestException("action must be 'retry-dead', but was '" + action + "'",
-					"unknown action");
-		}
+	public ActionDescriptor retryAllDead(SecurityContext securityContext, @Nullable String action) {
+		requireAction(action, "retry-dead");
 		int count = this.registry.retryAllDead();
-		return new ActionDescriptor("retry-dead", count, count + " dead entries resubmitted");
+		ActionDescriptor result = new ActionDescriptor("retry-dead", count, count + " dead entries resubmitted");
+		this.actions.changed(securityContext, RETRY_DEAD_EVENT,
+				Map.of("endpoint", "compensations", "affected", count));
+		return result;
 	}
 
 	/**
-	 * Discards an entry that is not being replayed.
+	 * Discards a dead entry, and records who did it and why. A waiting ({@code PENDING}) or running entry is
+	 * never discarded: that would drop a write that may still succeed.
+	 * @param securityContext the caller, recorded as the action's principal
 	 * @param id the entry id
-	 * @return the outcome
+	 * @param reason why the entry is dropped (1 to {@value #MAX_REASON_LENGTH} characters), kept in the log
+	 * and the audit event
+	 * @return the outcome: 1 affected when a dead entry was deleted, otherwise 0 and why not
+	 * @throws InvalidEndpointRequestException (HTTP 400) if the reason is missing, blank or too long
 	 */
 	@DeleteOperation
-	public ActionDescriptor discard(@Selector String id) {
+	public ActionDescriptor discard(SecurityContext securityContext, @Selector String id, @Nullable String reason) {
+		if (reason == null || reason.isBlank() || reason.length() > MAX_REASON_LENGTH) {
+			String problem = (reason == null) ? "reason is missing" : (reason.isBlank() ? "reason is blank"
+					: "reason has " + reason.length() + " characters");
+			throw new InvalidEndpointRequestException(problem + ": give why the dead entry is dropped, 1 to "
+					+ MAX_REASON_LENGTH + " characters, e.g. DELETE /actuator/compensations/" + id
+					+ "?reason=order+cancelled", "missing reason");
+		}
+		Optional<CompensationEntry> before = this.registry.find(id);
 		boolean done = this.registry.discard(id);
-		return new ActionDescriptor("discard", done ? 1 : 0,
-				done ? "discarded" : "no entry with id " + id + " outside replay");
+		String message = done ? "discarded" : before.map((entry) -> "entry " + id + " is "
+				+ entry.status().name().toLowerCase(Locale.ROOT) + ", only dead entries can be discarded")
+			.orElse("no entry with id " + id);
+		Map<String, @Nullable Object> data = new LinkedHashMap<>();
+		data.put("endpoint", "compensations");
+		data.put("id", id);
+		data.put("target", before.map(CompensationEntry::target).orElse(null));
+		data.put("affected", done ? 1 : 0);
+		data.put("reason", reason);
+		if (done) {
+			this.actions.dropped(securityContext, DISCARD_EVENT, data);
+		}
+		else {
+			data.put("refused", message);
+			this.actions.changed(securityContext, DISCARD_EVENT, data);
+		}
+		return new ActionDescriptor("discard", done ? 1 : 0, message);
+	}
+
+	private static void requireAction(@Nullable String action, String expected) {
+		if (!expected.equals(action)) {
+			String given = (action != null) ? "was '" + action + "'" : "is missing";
+			throw new InvalidEndpointRequestException("action must be '" + expected + "', but " + given
+					+ " (send {\"action\":\"" + expected + "\"})", "unknown action");
+		}
 	}
 
 	private static CompensationStatus parseStatus(String status) {

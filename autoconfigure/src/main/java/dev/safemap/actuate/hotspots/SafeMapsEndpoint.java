@@ -23,6 +23,9 @@ import dev.safemap.hotspots.Hotspots;
 import dev.safemap.hotspots.SegmentCount;
 import org.jspecify.annotations.Nullable;
 
+import dev.safemap.actuate.OperatorActions;
+
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
@@ -40,12 +43,19 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * Collection)}, as Spring Boot's {@code env} endpoint does for values). The JSON shape is documented in
  * {@code docs/actuator.md} and kept stable.
  * <p>
+ * The endpoint is read-only by default ({@link Access#READ_ONLY}): the reset operations exist only once
+ * {@code management.endpoint.safemaps.access=unrestricted}. Every reset is recorded through
+ * {@link OperatorActions} (who, what, when: logged and published as an audit event).
+ * <p>
  * Thread-safe; its descriptors are immutable records.
  *
  * @since 0.1.0
  */
-@Endpoint(id = "safemaps")
+@Endpoint(id = "safemaps", defaultAccess = Access.READ_ONLY)
 public class SafeMapsEndpoint {
+
+	/** The audit event type of a reset. */
+	public static final String RESET_EVENT = "SAFEMAP_HOTSPOTS_RESET";
 
 	private final Hotspots hotspots;
 
@@ -55,8 +65,10 @@ public class SafeMapsEndpoint {
 
 	private final Set<String> roles;
 
+	private final OperatorActions actions;
+
 	/**
-	 * Creates the endpoint.
+	 * Creates the endpoint, logging operator actions without publishing them.
 	 * @param hotspots the accounting
 	 * @param registry the registry of guarded maps, for their mode, type and size; may be null
 	 * @param showKeys when raw keys are shown
@@ -65,6 +77,22 @@ public class SafeMapsEndpoint {
 	 */
 	public SafeMapsEndpoint(Hotspots hotspots, @Nullable GuardedMapRegistry registry, Show showKeys,
 			Collection<String> roles) {
+		this(hotspots, registry, showKeys, roles, OperatorActions.logOnly());
+	}
+
+	/**
+	 * Creates the endpoint.
+	 * @param hotspots the accounting
+	 * @param registry the registry of guarded maps, for their mode, type and size; may be null
+	 * @param showKeys when raw keys are shown
+	 * @param roles the roles that may see raw keys when {@code showKeys} is
+	 * {@link Show#WHEN_AUTHORIZED}; any authenticated user when empty
+	 * @param actions where resets are recorded
+	 * @since 0.1.0
+	 */
+	public SafeMapsEndpoint(Hotspots hotspots, @Nullable GuardedMapRegistry registry, Show showKeys,
+			Collection<String> roles, OperatorActions actions) {
+		this.actions = Objects.requireNonNull(actions, "actions must not be null");
 		this.hotspots = Objects.requireNonNull(hotspots, "hotspots must not be null");
 		this.registry = registry;
 		this.showKeys = Objects.requireNonNull(showKeys, "showKeys must not be null");
@@ -101,23 +129,31 @@ public class SafeMapsEndpoint {
 	}
 
 	/**
-	 * Starts every map's counts afresh (Micrometer counters are not affected).
+	 * Starts every map's counts afresh (Micrometer counters are not affected), and records who did it.
+	 * The caller is found by {@link OperatorActions}: a {@code SecurityContext} parameter would make Spring
+	 * Boot require a JSON body for this {@code POST}.
 	 * @return the names of the maps reset
 	 */
 	@WriteOperation
 	public ResetDescriptor reset() {
 		this.hotspots.resetAll();
-		return new ResetDescriptor(this.hotspots.mapNames());
+		ResetDescriptor result = new ResetDescriptor(this.hotspots.mapNames());
+		this.actions.changed(null, RESET_EVENT, Map.of("endpoint", "safemaps", "maps", result.reset()));
+		return result;
 	}
 
 	/**
-	 * Starts one map's counts afresh (Micrometer counters are not affected).
+	 * Starts one map's counts afresh (Micrometer counters are not affected), and records who did it.
+	 * The caller is found by {@link OperatorActions}, as for {@link #reset()}.
 	 * @param name the map's name
 	 * @return the name of the map reset, or no name for an unknown map
 	 */
 	@WriteOperation
 	public ResetDescriptor resetMap(@Selector String name) {
-		return new ResetDescriptor(this.hotspots.reset(name) ? List.of(name) : List.of());
+		ResetDescriptor result = new ResetDescriptor(this.hotspots.reset(name) ? List.of(name) : List.of());
+		this.actions.changed(null, RESET_EVENT,
+				Map.of("endpoint", "safemaps", "map", name, "maps", result.reset()));
+		return result;
 	}
 
 	private Set<String> mapNames() {

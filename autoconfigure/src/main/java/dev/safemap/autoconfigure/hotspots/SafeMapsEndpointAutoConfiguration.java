@@ -1,5 +1,8 @@
 package dev.safemap.autoconfigure.hotspots;
 
+import java.time.Clock;
+
+import dev.safemap.actuate.OperatorActions;
 import dev.safemap.actuate.hotspots.SafeMapsEndpoint;
 import dev.safemap.autoconfigure.masking.SafeMapMaskingProperties;
 import dev.safemap.guard.GuardedMapRegistry;
@@ -13,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -21,7 +25,8 @@ import org.springframework.context.annotation.Configuration;
  * accounting (and the {@link GuardedMapRegistry} when there is one): present when the actuator is on
  * the classpath, a {@link Hotspots} bean exists and the endpoint is available (exposed over HTTP only
  * when {@code management.endpoints.web.exposure.include} lists it). Configured by
- * {@code safemap.masking.show-keys} and {@code safemap.masking.roles}.
+ * {@code safemap.masking.show-keys} and {@code safemap.masking.roles}. The endpoint is read-only unless
+ * {@code management.endpoint.safemaps.access=unrestricted}; resets are logged and published as audit events.
  * <p>
  * Thread-safety: used by the container during startup only; the endpoint is thread-safe.
  *
@@ -44,9 +49,10 @@ public final class SafeMapsEndpointAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		SafeMapsEndpoint safeMapsEndpoint(Hotspots hotspots, SafeMapMaskingProperties masking,
-				ObjectProvider<GuardedMapRegistry> registry) {
+				ObjectProvider<GuardedMapRegistry> registry, ApplicationEventPublisher publisher) {
 			return new SafeMapsEndpoint(hotspots, registry.getIfAvailable(),
-					Show.valueOf(masking.getShowKeys().name()), masking.getRoles());
+					Show.valueOf(masking.getShowKeys().name()), masking.getRoles(),
+					new OperatorActions(publisher, Clock.systemUTC()));
 		}
 
 	}

@@ -516,7 +516,7 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 
 	@Override
 	public boolean discard(String id) {
-		return this.jdbc.sql("DELETE FROM " + this.table + " WHERE id = :id AND status <> 'IN_PROGRESS'")
+		return this.jdbc.sql("DELETE FROM " + this.table + " WHERE id = :id AND status = 'DEAD'")
 			.param("id", id)
 			.update() == 1;
 	}

@@ -43,6 +43,14 @@ class CompensationDemoTests {
 		return RestClient.create("http://localhost:" + this.port);
 	}
 
+	/** The actuator as one of the demo users of {@code ActuatorSecurityConfiguration}. */
+	private RestClient actuator(String user) {
+		return RestClient.builder()
+			.baseUrl("http://localhost:" + this.port)
+			.defaultHeaders((headers) -> headers.setBasicAuth(user, user + "-demo"))
+			.build();
+	}
+
 	@Test
 	@SuppressWarnings("unchecked")
 	void ordersAreAcceptedWhileTheDownstreamIsDownAndTheirReservationsAppliedOnceWhenItRecovers() {
@@ -56,7 +64,7 @@ class CompensationDemoTests {
 			assertThat(placed.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
 			orders[i] = (String) placed.getBody().get("orderId");
 		}
-		ResponseEntity<Map<String, Object>> queue = http().get().uri("/actuator/compensations").retrieve().toEntity(JSON);
+		ResponseEntity<Map<String, Object>> queue = actuator("viewer").get().uri("/actuator/compensations").retrieve().toEntity(JSON);
 		assertThat(queue.getStatusCode()).isEqualTo(HttpStatus.OK);
 		Map<String, Object> counts = (Map<String, Object>) queue.getBody().get("counts");
 		assertThat(((Number) counts.get("PENDING")).intValue() + ((Number) counts.get("IN_PROGRESS")).intValue())
@@ -76,7 +84,7 @@ class CompensationDemoTests {
 
 	@Test
 	void deadLettersCanBeRedrivenThroughTheEndpoint() {
-		ResponseEntity<Map<String, Object>> response = http().post()
+		ResponseEntity<Map<String, Object>> response = actuator("operator").post()
 			.uri("/actuator/compensations")
 			.contentType(MediaType.APPLICATION_JSON)
 			.body("{\"action\":\"retry-dead\"}")
@@ -84,7 +92,7 @@ class CompensationDemoTests {
 			.toEntity(JSON);
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(response.getBody()).containsEntry("action", "retry-dead").containsKey("affected");
-		HttpStatusCode bad = http().get()
+		HttpStatusCode bad = actuator("viewer").get()
 			.uri("/actuator/compensations?status=stuck")
 			.exchange((request, reply) -> reply.getStatusCode());
 		assertThat(bad).isEqualTo(HttpStatus.BAD_REQUEST);

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +55,9 @@ class HotspotsDemoTests {
 	private HttpResponse<String> send(String method, String path) throws Exception {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
 			.method(method, HttpRequest.BodyPublishers.noBody())
+			// the actuator needs role VIEWER (demo user, see ActuatorSecurityConfiguration); the demo endpoints are open
+			.header("Authorization", "Basic " + Base64.getEncoder()
+				.encodeToString("viewer:viewer-demo".getBytes(StandardCharsets.UTF_8)))
 			.build();
 		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
 	}
