@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 
 import dev.safemap.compensation.CompensationRegistry;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,11 +35,13 @@ class PlainAppTests {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(PlainApp.class)
 			.web(WebApplicationType.NONE)
 			.run()) {
-			assertThat(context.getBeanNamesForType(DataSource.class)).isEmpty();
-			assertThat(context.containsBean("dbHealthContributor")).isFalse();
-			// compensation is on (the starter brings what it needs), its store not yet written
-			assertThat(context.getBeanNamesForType(CompensationRegistry.class)).hasSize(1);
-			assertThat(WorkingDirectory.files()).isEmpty();
+			SoftAssertions.assertSoftly((softly) -> {
+				softly.assertThat(context.getBeanNamesForType(DataSource.class)).as("DataSource beans").isEmpty();
+				softly.assertThat(context.containsBean("dbHealthContributor")).as("db health contributor").isFalse();
+				// compensation is on (the starter brings what it needs), its store not yet written
+				softly.assertThat(context.getBeanNamesForType(CompensationRegistry.class)).as("registries").hasSize(1);
+				softly.assertThat(WorkingDirectory.files()).as("files written").isEmpty();
+			});
 		}
 		assertThat(WorkingDirectory.files()).isEmpty();
 	}

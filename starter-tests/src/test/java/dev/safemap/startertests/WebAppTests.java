@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import javax.sql.DataSource;
 
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +35,11 @@ class WebAppTests {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(WebApp.class)
 			.web(WebApplicationType.SERVLET)
 			.run("--server.port=0", "--management.endpoint.health.show-components=always")) {
-			assertThat(context.getBeanNamesForType(DataSource.class)).isEmpty();
-			assertThat(context.containsBean("dbHealthContributor")).isFalse();
+			SoftAssertions.assertSoftly((softly) -> {
+				softly.assertThat(WorkingDirectory.files()).as("files written").isEmpty();
+				softly.assertThat(context.getBeanNamesForType(DataSource.class)).as("DataSource beans").isEmpty();
+				softly.assertThat(context.containsBean("dbHealthContributor")).as("db health contributor").isFalse();
+			});
 			String port = context.getEnvironment().getProperty("local.server.port");
 			HttpResponse<String> health = HttpClient.newHttpClient()
 				.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).build(),
