@@ -60,6 +60,14 @@ public final class CompensableMethodPostProcessor implements BeanPostProcessor {
 		return (annotation != null) ? register(method, annotation) : null;
 	}
 
+	/**
+	 * Returns whether a bean with a {@code @Compensable} method was seen.
+	 * @return whether compensable methods exist
+	 */
+	public boolean hasCompensableMethods() {
+		return !this.methods.isEmpty();
+	}
+
 	@Nullable String beanName(Object target) {
 		return this.beanNames.get(target);
 	}

@@ -66,9 +66,10 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 
 	private static final Logger logger = LoggerFactory.getLogger(GuardedMapBeanPostProcessor.class);
 
+	// "org.h2" without its dot: the build relocates H2 into this jar and would rewrite a constant "org.h2." too
 	private static final String[] LIBRARY_PREFIXES = { "java.", "javax.", "jdk.", "sun.", "com.sun.",
 			"org.springframework.", "jakarta.", "org.apache.", "io.micrometer.", "io.github.resilience4j.",
-			"com.github.benmanes.", "tools.jackson.", "com.fasterxml.", "com.zaxxer.", "org.h2.", "reactor.",
+			"com.github.benmanes.", "tools.jackson.", "com.fasterxml.", "com.zaxxer.", "org.h2", "reactor.",
 			"io.netty.", "org.hibernate.", "ch.qos.logback.", "org.slf4j.", "kotlin." };
 
 	private static final @Nullable String SAFEMAP_CODE_SOURCE = codeSourceOf(GuardedMapBeanPostProcessor.class);

@@ -20,6 +20,7 @@ import dev.safemap.compensation.CompensationTemplate;
 import dev.safemap.compensation.ContextPropagator;
 import dev.safemap.compensation.ExponentialBackoff;
 import dev.safemap.compensation.jdbc.JdbcCompensationStore;
+import dev.safemap.compensation.jdbc.LazyEmbeddedCompensationStore;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
 import dev.safemap.web.IdempotencyKeyExchangeFilter;
 import dev.safemap.web.IdempotencyKeyInterceptor;
@@ -36,6 +37,7 @@ import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -47,6 +49,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -91,10 +94,16 @@ public final class CompensationAutoConfiguration {
 		return CircuitBreakerRegistry.ofDefaults();
 	}
 
+	/**
+	 * The store. The embedded one is opened at startup when the application asked for it (a store property is set),
+	 * when its directory already holds a database (entries to replay), or once {@code @Compensable} methods were
+	 * found ({@link #compensationStoreOpener}); otherwise at the first enqueue: an application that never defers a
+	 * write gets no directory and no file.
+	 */
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(CompensationStore.class)
-	JdbcCompensationStore compensationStore(SafeMapCompensationProperties properties,
-			ObjectProvider<DataSource> dataSource) {
+	CompensationStore compensationStore(SafeMapCompensationProperties properties,
+			ObjectProvider<DataSource> dataSource, Environment environment) {
 		SafeMapCompensationProperties.Store store = properties.getStore();
 		String table = InvalidSafeMapPropertyException.apply(PREFIX + "store.table-name", store.getTableName(),
 				"Set " + PREFIX + "store.table-name to a name such as safemap_compensation",
@@ -109,17 +118,46 @@ public final class CompensationAutoConfiguration {
 		if (type == StoreType.JDBC || (type == StoreType.AUTO && application != null && !inMemory(application))) {
 			return jdbcStore(application, table, store.isInitializeSchema(), type);
 		}
-		String directory = store.getDirectory();
+		LazyEmbeddedCompensationStore embedded = new LazyEmbeddedCompensationStore(Path.of(store.getDirectory()),
+				table);
+		boolean requested = environment.containsProperty(PREFIX + "store.type")
+				|| environment.containsProperty(PREFIX + "store.directory");
+		if (requested || embedded.exists()) {
+			return openEmbedded(embedded);
+		}
+		logger.debug("Compensation queue: embedded H2 under {}, created at the first deferred write",
+				embedded.getDirectory().toAbsolutePath());
+		return embedded;
+	}
+
+	private static JdbcCompensationStore openEmbedded(LazyEmbeddedCompensationStore embedded) {
 		try {
-			JdbcCompensationStore embedded = JdbcCompensationStore.embedded(Path.of(directory), table);
-			logger.debug("Compensation queue stored in embedded H2 under {}", Path.of(directory).toAbsolutePath());
-			return embedded;
+			JdbcCompensationStore opened = embedded.open();
+			logger.debug("Compensation queue stored in embedded H2 under {}",
+					embedded.getDirectory().toAbsolutePath());
+			return opened;
 		}
 		catch (RuntimeException ex) {
-			throw new InvalidSafeMapPropertyException(PREFIX + "store.directory", directory,
+			throw new InvalidSafeMapPropertyException(PREFIX + "store.directory", embedded.getDirectory().toString(),
 					"the embedded compensation store cannot be opened there: " + ex.getMessage(),
 					"Point " + PREFIX + "store.directory to a writable directory that no other running process uses");
 		}
+	}
+
+	/**
+	 * Opens the embedded store at startup once the application's {@code @Compensable} methods are known, so that an
+	 * unusable directory fails startup rather than the first deferred write.
+	 */
+	@Bean
+	static SmartInitializingSingleton compensationStoreOpener(ObjectProvider<CompensationStore> store,
+			ObjectProvider<CompensableMethodPostProcessor> methods) {
+		return () -> {
+			CompensableMethodPostProcessor found = methods.getIfAvailable();
+			if (found != null && found.hasCompensableMethods()
+					&& store.getIfAvailable() instanceof LazyEmbeddedCompensationStore embedded && !embedded.isOpen()) {
+				openEmbedded(embedded);
+			}
+		};
 	}
 
 	/** An in-memory database would lose the queue on restart: auto mode keeps it on disk instead. */
