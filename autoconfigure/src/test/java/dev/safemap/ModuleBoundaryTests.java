@@ -22,9 +22,11 @@ class ModuleBoundaryTests {
 	private static final Pattern AUTOCONFIGURE_TYPE = Pattern.compile("\\bdev\\.safemap\\.autoconfigure\\.");
 
 	@Test
-	void exampleAppAndBenchmarksUseNoAutoConfigurationType() throws IOException {
-		List<Path> sources = javaSources(Path.of("../example-app/src"), Path.of("../benchmarks/src"));
-		assertThat(sources).as("sources of the example app and the benchmarks").hasSizeGreaterThan(10);
+	void applicationsAndBenchmarksUseNoAutoConfigurationType() throws IOException {
+		List<Path> sources = javaSources(Path.of("../example-app/src"), Path.of("../benchmarks/src"),
+				Path.of("../starter-tests/src"), Path.of("../test-sample/src"));
+		assertThat(sources).as("sources of the example app, the benchmarks and the sample applications")
+			.hasSizeGreaterThan(10);
 		List<String> offending = sources.stream().filter((source) -> AUTOCONFIGURE_TYPE.matcher(read(source)).find())
 			.map(Path::toString)
 			.toList();
