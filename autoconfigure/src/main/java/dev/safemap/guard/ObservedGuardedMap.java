@@ -114,7 +114,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 	}
 
-	/** The lock stripe of a key (package-private for tests). */
+	/** The stripe of a key (package-private for tests). */
 	static int stripeIndex(Object key) {
 		int h = key.hashCode();
 		return (h ^ (h >>> 16)) & (STRIPES - 1);
