@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 import dev.safemap.support.KeyMasker;
 import org.jspecify.annotations.Nullable;
@@ -98,9 +99,19 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	private final Map<ReportKey, Long> lastReported = new ConcurrentHashMap<>();
 
+	/** Reads the time for the lost-update and idle-iteration windows: {@link System#nanoTime()}, or a test's. */
+	private final LongSupplier ticker;
+
 	DetectingMap(String name, Map<K, V> target, MapObserver observer, @Nullable GuardedMapRegistry registry,
 			boolean showKeys, KeyMasker keyMasker, Class<? extends Number> counterType) {
+		this(name, target, observer, registry, showKeys, keyMasker, counterType, System::nanoTime);
+	}
+
+	/** With {@code ticker} in place of {@link System#nanoTime()}: tests decide when a window has passed. */
+	DetectingMap(String name, Map<K, V> target, MapObserver observer, @Nullable GuardedMapRegistry registry,
+			boolean showKeys, KeyMasker keyMasker, Class<? extends Number> counterType, LongSupplier ticker) {
 		super(name, target, target.getClass(), counterType);
+		this.ticker = ticker;
 		this.target = target;
 		this.observer = observer;
 		this.observerFailures = new ObserverFailures(name, observer);
@@ -144,7 +155,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		ReadRecord record = this.reads.get();
 		record.key = stampKey(key);
 		record.seen = this.stamps.get(record.key);
-		record.nanos = System.nanoTime();
+		record.nanos = this.ticker.getAsLong();
 	}
 
 	/**
@@ -162,7 +173,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 				report(RaceReport.Kind.CONCURRENT_WRITE, operation, key, site, previous.site, previous.threadName);
 			}
 			if (this.iterationCount.get() > 0) {
-				long now = System.nanoTime();
+				long now = this.ticker.getAsLong();
 				for (Iteration iteration : this.iterations) {
 					if (!iteration.isRunning(now)) {
 						endIteration(iteration); // abandoned before its end
@@ -178,7 +189,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 			Object stampKey = stampKey(key);
 			ReadRecord record = this.reads.get();
 			if (unconditional && record.key != null && record.key.equals(stampKey)
-					&& System.nanoTime() - record.nanos < LOST_UPDATE_WINDOW) {
+					&& this.ticker.getAsLong() - record.nanos < LOST_UPDATE_WINDOW) {
 				Stamp now = this.stamps.get(stampKey);
 				if (now != null && now != record.seen && now.thread != me) {
 					report(RaceReport.Kind.LOST_UPDATE, operation, key, site, now.site, now.threadName);
@@ -205,7 +216,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		// the same race from the same pair of sites repeats thousands of times a second in a hot loop:
 		// report it at most once per second, so the bounded lists keep distinct races
-		long now = System.nanoTime();
+		long now = this.ticker.getAsLong();
 		Long last = this.lastReported.get(new ReportKey(kind, site, otherSite));
 		if (last != null && now - last < REPORT_INTERVAL) {
 			return;
@@ -228,7 +239,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	private Iteration beginIteration() {
 		observe(ITERATE, null);
-		Iteration iteration = new Iteration(Thread.currentThread(), CallSite.capture());
+		Iteration iteration = new Iteration(Thread.currentThread(), CallSite.capture(), this.ticker.getAsLong());
 		if (!this.threadSafeTarget) {
 			this.iterations.add(iteration);
 			this.iterationCount.incrementAndGet();
@@ -579,7 +590,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 				throw ex;
 			}
 			if (result) {
-				this.iteration.lastTouch = System.nanoTime();
+				this.iteration.lastTouch = DetectingMap.this.ticker.getAsLong();
 			}
 			else {
 				endIteration(this.iteration);
@@ -596,7 +607,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 				endIteration(this.iteration);
 				throw ex;
 			}
-			this.iteration.lastTouch = System.nanoTime();
+			this.iteration.lastTouch = DetectingMap.this.ticker.getAsLong();
 			return this.last;
 		}
 
@@ -720,11 +731,12 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 		final CallSite site;
 
-		volatile long lastTouch = System.nanoTime();
+		volatile long lastTouch;
 
 		volatile boolean done;
 
-		Iteration(Thread thread, CallSite site) {
+		Iteration(Thread thread, CallSite site, long now) {
+			this.lastTouch = now;
 			this.thread = thread;
 			this.threadName = thread.getName();
 			this.site = site;

@@ -135,6 +135,9 @@ public interface GuardedMap<K, V> extends ConcurrentMap<K, V> {
 
 		private KeyMasker keyMasker = KeyMasker.shared();
 
+		// detect mode's clock; tests replace it so that no verdict depends on the machine's speed
+		private java.util.function.LongSupplier ticker = System::nanoTime;
+
 		private Builder(String name) {
 			Objects.requireNonNull(name, "name must not be null");
 			if (name.isBlank()) {
@@ -220,6 +223,15 @@ public interface GuardedMap<K, V> extends ConcurrentMap<K, V> {
 		}
 
 		/**
+		 * For tests: detect mode reads the time from {@code ticker} instead of
+		 * {@link System#nanoTime()} (its lost-update and idle-iteration windows).
+		 */
+		Builder ticker(java.util.function.LongSupplier ticker) {
+			this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
+			return this;
+		}
+
+		/**
 		 * Builds the guarded map around {@code map}.
 		 * @param map the map to guard or watch
 		 * @param <K> the type of keys
@@ -242,7 +254,7 @@ public interface GuardedMap<K, V> extends ConcurrentMap<K, V> {
 			GuardedMap<K, V> result;
 			if (this.mode == GuardMode.DETECT) {
 				result = new DetectingMap<>(this.name, map, this.observer, this.registry, this.showKeys, this.keyMasker,
-						this.counterType);
+						this.counterType, this.ticker);
 			}
 			else {
 				ConcurrentMap<K, V> target = MapKinds.concurrentCopyOf(map);

@@ -42,10 +42,13 @@ public interface MapObserver {
 	}
 
 	/**
-	 * Called when an operation had to wait for another thread working on the same key or segment.
+	 * Called, after the operation, when a watched write met another write in flight on its segment
+	 * (the same key, or a key sharing the segment): {@code waitNanos} is how long the map made it
+	 * wait, which is near zero when the other write was on a key the map did not make it wait for.
+	 * Never called under a lock of the map's.
 	 * @param operation the operation that waited
 	 * @param key the key, or {@code null} for an operation without a single key
-	 * @param segment the index of the segment (lock stripe) it waited on
+	 * @param segment the index of the segment (one of 64 stripes, by key hash) it met the other write on
 	 * @param waitNanos how long it waited, in nanoseconds
 	 */
 	default void contended(MapOperation operation, Object key, int segment, long waitNanos) {

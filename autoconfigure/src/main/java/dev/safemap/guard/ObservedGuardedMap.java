@@ -1,8 +1,9 @@
 package dev.safemap.guard;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -19,18 +20,23 @@ import static dev.safemap.guard.MapOperation.*;
  * {@link ReadWindow} is open, a {@link CountingReads} view that counts them first (without a sampler,
  * always the view, which reports each read to the observer). An uncounted read thus runs the same
  * code as an unobserved map's: no check of its own;</li>
- * <li>a keyed write takes one of a power-of-two array of lock stripes (chosen by the key's hash), so
- * that contention can be measured: {@code tryLock} first, and only when that fails the wait for
- * {@code lock} is timed and reported through {@link MapObserver#contended}, after the stripe is
- * released so that recording never lengthens the critical section. With a sampler, only while the
- * window is open or on a stripe where writes of one key waited for each other lately
- * ({@link OperationSampler#locks(int)}); any other write goes straight to the contents, counted by
- * the sampler without a lock.</li>
+ * <li>a keyed write is <em>watched</em> on one of {@value #STRIPES} stripes (chosen by the key's
+ * hash) so that contention can be measured: it marks itself in flight there (an atomic counter per
+ * stripe, never a lock), and when it finds another write in flight on its stripe it times how long
+ * the contents make it wait: until its mapping function runs ({@code compute*}, {@code merge}), or
+ * the whole call (operations without one, or a function the contents did not call). That wait is
+ * reported through {@link MapObserver#contended} after the operation. With a sampler, a write is
+ * watched only while the window is open or on a stripe where writes of one key met lately
+ * ({@link OperationSampler#watches(int)}); any other write goes straight to the contents, counted by
+ * the sampler.</li>
  * </ul>
- * Reads stay lock-free on the target, and the stripes only measure: the contents (a
- * {@code ConcurrentMap}) make every operation atomic with or without them. Mapping functions run
- * while the key's bin (and the stripe, when taken) is held: like {@code ConcurrentHashMap}'s, they
- * must not write to other keys of this map. Thread-safe.
+ * <b>No lock of this class is ever held</b>, around the contents or around user code (mapping
+ * functions, the observer, keys' {@code hashCode}/{@code equals}): the contents (a
+ * {@code ConcurrentMap}) make every operation atomic, and they alone make writes wait, exactly as
+ * without observation. So a slow mapping function blocks no other key, and a function that waits for
+ * another thread's write of another key completes wherever {@code ConcurrentHashMap} completes
+ * (failure catalogue #16). Mapping functions run while the contents hold the key's bin: like
+ * {@code ConcurrentHashMap}'s, they must not write to other keys of this map. Thread-safe.
  */
 @SuppressWarnings("NullAway")
 final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
@@ -39,8 +45,19 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	static final int STRIPES = 64;
 
-	/** What {@link #acquire} returns when the write goes ahead without its stripe. */
-	private static final long UNLOCKED = -2;
+	/** What {@link #enter} returns: the write is not watched (the sampler said so). */
+	private static final int UNWATCHED = 0;
+
+	/** What {@link #enter} returns: watched, and no other write was in flight on its stripe. */
+	private static final int ALONE = 1;
+
+	/** What {@link #enter} returns: watched, and another write was in flight on its stripe. */
+	private static final int MET = 2;
+
+	/** Ints per stripe in {@link #stripes}: a cache line each. */
+	private static final int STRIDE = 16;
+
+	private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
 
 	private final MapObserver observer;
 
@@ -61,7 +78,12 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 	/** Swaps {@link #reads} when the window opens or closes; held here, the window holds it weakly. */
 	private final ReadWindow.@Nullable Listener windowListener;
 
-	private final ReentrantLock[] stripes;
+	/**
+	 * Per stripe, at {@code stripe * STRIDE}: the watched writes in flight (atomic), and next to it the
+	 * {@code hashCode()} of the last one to start (opaque: a stale value only makes a stripe watched
+	 * one time more or less).
+	 */
+	private final int[] stripes = new int[STRIPES * STRIDE];
 
 	ObservedGuardedMap(String name, ConcurrentMap<K, V> target, Class<?> originalType, MapObserver observer,
 			Class<? extends Number> counterType) {
@@ -80,10 +102,6 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			this.reads = this.countingReads;
 			this.windowListener = null;
 		}
-		this.stripes = new ReentrantLock[STRIPES];
-		for (int i = 0; i < STRIPES; i++) {
-			this.stripes[i] = new ReentrantLock();
-		}
 	}
 
 	private void observe(MapOperation operation, @Nullable Object key) {
@@ -96,66 +114,107 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 	}
 
-	/** The lock stripe of a key (package-private for tests). */
+	/** The stripe of a key (package-private for tests). */
 	static int stripeIndex(Object key) {
 		int h = key.hashCode();
 		return (h ^ (h >>> 16)) & (STRIPES - 1);
 	}
 
 	/**
-	 * Takes the key's stripe, unless the operation sampler says this write need not
-	 * ({@link OperationSampler#locks(int)}: the window is closed and the stripe has not been contended
-	 * lately), in which case the sampler counts it and the write goes ahead unlocked. Otherwise
-	 * {@code tryLock} first, and only when that fails the wait for {@code lock} is timed. Then counts
-	 * the operation: under the stripe, by the operation sampler when there is one (a plain
-	 * increment), else through the observer.
-	 * @return how long the operation waited, {@code -1} when it did not wait, or {@link #UNLOCKED}
+	 * Starts a keyed write: unless the operation sampler says it need not be watched
+	 * ({@link OperationSampler#watches(int)}: the window is closed and the stripe has not seen writes of
+	 * one key meet lately), in which case the sampler counts it and nothing else happens, counts it (by
+	 * the sampler, else through the observer) and marks it in flight on its stripe. Never waits. The
+	 * caller must call {@link #exit} with the result, in a {@code finally} block.
+	 * @return {@link #UNWATCHED}, {@link #ALONE} or {@link #MET}
 	 */
-	private long acquire(MapOperation operation, Object key, int stripe) {
+	private int enter(MapOperation operation, Object key, int stripe) {
 		OperationSampler sampler = this.operationSampler;
-		if (sampler != null && !sampler.locks(stripe)) {
-			sampler.unlockedWrite(operation);
-			return UNLOCKED;
-		}
-		// the holder's hash, for the sampler: same-key waits keep a stripe locked
-		int hash = (sampler != null) ? key.hashCode() : 0;
-		ReentrantLock lock = this.stripes[stripe];
-		long waited = -1;
-		if (!lock.tryLock()) {
-			if (sampler != null) {
-				sampler.waiting(stripe, hash);
-			}
-			long start = System.nanoTime();
-			lock.lock();
-			waited = System.nanoTime() - start;
-		}
 		if (sampler != null) {
-			sampler.write(stripe, operation, key, hash);
+			if (!sampler.watches(stripe)) {
+				sampler.unwatchedWrite(operation);
+				return UNWATCHED;
+			}
+			sampler.watchedWrite(operation, key);
 		}
 		else {
 			observe(operation, key);
 		}
-		return waited;
+		int hash = key.hashCode();
+		int i = stripe * STRIDE;
+		// nothing that can throw after this increment: exit() must always undo it
+		int inFlight = (int) INTS.getAndAdd(this.stripes, i, 1);
+		if (inFlight > 0 && sampler != null && (int) INTS.getOpaque(this.stripes, i + 1) == hash) {
+			sampler.sameKeyMet(stripe);
+		}
+		INTS.setOpaque(this.stripes, i + 1, hash);
+		return (inFlight > 0) ? MET : ALONE;
+	}
+
+	/** When a write that met another one started timing its wait, else 0 (no clock read). */
+	private static long start(int entered) {
+		return (entered == MET) ? System.nanoTime() : 0;
 	}
 
 	/**
-	 * Releases the stripe, then reports a wait: the observer's recording (and any call-site capture)
-	 * runs outside the critical section, so it never makes other writers wait longer.
+	 * Ends a keyed write started by {@link #enter}: unmarks it, then, if it met another write, reports
+	 * how long it waited since {@code startNanos} to the observer, outside the operation.
 	 */
-	private void release(MapOperation operation, Object key, int stripe, long waited) {
-		if (waited == UNLOCKED) {
+	private void exit(MapOperation operation, Object key, int stripe, int entered, long startNanos) {
+		if (entered == UNWATCHED) {
 			return;
 		}
-		this.stripes[stripe].unlock();
-		if (waited >= 0) {
-			try {
-				this.observer.contended(operation, key, stripe, waited);
-			}
-			catch (RuntimeException ex) {
-				// an observer must never break the map (its contract says it must not throw)
-				this.observerFailures.failed("contended", operation, ex);
+		INTS.getAndAdd(this.stripes, stripe * STRIDE, -1);
+		if (entered == MET) {
+			reportWait(operation, key, stripe, System.nanoTime() - startNanos);
+		}
+	}
+
+	/** As above, for a compound operation: the wait is {@link Timed#waited()}. */
+	private void exit(MapOperation operation, Object key, int stripe, int entered, @Nullable Timed timed) {
+		if (entered == UNWATCHED) {
+			return;
+		}
+		INTS.getAndAdd(this.stripes, stripe * STRIDE, -1);
+		if (timed != null) {
+			reportWait(operation, key, stripe, timed.waited());
+		}
+	}
+
+	private void reportWait(MapOperation operation, Object key, int stripe, long waited) {
+		try {
+			this.observer.contended(operation, key, stripe, waited);
+		}
+		catch (RuntimeException ex) {
+			// an observer must never break the map (its contract says it must not throw)
+			this.observerFailures.failed("contended", operation, ex);
+		}
+	}
+
+	/**
+	 * How long a compound operation waited for the contents to let it run its function: from its
+	 * creation to the function's first call, or to {@link #waited()} when the function was not called.
+	 * Used on the calling thread only (the contents call the function on the caller's thread).
+	 */
+	private static final class Timed {
+
+		private final long start = System.nanoTime();
+
+		private long called;
+
+		private boolean wasCalled;
+
+		void mark() {
+			if (!this.wasCalled) {
+				this.wasCalled = true;
+				this.called = System.nanoTime();
 			}
 		}
+
+		long waited() {
+			return (this.wasCalled ? this.called : System.nanoTime()) - this.start;
+		}
+
 	}
 
 	@Override
@@ -169,12 +228,13 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			throw Nulls.key(this.name, INCREMENT);
 		}
 		int stripe = stripeIndex(key);
-		long waited = acquire(INCREMENT, key, stripe);
+		int entered = enter(INCREMENT, key, stripe);
+		long start = start(entered);
 		try {
 			return Counters.add(this.target, key, delta, this.counterType, this.name);
 		}
 		finally {
-			release(INCREMENT, key, stripe, waited);
+			exit(INCREMENT, key, stripe, entered, start);
 		}
 	}
 
@@ -232,12 +292,13 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			throw Nulls.value(this.name, PUT);
 		}
 		int stripe = stripeIndex(key);
-		long waited = acquire(PUT, key, stripe);
+		int entered = enter(PUT, key, stripe);
+		long start = start(entered);
 		try {
 			return this.target.put(key, value);
 		}
 		finally {
-			release(PUT, key, stripe, waited);
+			exit(PUT, key, stripe, entered, start);
 		}
 	}
 
@@ -262,12 +323,13 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			throw Nulls.key(this.name, REMOVE);
 		}
 		int stripe = stripeIndex(key);
-		long waited = acquire(REMOVE, key, stripe);
+		int entered = enter(REMOVE, key, stripe);
+		long start = start(entered);
 		try {
 			return this.target.remove(key);
 		}
 		finally {
-			release(REMOVE, key, stripe, waited);
+			exit(REMOVE, key, stripe, entered, start);
 		}
 	}
 
@@ -286,12 +348,13 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			throw Nulls.value(this.name, PUT_IF_ABSENT);
 		}
 		int stripe = stripeIndex(key);
-		long waited = acquire(PUT_IF_ABSENT, key, stripe);
+		int entered = enter(PUT_IF_ABSENT, key, stripe);
+		long start = start(entered);
 		try {
 			return this.target.putIfAbsent(key, value);
 		}
 		finally {
-			release(PUT_IF_ABSENT, key, stripe, waited);
+			exit(PUT_IF_ABSENT, key, stripe, entered, start);
 		}
 	}
 
@@ -304,12 +367,13 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			return false;
 		}
 		int stripe = stripeIndex(key);
-		long waited = acquire(REMOVE, key, stripe);
+		int entered = enter(REMOVE, key, stripe);
+		long start = start(entered);
 		try {
 			return this.target.remove(key, value);
 		}
 		finally {
-			release(REMOVE, key, stripe, waited);
+			exit(REMOVE, key, stripe, entered, start);
 		}
 	}
 
@@ -322,12 +386,13 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			throw Nulls.value(this.name, REPLACE);
 		}
 		int stripe = stripeIndex(key);
-		long waited = acquire(REPLACE, key, stripe);
+		int entered = enter(REPLACE, key, stripe);
+		long start = start(entered);
 		try {
 			return this.target.replace(key, oldValue, newValue);
 		}
 		finally {
-			release(REPLACE, key, stripe, waited);
+			exit(REPLACE, key, stripe, entered, start);
 		}
 	}
 
@@ -340,12 +405,13 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			throw Nulls.value(this.name, REPLACE);
 		}
 		int stripe = stripeIndex(key);
-		long waited = acquire(REPLACE, key, stripe);
+		int entered = enter(REPLACE, key, stripe);
+		long start = start(entered);
 		try {
 			return this.target.replace(key, value);
 		}
 		finally {
-			release(REPLACE, key, stripe, waited);
+			exit(REPLACE, key, stripe, entered, start);
 		}
 	}
 
@@ -358,12 +424,20 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			throw Nulls.argument(this.name, COMPUTE_IF_ABSENT, "mapping function");
 		}
 		int stripe = stripeIndex(key);
-		long waited = acquire(COMPUTE_IF_ABSENT, key, stripe);
+		int entered = enter(COMPUTE_IF_ABSENT, key, stripe);
+		Timed timed = null;
 		try {
-			return this.target.computeIfAbsent(key, mappingFunction);
+			if (entered != MET) {
+				return this.target.computeIfAbsent(key, mappingFunction);
+			}
+			Timed timing = timed = new Timed();
+			return this.target.computeIfAbsent(key, (k) -> {
+				timing.mark();
+				return mappingFunction.apply(k);
+			});
 		}
 		finally {
-			release(COMPUTE_IF_ABSENT, key, stripe, waited);
+			exit(COMPUTE_IF_ABSENT, key, stripe, entered, timed);
 		}
 	}
 
@@ -376,12 +450,20 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			throw Nulls.argument(this.name, COMPUTE_IF_PRESENT, "remapping function");
 		}
 		int stripe = stripeIndex(key);
-		long waited = acquire(COMPUTE_IF_PRESENT, key, stripe);
+		int entered = enter(COMPUTE_IF_PRESENT, key, stripe);
+		Timed timed = null;
 		try {
-			return this.target.computeIfPresent(key, remappingFunction);
+			if (entered != MET) {
+				return this.target.computeIfPresent(key, remappingFunction);
+			}
+			Timed timing = timed = new Timed();
+			return this.target.computeIfPresent(key, (k, v) -> {
+				timing.mark();
+				return remappingFunction.apply(k, v);
+			});
 		}
 		finally {
-			release(COMPUTE_IF_PRESENT, key, stripe, waited);
+			exit(COMPUTE_IF_PRESENT, key, stripe, entered, timed);
 		}
 	}
 
@@ -394,12 +476,20 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			throw Nulls.argument(this.name, COMPUTE, "remapping function");
 		}
 		int stripe = stripeIndex(key);
-		long waited = acquire(COMPUTE, key, stripe);
+		int entered = enter(COMPUTE, key, stripe);
+		Timed timed = null;
 		try {
-			return this.target.compute(key, remappingFunction);
+			if (entered != MET) {
+				return this.target.compute(key, remappingFunction);
+			}
+			Timed timing = timed = new Timed();
+			return this.target.compute(key, (k, v) -> {
+				timing.mark();
+				return remappingFunction.apply(k, v);
+			});
 		}
 		finally {
-			release(COMPUTE, key, stripe, waited);
+			exit(COMPUTE, key, stripe, entered, timed);
 		}
 	}
 
@@ -415,12 +505,20 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			throw Nulls.argument(this.name, MERGE, "remapping function");
 		}
 		int stripe = stripeIndex(key);
-		long waited = acquire(MERGE, key, stripe);
+		int entered = enter(MERGE, key, stripe);
+		Timed timed = null;
 		try {
-			return this.target.merge(key, value, remappingFunction);
+			if (entered != MET) {
+				return this.target.merge(key, value, remappingFunction);
+			}
+			Timed timing = timed = new Timed();
+			return this.target.merge(key, value, (v, given) -> {
+				timing.mark();
+				return remappingFunction.apply(v, given);
+			});
 		}
 		finally {
-			release(MERGE, key, stripe, waited);
+			exit(MERGE, key, stripe, entered, timed);
 		}
 	}
 

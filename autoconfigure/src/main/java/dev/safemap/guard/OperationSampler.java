@@ -1,7 +1,5 @@
 package dev.safemap.guard;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -22,21 +20,23 @@ import org.jspecify.annotations.Nullable;
  * {@linkplain #harvest(MapOperation) harvests} the counts and scales them by how long the window was
  * open (measured: docs/benchmarks.md).
  * <p>
- * <b>Keyed writes</b> are counted exactly. A write takes its lock stripe in the guarded map only
- * while the window is open or when writes of one key have waited for each other on that stripe in
- * the last {@value #HOT_PERIODS} harvests ({@link #locks(int)}); under the stripe it is counted by a
- * plain increment per stripe, made while the map holds that stripe's lock. Any other write goes
- * ahead without a lock and is counted in a {@link LongAdder}. Memory is fixed per map (64 stripes of
- * 192 bytes, and one adder per kind of write) whatever the number of threads, virtual ones included.
- * {@link #writes(MapOperation)} sums both.
+ * <b>Keyed writes</b> are counted exactly, in a {@link LongAdder} per kind of write. A write is
+ * <em>watched</em> (the guarded map marks it in flight on its stripe, and so can see it meet another
+ * write there) only while the window is open or when writes of one key have met on that stripe in
+ * the last {@value #HOT_PERIODS} harvests ({@link #watches(int)}); any other write goes straight to
+ * the contents. Nothing here, nor in the guarded map, ever makes a write wait: the stripes are
+ * counters, not locks (failure catalogue #16). Memory is fixed per map (64 bytes of stripe state and
+ * one adder per kind of write) whatever the number of threads, virtual ones included.
+ * {@link #writes(MapOperation)} sums them.
  * <p>
  * <b>Contention</b> is therefore seen on a stripe while the window is open, and then continuously
- * while it lasts on the same key: a write that waits for a stripe held by a write of the same key
- * (same {@code hashCode()}) keeps that stripe locked for {@value #HOT_PERIODS} harvests
- * ({@link #waiting(int, int)}, {@link #coolDown()}). Two different keys that merely share one of the
- * 64 stripes wait for each other only because of the stripe itself (the map's contents would not
- * make them wait): that is reported as contention while it is measured, but does not keep the stripe
- * locked.
+ * while it lasts on the same key: a write that starts while a write of the same key (same
+ * {@code hashCode()}) is in flight on its stripe keeps that stripe watched for {@value #HOT_PERIODS}
+ * harvests ({@link #sameKeyMet(int)}, {@link #coolDown()}). Two different keys that merely share one
+ * of the 64 stripes do not wait for each other (unless the contents' own bin makes them): their
+ * meeting is reported while it is measured, with the wait the contents imposed, but does not keep the
+ * stripe watched. The drain thread's own starvation is covered by {@link #watchAll()}: when the window
+ * could not open in time, every stripe is watched until it cools down.
  * <p>
  * <b>Keys:</b> while the window is open, a share of the operations, reads and writes alike, store
  * their key in a random slot of the key slots the observer drains (one reference store: no lock, no
@@ -45,12 +45,12 @@ import org.jspecify.annotations.Nullable;
  * Thread-safe.
  * <p>
  * Why this is a public final class of {@code guard}, not a package-private class of {@code hotspots}
- * behind an interface: the guarded map calls {@link #locks(int)}, {@code unlockedWrite},
- * {@code write} and {@code count} on every keyed write and counted read, and those calls stay direct,
+ * behind an interface: the guarded map calls {@link #watches(int)}, {@code unwatchedWrite},
+ * {@code watchedWrite} and {@code count} on every keyed write and counted read, and those calls stay direct,
  * monomorphic calls to a final class (reading the window's field directly), which the measured
  * accounting cost relies on (docs/benchmarks.md). The hotspots accounting, in another package,
- * creates one per map and harvests it: only the constructor, {@link #harvest}, {@link #writes} and
- * {@link #coolDown} are public; what the map calls is package-private.
+ * creates one per map and harvests it: only the constructor, {@link #harvest}, {@link #writes},
+ * {@link #coolDown} and {@link #watchAll} are public; what the map calls is package-private.
  *
  * @since 0.1.0
  */
@@ -58,19 +58,11 @@ public final class OperationSampler {
 
 	private static final MapOperation[] OPERATIONS = MapOperation.values();
 
-	/** Longs per stripe in {@link #writes}: one per operation kind, 128 bytes or more per stripe. */
-	private static final int STRIDE = Math.max(16, OPERATIONS.length);
-
-	/** Ints between two stripes' entries in {@link #holders}: one cache line each. */
-	private static final int HOLDER_STRIDE = 16;
-
 	/**
-	 * Harvests a stripe keeps taking its lock outside windows after writes of one key last waited for
-	 * each other on it (about a second at the default rate).
+	 * Harvests a stripe stays watched outside windows after writes of one key last met on it (about a
+	 * second at the default rate).
 	 */
 	static final byte HOT_PERIODS = 16;
-
-	private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
 	private final ReadWindow window;
 
@@ -83,25 +75,16 @@ public final class OperationSampler {
 
 	private final LongAdder[] counted = new LongAdder[OPERATIONS.length];
 
-	/** Writes made without the stripe lock, per operation (write kinds only). */
-	private final LongAdder[] unlockedWrites = new LongAdder[OPERATIONS.length];
+	/** Keyed writes, per operation (write kinds only), exact. */
+	private final LongAdder[] writes = new LongAdder[OPERATIONS.length];
 
 	/**
-	 * Per stripe, the {@code hashCode()} of the key last written under the stripe lock (so, while the
-	 * stripe is held, its holder's), written under that lock and read by waiting writers without it:
-	 * a stale read only makes a stripe lock one time more or less.
-	 */
-	private final int[] holders = new int[ObservedGuardedMap.STRIPES * HOLDER_STRIDE];
-
-	/**
-	 * Per stripe, the harvests left during which its writes take the lock outside windows: set when
-	 * writes of one key wait for each other on it, counted down by {@link #coolDown()}. Plain bytes:
-	 * a lost update makes a stripe lock one harvest more or less, nothing else.
+	 * Per stripe, the harvests left during which its writes are watched outside windows: set when
+	 * writes of one key meet on it (or on every stripe by {@link #watchAll()}), counted down by
+	 * {@link #coolDown()}. Plain bytes: a lost update makes a stripe watched one harvest more or less,
+	 * nothing else.
 	 */
 	private final byte[] hot = new byte[ObservedGuardedMap.STRIPES];
-
-	/** Exact write counts per stripe and operation, each written only under its stripe's lock. */
-	private final long[] writes = new long[ObservedGuardedMap.STRIPES * STRIDE];
 
 	/**
 	 * @param window the switch that says when reads are counted
@@ -130,7 +113,7 @@ public final class OperationSampler {
 				this.counted[operation.ordinal()] = new LongAdder();
 			}
 			else {
-				this.unlockedWrites[operation.ordinal()] = new LongAdder();
+				this.writes[operation.ordinal()] = new LongAdder();
 			}
 		}
 	}
@@ -146,46 +129,52 @@ public final class OperationSampler {
 	}
 
 	/**
-	 * Counts a keyed write exactly: called by the guarded map while it holds the lock of the key's
-	 * stripe, which is what makes the plain increment safe; {@code hash} is the key's
-	 * {@code hashCode()}, kept as the stripe's holder.
+	 * Whether a keyed write to this stripe is watched (marked in flight, so that meeting another write
+	 * is seen): while the window is open, and on a stripe where writes of one key met in the last
+	 * {@value #HOT_PERIODS} harvests.
 	 */
-	void write(int stripe, MapOperation operation, Object key, int hash) {
-		this.holders[stripe * HOLDER_STRIDE] = hash;
-		int i = stripe * STRIDE + operation.ordinal();
-		LONGS.setOpaque(this.writes, i, this.writes[i] + 1);
+	boolean watches(int stripe) {
+		return this.window.open || this.hot[stripe] != 0;
+	}
+
+	/** Counts a keyed write that is not watched. */
+	void unwatchedWrite(MapOperation operation) {
+		this.writes[operation.ordinal()].increment();
+	}
+
+	/** Counts a watched keyed write, and samples its key while the window is open. */
+	void watchedWrite(MapOperation operation, Object key) {
+		this.writes[operation.ordinal()].increment();
 		if (this.window.open) {
 			sampleKey(key);
 		}
 	}
 
 	/**
-	 * Whether a keyed write to this stripe takes the stripe lock: while the window is open, and on a
-	 * stripe where writes of one key waited for each other in the last {@value #HOT_PERIODS} harvests.
+	 * A watched write started while a write of the same key was in flight on its stripe: the stripe
+	 * stays watched for the next {@value #HOT_PERIODS} harvests.
 	 */
-	boolean locks(int stripe) {
-		return this.window.open || this.hot[stripe] != 0;
-	}
-
-	/** Counts a keyed write that goes ahead without the stripe lock. */
-	void unlockedWrite(MapOperation operation) {
-		this.unlockedWrites[operation.ordinal()].increment();
-	}
-
-	/**
-	 * A write of a key with this hash found its stripe held: if by a write of the same key, the stripe
-	 * keeps its lock for the next {@value #HOT_PERIODS} harvests.
-	 */
-	void waiting(int stripe, int hash) {
-		if (this.holders[stripe * HOLDER_STRIDE] == hash && this.hot[stripe] != HOT_PERIODS) {
+	void sameKeyMet(int stripe) {
+		if (this.hot[stripe] != HOT_PERIODS) {
 			this.hot[stripe] = HOT_PERIODS;
 		}
 	}
 
 	/**
+	 * Watches every stripe for the next {@value #HOT_PERIODS} harvests: called by whoever drives the
+	 * window when it could not open it in time (its thread was starved of CPU), so that contention on
+	 * a busy machine is measured rather than missed by a sample that did not happen.
+	 */
+	public void watchAll() {
+		for (int i = 0; i < this.hot.length; i++) {
+			this.hot[i] = HOT_PERIODS;
+		}
+	}
+
+	/**
 	 * Counts down the stripes' contention memory: called by whoever drives the window, once per
-	 * harvest. A stripe without contention for {@value #HOT_PERIODS} calls goes back to unlocked
-	 * writes outside windows.
+	 * harvest. A stripe without same-key meetings for {@value #HOT_PERIODS} calls goes back to
+	 * unwatched writes outside windows.
 	 */
 	public void coolDown() {
 		for (int i = 0; i < this.hot.length; i++) {
@@ -202,12 +191,8 @@ public final class OperationSampler {
 	 * @return the count since the map was built
 	 */
 	public long writes(MapOperation operation) {
-		LongAdder unlocked = this.unlockedWrites[operation.ordinal()];
-		long sum = (unlocked != null) ? unlocked.sum() : 0;
-		for (int i = operation.ordinal(); i < this.writes.length; i += STRIDE) {
-			sum += (long) LONGS.getOpaque(this.writes, i);
-		}
-		return sum;
+		LongAdder adder = this.writes[operation.ordinal()];
+		return (adder != null) ? adder.sum() : 0;
 	}
 
 	ReadWindow window() {

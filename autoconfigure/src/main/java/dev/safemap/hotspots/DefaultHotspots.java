@@ -28,6 +28,14 @@ import dev.safemap.guard.ReadWindow;
  * moment, and at the period's end has every map add what it counted, scaled by the measured length
  * of the period over that of the window.
  * <p>
+ * <b>A starved drain thread:</b> on a machine whose CPUs are busy the drain thread may run long after
+ * the moment drawn for a window. Read estimates stay unbiased (each period is scaled by its measured
+ * lengths), but contention would go unseen, since writes are watched only in windows and on stripes
+ * already found contended. So a window that opens more than a whole period late is counted
+ * ({@link #lateWindows()}), logged (WARN the first time, DEBUG after), and makes every map watch all
+ * its writes for the next {@code OperationSampler.HOT_PERIODS} periods: a busy machine, the likeliest
+ * place for contention, gets more measurement, not less.
+ * <p>
  * Thread-safe.
  */
 final class DefaultHotspots implements Hotspots {
@@ -65,6 +73,10 @@ final class DefaultHotspots implements Hotspots {
 	private boolean closed;
 
 	private volatile boolean drainFailureLogged;
+
+	private final java.util.concurrent.atomic.LongAdder lateWindows = new java.util.concurrent.atomic.LongAdder();
+
+	private volatile boolean lateWindowLogged;
 
 	DefaultHotspots(HotspotsConfig config) {
 		this(config, true);
@@ -117,7 +129,7 @@ final class DefaultHotspots implements Hotspots {
 		executor.scheduleWithFixedDelay(this::drainAll, interval, interval, TimeUnit.NANOSECONDS);
 		this.drainer = executor;
 		if (this.driveReadWindow && this.config.readSampleRate() < 1.0) {
-			new ReadWindowCycle(executor).start(System.nanoTime());
+			new ReadWindowCycle(new ExecutorTimer(executor)).start();
 		}
 	}
 
@@ -139,42 +151,132 @@ final class DefaultHotspots implements Hotspots {
 	}
 
 	/**
-	 * One period after another on the drain thread: wait for a random moment, open the window, close
-	 * it {@value #READ_WINDOW_MILLIS} ms later, wait for the period's end, harvest. Each step
-	 * schedules the next, so {@code shutdownNow} ends the cycle.
+	 * A window opened {@code lateNanos} after the moment drawn for it, more than a whole period: the
+	 * drain thread was starved. Counts it, logs it, and has every map watch all its writes until they
+	 * cool down (see the class comment); package-private for tests.
 	 */
-	private final class ReadWindowCycle {
+	void windowOpenedLate(long lateNanos) {
+		this.lateWindows.increment();
+		for (MapAccounting accounting : this.maps.values()) {
+			accounting.watchAll();
+		}
+		if (!this.lateWindowLogged) {
+			this.lateWindowLogged = true;
+			logger.warn("SafeMap hotspots: a read window opened {} ms late: the drain thread is starved of CPU."
+					+ " Every write of every guarded map is watched for contention for the next periods, so that"
+					+ " contention on this busy machine is measured rather than missed; read counts stay estimates."
+					+ " Further late windows are logged at DEBUG.", TimeUnit.NANOSECONDS.toMillis(lateNanos));
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("SafeMap hotspots: a read window opened {} ms late", TimeUnit.NANOSECONDS.toMillis(lateNanos));
+		}
+	}
+
+	/** @return how many read windows opened more than a whole period late (a starved drain thread) */
+	long lateWindows() {
+		return this.lateWindows.sum();
+	}
+
+	/**
+	 * Where the read window cycle reads the time and schedules its next step: the drain thread and
+	 * {@link System#nanoTime()}, or, in tests, a virtual clock.
+	 */
+	interface CycleTimer {
+
+		long nanoTime();
+
+		/**
+		 * Runs {@code step} at {@code atNanos}, or as soon after as the timer can.
+		 * @return {@code false} when the timer is closed: the cycle ends
+		 */
+		boolean schedule(Runnable step, long atNanos);
+
+		long randomBelow(long bound);
+
+	}
+
+	/** The drain thread's timer. */
+	private static final class ExecutorTimer implements CycleTimer {
 
 		private final ScheduledExecutorService executor;
+
+		ExecutorTimer(ScheduledExecutorService executor) {
+			this.executor = executor;
+		}
+
+		@Override
+		public long nanoTime() {
+			return System.nanoTime();
+		}
+
+		@Override
+		public boolean schedule(Runnable step, long atNanos) {
+			try {
+				this.executor.schedule(step, Math.max(0, atNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+				return true;
+			}
+			catch (RejectedExecutionException ex) {
+				return false;
+			}
+		}
+
+		@Override
+		public long randomBelow(long bound) {
+			return ThreadLocalRandom.current().nextLong(bound);
+		}
+
+	}
+
+	/** For tests: a read window cycle on the given timer; call {@code start()} on it. */
+	ReadWindowCycle readWindowCycle(CycleTimer timer) {
+		return new ReadWindowCycle(timer);
+	}
+
+	/**
+	 * One period after another: wait for a random moment, open the window, close it
+	 * {@value #READ_WINDOW_MILLIS} ms later, wait for the period's end, harvest. Each step schedules
+	 * the next, so closing the timer ({@code shutdownNow}) ends the cycle. A window that opens more than
+	 * a period after its moment is reported to {@link #windowOpenedLate(long)}.
+	 */
+	final class ReadWindowCycle {
+
+		private final CycleTimer timer;
 
 		private final long windowNanos = TimeUnit.MILLISECONDS.toNanos(READ_WINDOW_MILLIS);
 
 		private final long periodNanos;
 
-		ReadWindowCycle(ScheduledExecutorService executor) {
-			this.executor = executor;
+		ReadWindowCycle(CycleTimer timer) {
+			this.timer = timer;
 			this.periodNanos = Math.round(this.windowNanos / DefaultHotspots.this.config.readSampleRate());
 		}
 
-		void start(long periodStart) {
-			long offset = ThreadLocalRandom.current().nextLong(this.periodNanos - this.windowNanos + 1);
-			later(() -> open(periodStart), periodStart + offset);
+		void start() {
+			start(this.timer.nanoTime());
 		}
 
-		private void open(long periodStart) {
-			long opened = System.nanoTime();
+		private void start(long periodStart) {
+			long due = periodStart + this.timer.randomBelow(this.periodNanos - this.windowNanos + 1);
+			later(() -> open(periodStart, due), due);
+		}
+
+		private void open(long periodStart, long due) {
+			long opened = this.timer.nanoTime();
+			if (opened - due > this.periodNanos) {
+				windowOpenedLate(opened - due);
+			}
 			DefaultHotspots.this.readWindow.open();
 			later(() -> close(periodStart, opened), opened + this.windowNanos);
 		}
 
 		private void close(long periodStart, long opened) {
 			DefaultHotspots.this.readWindow.close();
-			long closed = System.nanoTime();
-			later(() -> harvest(periodStart, closed - opened), periodStart + this.periodNanos);
+			long closed = this.timer.nanoTime();
+			later(() -> harvest(periodStart, closed - opened), Math.max(periodStart + this.periodNanos, closed));
 		}
 
 		private void harvest(long periodStart, long openNanos) {
-			long end = System.nanoTime();
+			long end = this.timer.nanoTime();
 			try {
 				harvestReads((double) (end - periodStart) / Math.max(1, openNanos));
 			}
@@ -184,10 +286,7 @@ final class DefaultHotspots implements Hotspots {
 		}
 
 		private void later(Runnable step, long atNanos) {
-			try {
-				this.executor.schedule(step, Math.max(0, atNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-			}
-			catch (RejectedExecutionException ex) {
+			if (!this.timer.schedule(step, atNanos)) {
 				// closed: the cycle ends
 				DefaultHotspots.this.readWindow.close();
 			}

@@ -226,8 +226,9 @@ public final class HotspotsConfig {
 		 * random in every period of {@code 1 / rate} ms, and each window's count is scaled by the
 		 * measured length of its period over that of the window (an estimate that lags by at most
 		 * one period; see {@code docs/actuator.md} for its bias). Writes are always counted exactly;
-		 * they are watched for contention during the windows, and continuously on a lock stripe where
-		 * writes of one key waited for each other lately. A rate of 1 counts every read exactly and
+		 * they are watched for contention during the windows, continuously on a stripe where writes
+		 * of one key met lately, and all of them for a while after a window that opened a period late
+		 * (a starved drain thread). A rate of 1 counts every read exactly and
 		 * watches every write.
 		 * @param rate greater than 0, at most 1
 		 * @return this builder

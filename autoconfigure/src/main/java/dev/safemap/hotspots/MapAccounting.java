@@ -37,11 +37,11 @@ import dev.safemap.guard.ReadWindow;
  * {@link OperationSampler} counts the reads made while it is open, and after each period
  * {@link #harvestReads} adds them scaled by the period's measured length over the window's. That
  * estimates the read count without bias when the read rate does not follow the (random) windows;
- * counts lag by at most one period. Keyed writes are counted exactly by the same sampler (per lock
- * stripe when the map holds the stripe, in a {@code LongAdder} otherwise); the map takes a write's
- * stripe, and so can see it wait, only while the window is open or on a stripe where writes of one
- * key waited for each other lately, which {@link #harvestReads} lets cool down period by period
- * (see {@link OperationSampler}). Every other operation (keyless
+ * counts lag by at most one period. Keyed writes are counted exactly by the same sampler (a
+ * {@code LongAdder} per kind); the map watches a write on its stripe, and so can see it wait, only
+ * while the window is open or on a stripe where writes of one key met lately, which
+ * {@link #harvestReads} lets cool down period by period, or on every stripe after a window that could
+ * not open in time ({@link #watchAll()}; see {@link OperationSampler}). Every other operation (keyless
  * ones such as {@code size}, and every operation when reads are not sampled) calls
  * {@link #operation}, which increments the calling thread's own counter (see
  * {@link OperationCounters}: no atomic instruction) and, when it has a key and the window is open
@@ -240,6 +240,17 @@ final class MapAccounting implements MapObserver, MapStats {
 	 * one period: called by the owner after each window.
 	 * @param scale how much longer the whole period was than its window
 	 */
+	/**
+	 * The owner's window could not open in time (its thread was starved): watch every write of this
+	 * map for contention until the stripes cool down, rather than miss it.
+	 */
+	void watchAll() {
+		OperationSampler sampler = this.operationSampler;
+		if (sampler != null) {
+			sampler.watchAll();
+		}
+	}
+
 	void harvestReads(double scale) {
 		OperationSampler sampler = this.operationSampler;
 		if (sampler == null) {

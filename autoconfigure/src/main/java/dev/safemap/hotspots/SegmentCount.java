@@ -1,7 +1,7 @@
 package dev.safemap.hotspots;
 
 /**
- * How often operations on a map waited on one segment (lock stripe).
+ * How often operations on a map met on one segment (one of 64 stripes, by key hash).
  * <p>
  * Instances are immutable and thread-safe.
  *

@@ -199,8 +199,8 @@ class SafeMapsEndpointTests {
 		await(inside);
 		Thread waiter = new Thread(() -> map.merge(key, 1L, Long::sum), "safemap-hotspots-test-waiter");
 		waiter.start();
-		// the waiter is parked on the stripe lock: let it wait measurably, then release the holder
-		while (waiter.getState() != Thread.State.WAITING) {
+		// the waiter is blocked on the key's bin in the map: let it wait measurably, then release the holder
+		while (waiter.getState() == Thread.State.NEW || waiter.getState() == Thread.State.RUNNABLE) {
 			Thread.onSpinWait();
 		}
 		Thread.sleep(25);

@@ -181,9 +181,9 @@ class FallbackCachedHttpTests {
 			PriceClient client = context.getBean(PriceClient.class);
 			assertThat(client.priceAsync("ACME").get(5, TimeUnit.SECONDS)).isEqualTo("100");
 			this.downstream.latency(Duration.ofSeconds(4));
-			long start = System.nanoTime();
+			// the downstream answers only after 4 s: a fallback (counted below) can only come from the 1 s time
+			// limiter. No elapsed-time bound: on a starved machine it would measure the machine, not the limiter
 			assertThat(client.priceAsync("ACME").get(5, TimeUnit.SECONDS)).isEqualTo("100");
-			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(3500));
 			FallbackCache<Object, Object> cache = context.getBean(FallbackCaches.class).cache("async-prices");
 			assertThat(cache.stats().fallbacks()).isEqualTo(1);
 		});

@@ -47,8 +47,39 @@ class DetectModeTests {
 		assertThat(this.pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
 	}
 
+	/**
+	 * Detect mode's clock: it stands still unless a test moves it, so that the 1 s lost-update and
+	 * idle-iteration windows never close on a slow machine in the middle of a test.
+	 */
+	private final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+
 	private <K, V> GuardedMap<K, V> detect(String name, Map<K, V> map) {
-		return GuardedMap.builder(name).mode(GuardMode.DETECT).registry(this.registry).observer(this.observer).wrap(map);
+		return GuardedMap.builder(name)
+			.mode(GuardMode.DETECT)
+			.registry(this.registry)
+			.observer(this.observer)
+			.ticker(this.now::get)
+			.wrap(map);
+	}
+
+	@Test
+	void aWriteMoreThanTheWindowAfterItsReadIsNotReportedAsALostUpdate() throws Exception {
+		GuardedMap<String, Integer> map = detect("late", new HashMap<>(Map.of("k", 1)));
+		Integer seen = map.get("k");
+		this.pool.submit(() -> map.put("k", 100)).get(10, TimeUnit.SECONDS);
+		this.now.addAndGet(TimeUnit.MILLISECONDS.toNanos(DetectingMap.LOST_UPDATE_WINDOW_MILLIS) + 1);
+		map.put("k", seen + 1);
+		assertThat(this.registry.recentReports("late")).isEmpty();
+	}
+
+	@Test
+	void anIteratorIdleForLongerThanItsWindowNoLongerCountsAsIterating() throws Exception {
+		GuardedMap<String, Integer> map = detect("idle", new HashMap<>(Map.of("a", 1, "b", 2)));
+		Iterator<String> keys = map.keySet().iterator();
+		keys.next();
+		this.now.addAndGet(TimeUnit.MILLISECONDS.toNanos(DetectingMap.ITERATION_IDLE_MILLIS) + 1);
+		this.pool.submit(() -> map.put("c", 3)).get(10, TimeUnit.SECONDS);
+		assertThat(this.registry.recentReports("idle")).isEmpty();
 	}
 
 	@Test

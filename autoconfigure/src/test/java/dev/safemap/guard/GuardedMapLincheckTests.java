@@ -56,6 +56,12 @@ class GuardedMapLincheckTests {
 	}
 
 	@Test
+	void observedGuardModeWithItsWindowOpenIsLinearizableUnderModelChecking() {
+		// every write watched and timed when it meets another: the accounting's in-window path
+		modelChecking().check(ObservedSampled.class);
+	}
+
+	@Test
 	void insertionOrderedAndSortedGuardModesAreLinearizableUnderModelChecking() {
 		modelChecking().check(OrderedGuarded.class);
 		modelChecking().check(SortedGuarded.class);
@@ -169,6 +175,33 @@ class GuardedMapLincheckTests {
 		public ObservedGuarded() {
 			super(GuardedMap.builder("lincheck-observed").counterType(Integer.class).observer(new MapObserver() {
 			}).wrap(new HashMap<>()));
+		}
+
+		@Override
+		protected long increment(Integer key) {
+			return ((GuardedMap<Integer, Integer>) map()).increment(key);
+		}
+
+	}
+
+	public static class ObservedSampled extends Harness {
+
+		public ObservedSampled() {
+			super(GuardedMap.builder("lincheck-sampled").counterType(Integer.class).observer(openWindowObserver())
+				.wrap(new HashMap<>()));
+		}
+
+		private static MapObserver openWindowObserver() {
+			ReadWindow window = new ReadWindow();
+			window.open();
+			OperationSampler sampler = new OperationSampler(window,
+					new java.util.concurrent.atomic.AtomicReferenceArray<>(16), 0.0);
+			return new MapObserver() {
+				@Override
+				public OperationSampler operationSampler() {
+					return sampler;
+				}
+			};
 		}
 
 		@Override

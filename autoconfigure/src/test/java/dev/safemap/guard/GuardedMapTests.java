@@ -336,10 +336,10 @@ class GuardedMapTests {
 			waiterThread.set(Thread.currentThread());
 			return map.increment("k");
 		});
-		// release only once the waiter is parked on the stripe lock, however slow the machine
+		// release only once the waiter is blocked on the key's bin in the map, however slow the machine
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while ((waiterThread.get() == null || waiterThread.get().getState() != Thread.State.WAITING)
-				&& System.nanoTime() < deadline) {
+		while ((waiterThread.get() == null || waiterThread.get().getState() == Thread.State.NEW
+				|| waiterThread.get().getState() == Thread.State.RUNNABLE) && System.nanoTime() < deadline) {
 			Thread.onSpinWait();
 		}
 		Thread.sleep(50);

@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A guard-mode map whose observer has an {@link OperationSampler}: reads counted only while the window
- * is open, writes locked (and contention seen) only while the window is open or on a stripe where
- * writes of one key waited for each other lately.
+ * is open, writes watched (and contention seen) only while the window is open or on a stripe where
+ * writes of one key met lately.
  */
 class ObservedGuardedMapSamplingTests {
 
@@ -107,18 +107,20 @@ class ObservedGuardedMapSamplingTests {
 	}
 
 	@Test
-	void twoKeysThatOnlyShareAStripeAreReportedInTheWindowButDoNotKeepTheStripeLocked() throws Exception {
+	void twoKeysThatOnlyShareAStripeAreReportedInTheWindowButDoNotKeepTheStripeWatched() throws Exception {
+		// in this small map two keys of one stripe also share the contents' bin, which makes them wait
+		// (as ConcurrentHashMap itself does): that wait is reported while it is watched
 		String[] keys = twoKeysOnOneStripe();
 		this.window.open();
-		assertThat(contendOn(keys[0], keys[1])).as("in the window: the second key waited for the stripe").isTrue();
+		assertThat(contendOn(keys[0], keys[1])).as("in the window: the second key waited for the bin").isTrue();
 		this.window.close();
 
-		assertThat(contendOn(keys[0], keys[1])).as("after the window: the stripe is not kept locked").isFalse();
-		assertThat(contendOn(keys[0], keys[0])).as("a key against itself: not kept locked either, outside the window")
+		assertThat(contendOn(keys[0], keys[1])).as("after the window: the stripe is not kept watched").isFalse();
+		assertThat(contendOn(keys[0], keys[0])).as("a key against itself: not kept watched either, outside the window")
 			.isFalse();
 	}
 
-	/** Two keys with different hash codes whose writes take the same lock stripe. */
+	/** Two keys with different hash codes on the same stripe. */
 	private static String[] twoKeysOnOneStripe() {
 		Map<Integer, String> byStripe = new HashMap<>();
 		for (int i = 0;; i++) {
@@ -151,7 +153,7 @@ class ObservedGuardedMapSamplingTests {
 		assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
 		Thread writer = new Thread(() -> this.map.merge(written, 1, Integer::sum));
 		writer.start();
-		// the writer waits, on the stripe or on the map's own bin lock, unless it has nothing to wait for
+		// the writer waits on the contents' bin lock, unless it has nothing to wait for
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 		while (writer.getState() == Thread.State.RUNNABLE || writer.getState() == Thread.State.NEW) {
 			assertThat(System.nanoTime()).as("writer never blocked").isLessThan(deadline);

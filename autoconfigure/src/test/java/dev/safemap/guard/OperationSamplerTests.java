@@ -71,8 +71,8 @@ class OperationSamplerTests {
 					if (opener && i == each / 2) {
 						this.window.open();
 					}
-					// 8 keys: the threads keep meeting on the same stripes, where a count kept outside
-					// the stripe's lock would lose increments
+					// 8 keys: the threads keep meeting on the same stripes and keys, where a count that
+					// is not atomic would lose increments
 					map.merge(i & 7, 1, Integer::sum);
 				}
 			});

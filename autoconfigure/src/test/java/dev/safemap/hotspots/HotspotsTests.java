@@ -4,12 +4,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -106,95 +110,193 @@ class HotspotsTests {
 	}
 
 	@Test
-	void readsAreEstimatedFromRandomWindowsOnARunningMap() throws Exception {
-		// a window of 1 ms every 4 ms; a reader runs for 150 periods. It does some work besides each
-		// read, as application code does: a loop that did nothing but read would run slower while the
-		// window is open (counting costs about as much as the read) and be under-counted (see
-		// docs/actuator.md)
-		Hotspots hotspots = sampledHotspots(HotspotsConfig.builder().readSampleRate(0.25));
+	void readsAreEstimatedFromTheCyclesRandomWindowsScaledByTheMeasuredPeriod() {
+		// the drain thread's cycle, on a virtual clock: a window of 1 ms at a random moment of every
+		// 4 ms period, 150 periods, a reader making 3 reads every 10 us. Each period's window sees a
+		// quarter of its reads, and the harvest scales them by the measured period over the window
+		DefaultHotspots hotspots = manualWindowHotspots(HotspotsConfig.builder().readSampleRate(0.25));
 		Map<String, Long> map = GuardedMap.builder("orders")
 			.observer(hotspots.create("orders", GuardMode.GUARD))
 			.wrap(new HashMap<String, Long>());
 		map.put("k", 1L);
-		AtomicBoolean running = new AtomicBoolean(true);
-		long[] reads = new long[1];
-		AtomicLong sink = new AtomicLong();
-		Thread reader = new Thread(() -> {
-			long count = 0;
-			long work = 0;
-			while (running.get()) {
+		VirtualTimer timer = new VirtualTimer();
+		hotspots.readWindowCycle(timer).start();
+		long reads = 0;
+		long end = 150 * TimeUnit.MILLISECONDS.toNanos(4);
+		for (long t = 0; t < end; t += TimeUnit.MICROSECONDS.toNanos(10)) {
+			timer.runOnTime(t);
+			for (int i = 0; i < 3; i++) {
 				map.get("k");
-				count++;
-				for (int i = 0; i < 50; i++) {
-					work = work * 31 + i;
-				}
+				reads++;
 			}
-			reads[0] = count;
-			// keep the work observable, so that it is not optimized away
-			sink.set(work);
-		});
-		reader.start();
-		Thread.sleep(600);
-		running.set(false);
-		reader.join();
-		// counts lag by at most one period: let the last ones be harvested
-		Thread.sleep(40);
+		}
+		timer.runOnTime(end);
 
 		long gets = hotspots.report("orders", false).orElseThrow().operationsByKind().get(MapOperation.GET);
-		// the reader's rate is steady, so each period's estimate is close; 25% leaves room for a slow machine
-		assertThat(gets).isCloseTo(reads[0], withinPercentage(25)).isNotEqualTo(reads[0]);
+		// every period harvested but the reads of the last tick: off by a window's rounding at most
+		assertThat(gets).isCloseTo(reads, withinPercentage(2));
+		assertThat(hotspots.lateWindows()).isZero();
 	}
 
 	@Test
-	void contentionOnAHotKeyIsFoundAndRankedFirstAtTheDefaultSampleRates() throws Exception {
-		// at the defaults, writes take their lock stripe (and so can be seen waiting) only in the 1 ms
-		// read windows, and then on a stripe where writes of one key waited for each other: contention
-		// on a hot key is found in a window and measured from then on, not only in the windows
-		Hotspots hotspots = sampledHotspots(HotspotsConfig.builder());
+	void contentionOnAHotKeyIsFoundInAWindowThenMeasuredUntilItCoolsDownAtTheDefaultSampleRates()
+			throws Exception {
+		// at the defaults, writes are watched (and so can be seen waiting) only in the 1 ms read
+		// windows, and then on a stripe where writes of one key met: contention on a hot key is found
+		// in a window and measured from then on, not only in the windows. The test opens the window
+		// and makes the writes wait (latches), so that nothing depends on the machine's speed
+		DefaultHotspots hotspots = manualWindowHotspots(HotspotsConfig.builder());
 		Map<String, Long> map = GuardedMap.builder("stock")
 			.observer(hotspots.create("stock", GuardMode.GUARD))
 			.wrap(new HashMap<String, Long>());
-		int threads = 4;
-		long[] merges = new long[threads];
-		long deadline = System.nanoTime() + 800_000_000L;
-		List<Thread> workers = new ArrayList<>();
-		for (int t = 0; t < threads; t++) {
-			int id = t;
-			Thread worker = new Thread(() -> {
-				while (System.nanoTime() < deadline) {
-					map.merge("hot", 1L, (a, b) -> {
-						// a little work under the key's lock, as a real remapping does
-						long spin = System.nanoTime() + 2_000;
-						while (System.nanoTime() < spin) {
-							Thread.onSpinWait();
-						}
-						return a + b;
-					});
-					merges[id]++;
-					map.put("cold-" + id + "-" + (merges[id] % 50), 1L);
-				}
-			});
-			workers.add(worker);
-			worker.start();
+		contend(map, "hot");
+		assertThat(hotspots.report("stock", true).orElseThrow().contended())
+			.as("outside the windows, on a stripe never contended: sampled out").isZero();
+
+		hotspots.readWindow().open();
+		contend(map, "hot");
+		hotspots.readWindow().close();
+		assertThat(hotspots.report("stock", true).orElseThrow().contended()).as("found in the window").isEqualTo(1);
+
+		for (int i = 0; i < 10; i++) {
+			contend(map, "hot");
+			map.put("cold-" + i, 1L);
+			hotspots.harvestReads(64.0);
 		}
-		for (Thread worker : workers) {
-			worker.join();
+		HotspotReport report = hotspots.report("stock", true).orElseThrow();
+		assertThat(report.contended()).as("measured after the window, period after period").isEqualTo(11);
+		assertThat(report.waitNanos()).as("each waiter was held at least " + HOLD_MILLIS + " ms")
+			.isGreaterThanOrEqualTo(11 * TimeUnit.MILLISECONDS.toNanos(HOLD_MILLIS));
+		assertThat(report.hotKeysByContention().get(0).key()).isEqualTo("hot");
+		assertThat(report.operationsByKind()).as("writes are counted exactly, watched or not")
+			.containsEntry(MapOperation.MERGE, 12L)
+			.containsEntry(MapOperation.COMPUTE, 12L)
+			.containsEntry(MapOperation.PUT, 10L);
+
+		for (int i = 0; i < 16; i++) {
+			hotspots.harvestReads(64.0);
 		}
-		long total = 0;
-		for (long count : merges) {
-			total += count;
+		contend(map, "hot");
+		assertThat(hotspots.report("stock", true).orElseThrow().contended())
+			.as("cooled down after 16 periods without contention: sampled out again").isEqualTo(11);
+	}
+
+	@Test
+	void aWindowThatOpensAPeriodLateIsCountedAndHasEveryWriteWatched() throws Exception {
+		// a starved drain thread must not make contention go unseen: the window it could not open in
+		// time is counted, and every stripe of every map is watched until it cools down
+		DefaultHotspots hotspots = manualWindowHotspots(HotspotsConfig.builder());
+		Map<String, Long> map = GuardedMap.builder("stock")
+			.observer(hotspots.create("stock", GuardMode.GUARD))
+			.wrap(new HashMap<String, Long>());
+		VirtualTimer timer = new VirtualTimer();
+		hotspots.readWindowCycle(timer).start();
+		long period = TimeUnit.MILLISECONDS.toNanos(64);
+		timer.runOnTime(period);
+		assertThat(hotspots.lateWindows()).as("on time").isZero();
+		contend(map, "a");
+		assertThat(hotspots.report("stock", true).orElseThrow().contended()).as("on time, outside the windows")
+			.isZero();
+
+		// the drain thread gets the CPU again two periods after its window was due
+		timer.runLate(4 * period);
+		assertThat(hotspots.lateWindows()).isEqualTo(1);
+		timer.runOnTime(4 * period + TimeUnit.MILLISECONDS.toNanos(2));
+		assertThat(hotspots.readWindow().isOpen()).isFalse();
+		contend(map, "a");
+		contend(map, "b");
+		assertThat(hotspots.report("stock", true).orElseThrow().contended())
+			.as("after a late window, outside the windows, on stripes never contended before").isEqualTo(2);
+	}
+
+	/** How long {@link #contend} keeps its waiter waiting, at least. */
+	private static final long HOLD_MILLIS = 5;
+
+	/**
+	 * Makes one merge of {@code key} wait for a compute of the same key: the compute's function holds
+	 * the key until the merge is blocked on it, plus {@value #HOLD_MILLIS} ms. Bounded by 60 s, so that
+	 * only a hang fails it, never a slow machine.
+	 */
+	private static void contend(Map<String, Long> map, String key) throws Exception {
+		CountDownLatch inside = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Thread holder = new Thread(() -> map.compute(key, (k, v) -> {
+			inside.countDown();
+			try {
+				release.await(60, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return (v != null) ? v : 0L;
+		}));
+		holder.start();
+		assertThat(inside.await(60, TimeUnit.SECONDS)).isTrue();
+		Thread waiter = new Thread(() -> map.merge(key, 0L, Long::sum));
+		waiter.start();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (waiter.getState() == Thread.State.NEW || waiter.getState() == Thread.State.RUNNABLE) {
+			assertThat(System.nanoTime()).as("the waiter never blocked").isLessThan(deadline);
+			Thread.onSpinWait();
+		}
+		Thread.sleep(HOLD_MILLIS);
+		release.countDown();
+		holder.join();
+		waiter.join();
+	}
+
+	/**
+	 * The read window cycle's clock and scheduler, driven by the test: steps run when the test says,
+	 * on time or late (a starved drain thread).
+	 */
+	static final class VirtualTimer implements DefaultHotspots.CycleTimer {
+
+		private record Step(long at, long order, Runnable step) {
 		}
 
-		HotspotReport report = hotspots.report("stock", true).orElseThrow();
-		assertThat(report.operationsByKind()).as("writes are counted exactly, locked or not")
-			.containsEntry(MapOperation.MERGE, total)
-			.containsEntry(MapOperation.PUT, total);
-		assertThat(map.get("hot")).isEqualTo(total);
-		// measured in full, the three waiting threads wait about 1.5 s in all (and as many merges wait
-		// with read-sample-rate=1); measured only in the windows, 20 to 40 ms (both seen, once each)
-		assertThat(report.waitNanos()).as("total wait").isGreaterThan(400_000_000L);
-		assertThat(report.contended()).as("contended merges, of " + total).isGreaterThan(100);
-		assertThat(report.hotKeysByContention().get(0).key()).isEqualTo("hot");
+		private final PriorityQueue<Step> steps = new PriorityQueue<>(
+				Comparator.comparingLong(Step::at).thenComparingLong(Step::order));
+
+		private final Random random = new Random(42);
+
+		private long now;
+
+		private long order;
+
+		@Override
+		public long nanoTime() {
+			return this.now;
+		}
+
+		@Override
+		public boolean schedule(Runnable step, long atNanos) {
+			this.steps.add(new Step(atNanos, this.order++, step));
+			return true;
+		}
+
+		@Override
+		public long randomBelow(long bound) {
+			return Math.floorMod(this.random.nextLong(), bound);
+		}
+
+		/** Runs every step due by {@code time}, each at its own time, as an idle machine would. */
+		void runOnTime(long time) {
+			while (!this.steps.isEmpty() && this.steps.peek().at() <= time) {
+				Step step = this.steps.poll();
+				this.now = Math.max(this.now, step.at());
+				step.step().run();
+			}
+			this.now = time;
+		}
+
+		/** Runs every step due by {@code time} at {@code time}: the thread got the CPU only then. */
+		void runLate(long time) {
+			this.now = time;
+			while (!this.steps.isEmpty() && this.steps.peek().at() <= time) {
+				this.steps.poll().step().run();
+			}
+		}
+
 	}
 
 	@Test

@@ -57,7 +57,7 @@ import dev.safemap.hotspots.HotspotsConfig;
  * {@code -XX:+PrintInlining}). Run with {@code -jvmArgsAppend "-Xms1g -Xmx1g"} (which replaces the
  * pinned arguments) to measure with the JIT left alone.
  * <p>
- * Candidates: {@code observed} (an empty observer: the stripe locks), {@code sampler} (plus an
+ * Candidates: {@code observed} (an empty observer: the stripe counters), {@code sampler} (plus an
  * operation sampler whose window never opens), {@code accounting} (the hotspots accounting at its
  * defaults), {@code rareWindows} (the accounting with a read window every 1,024 ms instead of every
  * 64: what the windows cost), {@code fewKeys} (the accounting keeping the keys of 1 in 16 operations

@@ -34,9 +34,9 @@ import dev.safemap.hotspots.HotspotsConfig;
  * <li>{@code off}: no observer (what an application gets with {@code safemap.hotspots.enabled=false})
  * — the guard's fast path;</li>
  * <li>{@code observed}: the guard's observed path with an observer that does nothing — the cost of
- * the guard's own bookkeeping (timed lock stripes on writes), without any accounting;</li>
+ * the guard's own bookkeeping (stripe counters on writes, timed when two meet), without any accounting;</li>
  * <li>{@code sampler}: the same empty observer plus an operation sampler whose window never opens —
- * the writes' window and stripe checks and their unlocked count (reads go straight to the contents),
+ * the writes' window and stripe checks and their unwatched count (reads go straight to the contents),
  * without windows, key sampling or a drain thread;</li>
  * <li>{@code samplerWindows}: the same sampler with its window opened 1 ms in every 64 ms by a
  * thread of the benchmark's, as the accounting does: the windows' counting, without the accounting's

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -160,13 +161,18 @@ class CompensationCrashTests {
 		waitFor(() -> log(firstLog).contains("ENQUEUED " + WRITES), Duration.ofSeconds(120), first, firstLog);
 		assertThat(this.stub.applied).isEmpty();
 
-		// 2. the downstream recovers; kill the application with SIGKILL in the middle of the replay
+		// 2. the downstream recovers; kill the application with SIGKILL in the middle of the replay. The
+		// stub holds every delivery once a third are applied, so the kill lands mid-replay however fast
+		// or slow this machine is
+		this.stub.holdOnceApplied(WRITES / 3);
 		this.stub.up = true;
 		waitFor(() -> this.stub.applied.size() >= WRITES / 3, Duration.ofSeconds(120), first, firstLog);
 		first.destroyForcibly(); // SIGKILL on Linux
 		assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
 		int appliedAtKill = this.stub.applied.size();
 		assertThat(appliedAtKill).as("killed in the middle of the replay").isLessThan(WRITES);
+		// deliveries the dead process had in flight now land, as they would at a real downstream
+		this.stub.release();
 
 		// 3. restart on the same store: the rest is replayed, leases of the killed process expire and are taken over
 		Path secondLog = this.directory.resolve("second.log");
@@ -253,6 +259,24 @@ class CompensationCrashTests {
 
 		final AtomicInteger missingKey = new AtomicInteger();
 
+		private volatile CountDownLatch hold;
+
+		private volatile int holdAfter;
+
+		/** Deliveries wait, once {@code applied} keys are applied, until {@link #release()}. */
+		void holdOnceApplied(int applied) {
+			this.holdAfter = applied;
+			this.hold = new CountDownLatch(1);
+		}
+
+		void release() {
+			CountDownLatch latch = this.hold;
+			this.hold = null;
+			if (latch != null) {
+				latch.countDown();
+			}
+		}
+
 		int handle(String key, String body) {
 			if (!this.up) {
 				return 503;
@@ -262,7 +286,11 @@ class CompensationCrashTests {
 				return 400;
 			}
 			try {
-				Thread.sleep(20); // a slow downstream, so the kill lands in the middle of the replay
+				Thread.sleep(20); // a slow downstream
+				CountDownLatch latch = this.hold;
+				if (latch != null && this.applied.size() >= this.holdAfter) {
+					latch.await(120, TimeUnit.SECONDS);
+				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
