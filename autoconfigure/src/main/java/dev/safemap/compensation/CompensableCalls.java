@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import dev.safemap.support.KeyMasker;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.core.functions.CheckedRunnable;
@@ -22,7 +23,11 @@ import org.slf4j.LoggerFactory;
  * fails in a way that compensates, {@linkplain CompensationRegistry#enqueue enqueues} the request instead of
  * failing. A refusal by the open breaker ({@link CallNotPermittedException}) always compensates. When the
  * request cannot be stored, the store's failure is thrown with the write's failure added as suppressed: the
- * write is then neither done nor stored, and the caller must know.
+ * write is then neither done nor stored, and the caller must know. The enqueue's answer is checked: a new entry,
+ * or an entry of the same target waiting under the same idempotency key with the same arguments (the same write,
+ * which this call joins); an entry waiting under that key with other arguments fails the call with an
+ * {@link IllegalStateException} (the key masked), so no write is dropped silently. Keys of other targets and of
+ * dead entries never clash (see {@link CompensationStore#enqueue}).
  * <p>
  * This is the first call only: replays do not come through here (the registry calls the target's
  * {@link CompensationHandler}, which applies the breaker itself).
@@ -136,9 +141,23 @@ public final class CompensableCalls {
 	private String enqueue(CompensationRequest request, Throwable failure) {
 		try {
 			CompensationRegistry.Enqueued enqueued = this.registry.get().enqueue(request);
-			logger.debug("Call to {} deferred as compensation {} after {}", request.target(), enqueued.entry().id(),
-					failure.toString());
-			return enqueued.entry().id();
+			CompensationEntry entry = enqueued.entry();
+			if (enqueued.created()) {
+				logger.debug("Call to {} deferred as compensation {} after {}", request.target(), entry.id(),
+						failure.getClass().getName());
+			}
+			else if (entry.arguments().equals(request.arguments())) {
+				// the same write (same target, key and arguments) is already waiting: this call joins it
+				logger.debug("Call to {} joined the waiting compensation {} with the same idempotency key",
+						request.target(), entry.id());
+			}
+			else {
+				// never drop a different write silently: the caller must know it was neither done nor stored
+				throw new IllegalStateException("Call to " + request.target() + " with idempotency key "
+						+ KeyMasker.mask(request.idempotencyKey()) + " was neither done nor stored: compensation "
+						+ entry.id() + " of the same target waits under that key with other arguments");
+			}
+			return entry.id();
 		}
 		catch (RuntimeException ex) {
 			// the write is neither done nor stored: the caller must know

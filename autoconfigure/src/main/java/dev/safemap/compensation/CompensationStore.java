@@ -25,8 +25,11 @@ import org.jspecify.annotations.Nullable;
 public interface CompensationStore {
 
 	/**
-	 * Stores a request as a new {@code PENDING} entry due now, unless an entry with the same idempotency key
-	 * is {@code PENDING}, {@code IN_PROGRESS} or {@code DEAD}, in which case nothing is stored.
+	 * Stores a request as a new {@code PENDING} entry due now, unless an entry of the same target with the same
+	 * idempotency key is waiting ({@code PENDING} or {@code IN_PROGRESS}), in which case nothing is stored and that
+	 * entry is returned ({@link Stored#created()} false). Keys are unique per target: an entry of another target
+	 * never matches, and neither does a {@code DEAD} entry (nor a dead entry resubmitted by an operator, which no
+	 * longer holds its key), so a call is never dropped for a clash with them.
 	 * @param request the request
 	 * @param now the current time
 	 * @return the new or the existing entry

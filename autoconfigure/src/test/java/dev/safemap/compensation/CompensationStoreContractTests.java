@@ -63,6 +63,39 @@ public abstract class CompensationStoreContractTests {
 	}
 
 	@Test
+	public void sameIdempotencyKeyForAnotherTargetIsStoredAsItsOwnEntry() {
+		// reserve(order) and charge(order), both keyed on the order id: two writes, not one
+		CompensationStore.Stored reserve = store()
+			.enqueue(CompensationRequest.of("stock#reserve(Order)", "[1]").withIdempotencyKey("order-1"), T0);
+		CompensationStore.Stored charge = store()
+			.enqueue(CompensationRequest.of("payment#charge(Order)", "[1]").withIdempotencyKey("order-1"), T0);
+		assertThat(reserve.created()).isTrue();
+		assertThat(charge.created()).isTrue();
+		assertThat(charge.entry().id()).isNotEqualTo(reserve.entry().id());
+		assertThat(charge.entry().target()).isEqualTo("payment#charge(Order)");
+		assertThat(store().countByStatus()).containsEntry(CompensationStatus.PENDING, 2L);
+	}
+
+	@Test
+	public void newCallWhoseKeyMatchesADeadEntryIsStoredAsANewEntry() {
+		CompensationEntry dead = store().enqueue(CompensationRequest.of("t#m()", "[1]").withIdempotencyKey("k"), T0)
+			.entry();
+		store().claim("o", T0, LEASE, 10);
+		assertThat(store().markDead(dead.id(), "o", 3, "gave up", T0)).isTrue();
+
+		CompensationStore.Stored again = store()
+			.enqueue(CompensationRequest.of("t#m()", "[2]").withIdempotencyKey("k"), T0.plusSeconds(1));
+		assertThat(again.created()).isTrue();
+		assertThat(again.entry().status()).isEqualTo(CompensationStatus.PENDING);
+		assertThat(again.entry().arguments()).isEqualTo("[2]");
+		assertThat(store().find(dead.id()).orElseThrow().status()).isEqualTo(CompensationStatus.DEAD);
+		// and the new entry still deduplicates calls while it waits
+		assertThat(store().enqueue(CompensationRequest.of("t#m()", "[3]").withIdempotencyKey("k"), T0.plusSeconds(2))
+			.entry()
+			.id()).isEqualTo(again.entry().id());
+	}
+
+	@Test
 	public void claimReturnsOnlyTheOldestWaitingEntryOfEachOrderingKey() {
 		CompensationEntry a1 = enqueue("a1", "A");
 		CompensationEntry b1 = enqueue("b1", "B");

@@ -24,11 +24,17 @@ final class InMemoryCompensationStore implements CompensationStore {
 
 	private long sequence;
 
+	/** Resubmitted dead entries: like the JDBC store's, they no longer hold their idempotency key. */
+	private final Set<String> resubmitted = new HashSet<>();
+
 	@Override
 	public synchronized Stored enqueue(CompensationRequest request, Instant now) {
 		for (CompensationEntry existing : this.entries.values()) {
-			if (existing.idempotencyKey().equals(request.idempotencyKey())
-					&& existing.status() != CompensationStatus.DONE) {
+			boolean waiting = existing.status() == CompensationStatus.PENDING
+					|| existing.status() == CompensationStatus.IN_PROGRESS;
+			if (waiting && existing.target().equals(request.target())
+					&& existing.idempotencyKey().equals(request.idempotencyKey())
+					&& !this.resubmitted.contains(existing.id())) {
 				return new Stored(existing, false);
 			}
 		}
@@ -142,6 +148,7 @@ final class InMemoryCompensationStore implements CompensationStore {
 			return false;
 		}
 		this.entries.put(id, entry.with(CompensationStatus.PENDING, 0, now, entry.lastError()));
+		this.resubmitted.add(id);
 		return true;
 	}
 

@@ -260,6 +260,21 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 				.replace("safemap_compensation", indexPrefix);
 			this.jdbc.sql(text).update();
 		}
+		migrate();
+	}
+
+	/**
+	 * Upgrades a table created by an earlier schema, keeping its entries: idempotency keys used to be unique across
+	 * targets and dead entries kept theirs, so a call of another target, or one matching a dead entry, was dropped.
+	 * The script above already created the per-target unique index; this drops the old constraint and frees the keys
+	 * of dead entries. Idempotent, and cheap on a current table.
+	 */
+	private void migrate() {
+		String indexPrefix = this.table.replace('.', '_');
+		this.jdbc.sql("ALTER TABLE " + this.table + " DROP CONSTRAINT IF EXISTS " + indexPrefix + "_pending_key_uk")
+			.update();
+		this.jdbc.sql("UPDATE " + this.table + " SET pending_key = NULL WHERE status = 'DEAD' AND pending_key IS NOT NULL")
+			.update();
 	}
 
 	/**
@@ -320,7 +335,8 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 			}
 			catch (DuplicateKeyException ex) {
 				Optional<CompensationEntry> existing = this.jdbc
-					.sql("SELECT * FROM " + this.table + " WHERE pending_key = :key")
+					.sql("SELECT * FROM " + this.table + " WHERE target = :target AND pending_key = :key")
+					.param("target", request.target())
 					.param("key", request.idempotencyKey())
 					.query(this::mapRow)
 					.optional()
@@ -437,7 +453,7 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 	@Override
 	public boolean markDead(String id, String owner, int attempts, String reason, Instant now) {
 		return this.jdbc.sql("UPDATE " + this.table + " SET status = 'DEAD', attempts = :attempts, last_error = :error,"
-				+ " lease_owner = NULL, lease_expires_at = NULL, updated_at = :now WHERE id = :id"
+				+ " pending_key = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = :now WHERE id = :id"
 				+ " AND status = 'IN_PROGRESS' AND lease_owner = :owner")
 			.param("attempts", attempts)
 			.param("error", reason)
