@@ -38,6 +38,8 @@ public interface CompensationStore {
 
 	/**
 	 * Claims up to {@code limit} due entries for {@code owner}, marking them {@code IN_PROGRESS} with a lease.
+	 * Taking over an {@code IN_PROGRESS} entry whose lease expired counts one attempt (the replay under that lease
+	 * never reported: its worker died or lost the lease), so an entry that kills its worker runs out of attempts.
 	 * @param owner the claiming instance
 	 * @param now the current time
 	 * @param lease how long the claim is exclusive

@@ -218,6 +218,13 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 	}
 
 	private void replay(CompensationEntry entry) {
+		if (entry.attempts() >= this.maxAttempts) {
+			// the store counts a takeover of an expired lease as an attempt: the replays never finished (the worker
+			// died in them, or lost its lease), so an entry that kills its worker dies after its attempts too
+			dead(entry, entry.attempts(), "gave up after " + entry.attempts()
+					+ " attempts; the last did not finish (the worker died or lost its lease)");
+			return;
+		}
 		CompensationHandler handler = this.registered.get(entry.target());
 		if (handler == null) {
 			try {
@@ -255,11 +262,23 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 			dead(entry, entry.attempts() + 1, "unreadable entry: " + describe(failure));
 			return;
 		}
-		if (failure instanceof VirtualMachineError error) {
-			// never swallow VM errors; the lease expiry hands the entry out again
-			throw error;
+		// every failure counts, VM errors too: a poison entry (StackOverflowError, OutOfMemoryError) is rescheduled
+		// and dies after its attempts instead of staying IN_PROGRESS with 0 attempts at the head of its key
+		boolean fatal = failure instanceof VirtualMachineError && !(failure instanceof StackOverflowError);
+		try {
+			failed(entry, failure, now);
 		}
-		boolean counted = !this.notAttempted.test(failure);
+		finally {
+			if (fatal) {
+				// an OutOfMemoryError or an internal error of the VM is not this worker's to swallow: counted above,
+				// then rethrown to the pass (the rest of the batch is claimed again when its lease expires)
+				throw (VirtualMachineError) failure;
+			}
+		}
+	}
+
+	private void failed(CompensationEntry entry, Throwable failure, Instant now) {
+		boolean counted = failure instanceof VirtualMachineError || !this.notAttempted.test(failure);
 		int attempts = counted ? entry.attempts() + 1 : entry.attempts();
 		if (attempts >= this.maxAttempts) {
 			dead(entry, attempts, "gave up after " + attempts + " attempts: " + describe(failure));

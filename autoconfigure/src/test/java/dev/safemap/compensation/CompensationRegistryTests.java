@@ -18,6 +18,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class CompensationRegistryTests {
@@ -127,6 +128,64 @@ class CompensationRegistryTests {
 		CompensationEntry entry = registry.find(id).orElseThrow();
 		assertThat(entry.status()).isEqualTo(CompensationStatus.DEAD);
 		assertThat(entry.lastError()).contains("max age PT5M");
+	}
+
+	@Test
+	void poisonEntryThrowingStackOverflowErrorIsDeadLetteredAfterItsAttemptsAndTheOtherKeyIsApplied() {
+		List<String> applied = new ArrayList<>();
+		CompensationRegistry registry = builder().maxAttempts(1).handlers((t) -> (e) -> {
+			if (e.arguments().equals("[\"poison\"]")) {
+				throw new StackOverflowError();
+			}
+			applied.add(e.arguments());
+		}).build();
+		String poison = registry.enqueue(CompensationRequest.of("t", "[\"poison\"]")).entry().id();
+		registry.enqueue(CompensationRequest.of("t", "[\"good\"]"));
+
+		registry.replayDue();
+
+		assertThat(applied).containsExactly("[\"good\"]");
+		CompensationEntry dead = registry.find(poison).orElseThrow();
+		assertThat(dead.status()).isEqualTo(CompensationStatus.DEAD);
+		assertThat(dead.attempts()).isEqualTo(1);
+		assertThat(dead.lastError()).contains("java.lang.StackOverflowError");
+	}
+
+	@Test
+	void outOfMemoryErrorOfAReplayCountsAnAttemptBeforeItIsRethrown() {
+		CompensationRegistry registry = builder().maxAttempts(2).handlers((t) -> (e) -> {
+			throw new OutOfMemoryError("test");
+		}).build();
+		String id = registry.enqueue(CompensationRequest.of("t", "[]")).entry().id();
+
+		assertThatExceptionOfType(OutOfMemoryError.class).isThrownBy(registry::replayDue);
+		CompensationEntry entry = registry.find(id).orElseThrow();
+		assertThat(entry.status()).isEqualTo(CompensationStatus.PENDING);
+		assertThat(entry.attempts()).isEqualTo(1);
+
+		this.clock.advance(Duration.ofSeconds(1));
+		assertThatExceptionOfType(OutOfMemoryError.class).isThrownBy(registry::replayDue);
+		assertThat(registry.find(id).orElseThrow().status()).isEqualTo(CompensationStatus.DEAD);
+	}
+
+	@Test
+	void entryWhoseReplaysKeepKillingTheWorkerIsDeadLetteredAfterItsAttempts() {
+		// a worker that dies mid-replay leaves the entry IN_PROGRESS: each takeover of its expired lease counts
+		List<String> applied = new ArrayList<>();
+		CompensationRegistry registry = builder().maxAttempts(2).handlers((t) -> (e) -> applied.add(e.arguments()))
+			.build();
+		String id = registry.enqueue(CompensationRequest.of("t", "[\"killer\"]")).entry().id();
+		Duration lease = Duration.ofMinutes(2);
+		for (int crash = 0; crash < 2; crash++) {
+			assertThat(this.store.claim("crashed-" + crash, this.clock.instant(), lease, 10)).hasSize(1);
+			this.clock.advance(lease);
+		}
+		registry.replayDue();
+		assertThat(applied).isEmpty();
+		CompensationEntry dead = registry.find(id).orElseThrow();
+		assertThat(dead.status()).isEqualTo(CompensationStatus.DEAD);
+		assertThat(dead.attempts()).isEqualTo(2);
+		assertThat(dead.lastError()).contains("did not finish");
 	}
 
 	@Test

@@ -133,6 +133,9 @@ public abstract class CompensationStoreContractTests {
 		assertThat(store().claim("other", T0.plusSeconds(29), LEASE, 10)).isEmpty();
 		List<CompensationEntry> taken = store().claim("other", T0.plus(LEASE), LEASE, 10);
 		assertThat(taken).extracting(CompensationEntry::leaseOwner).containsExactly("other");
+		// the replay under the expired lease never reported: it counts as an attempt
+		assertThat(taken).extracting(CompensationEntry::attempts).containsExactly(1);
+		assertThat(store().find(entry.id()).orElseThrow().attempts()).isEqualTo(1);
 		// the crashed owner's late result is refused
 		assertThat(store().markDone(entry.id(), "crashed", T0.plus(LEASE))).isFalse();
 		assertThat(store().reschedule(entry.id(), "crashed", 1, T0, "late", T0)).isFalse();

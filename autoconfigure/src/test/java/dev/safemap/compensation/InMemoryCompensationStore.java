@@ -62,7 +62,10 @@ final class InMemoryCompensationStore implements CompensationStore {
 					|| (entry.status() == CompensationStatus.IN_PROGRESS && entry.leaseExpiresAt() != null
 							&& !entry.leaseExpiresAt().isAfter(now));
 			if (due) {
-				CompensationEntry claim = entry.claimedBy(owner, now.plus(lease));
+				CompensationEntry taken = (entry.status() == CompensationStatus.IN_PROGRESS) ? entry
+					.with(CompensationStatus.IN_PROGRESS, entry.attempts() + 1, entry.nextAttemptAt(), entry.lastError())
+						: entry;
+				CompensationEntry claim = taken.claimedBy(owner, now.plus(lease));
 				this.entries.put(entry.id(), claim);
 				claimed.add(claim);
 			}

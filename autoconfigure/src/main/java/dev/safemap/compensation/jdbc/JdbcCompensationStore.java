@@ -82,6 +82,10 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 			+ " AND h.next_attempt_at <= :now) OR (h.status = 'IN_PROGRESS' AND h.lease_expires_at <= :now))"
 			+ " ORDER BY h.seq LIMIT :limit";
 
+	/** A takeover of an expired lease counts one attempt (assignments run on the old row values). */
+	private static final String TAKEOVER_COUNTS = "attempts = attempts + CASE WHEN status = 'IN_PROGRESS' THEN 1 ELSE 0"
+			+ " END, ";
+
 	private final JdbcClient jdbc;
 
 	private final DataSource dataSource;
@@ -372,8 +376,8 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 		if (this.dialect == Dialect.POSTGRESQL) {
 			// the due condition is repeated on e: PostgreSQL re-checks it on the newest row version after waiting
 			// for a lock, so an entry another instance claimed or finished meanwhile is not taken
-			rows = this.jdbc.sql("UPDATE " + this.table + " SET status = 'IN_PROGRESS', lease_owner = :owner,"
-					+ " lease_expires_at = :expires, updated_at = :now WHERE seq IN (SELECT e.seq FROM " + this.table
+			rows = this.jdbc.sql("UPDATE " + this.table + " SET " + TAKEOVER_COUNTS + "status = 'IN_PROGRESS',"
+					+ " lease_owner = :owner, lease_expires_at = :expires, updated_at = :now WHERE seq IN (SELECT e.seq FROM " + this.table
 					+ " e WHERE e.seq IN (" + String.format(DUE_HEADS_POSTGRESQL, this.table) + ") AND " + DUE
 					+ " FOR UPDATE SKIP LOCKED) RETURNING *")
 				.param("owner", owner)
@@ -395,8 +399,8 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 				.list();
 			rows = new ArrayList<>(candidates.size());
 			for (Row candidate : candidates) {
-				int updated = this.jdbc.sql("UPDATE " + this.table + " SET status = 'IN_PROGRESS', lease_owner = :owner,"
-						+ " lease_expires_at = :expires, updated_at = :now WHERE seq = :seq AND ((status = 'PENDING'"
+				int updated = this.jdbc.sql("UPDATE " + this.table + " SET " + TAKEOVER_COUNTS
+						+ "status = 'IN_PROGRESS', lease_owner = :owner, lease_expires_at = :expires, updated_at = :now WHERE seq = :seq AND ((status = 'PENDING'"
 						+ " AND next_attempt_at <= :now) OR (status = 'IN_PROGRESS' AND lease_expires_at <= :now))")
 					.param("owner", owner)
 					.param("expires", expires)
@@ -404,8 +408,12 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 					.param("seq", candidate.entry().sequence())
 					.update();
 				if (updated == 1) {
-					rows.add(new Row(candidate.entry().claimedBy(owner, Instant.ofEpochMilli(expires)),
-							candidate.corruption()));
+					CompensationEntry read = candidate.entry();
+					if (read.status() == CompensationStatus.IN_PROGRESS) {
+						read = read.with(CompensationStatus.IN_PROGRESS, read.attempts() + 1, read.nextAttemptAt(),
+								read.lastError());
+					}
+					rows.add(new Row(read.claimedBy(owner, Instant.ofEpochMilli(expires)), candidate.corruption()));
 				}
 			}
 		}
