@@ -21,6 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
+import dev.safemap.support.KeyMasker;
 import io.github.resilience4j.core.IntervalFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -222,7 +223,7 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 			// the store counts a takeover of an expired lease as an attempt: the replays never finished (the worker
 			// died in them, or lost its lease), so an entry that kills its worker dies after its attempts too
 			dead(entry, entry.attempts(), "gave up after " + entry.attempts()
-					+ " attempts; the last did not finish (the worker died or lost its lease)");
+					+ " attempts; the last did not finish (the worker died or lost its lease)", null);
 			return;
 		}
 		CompensationHandler handler = this.registered.get(entry.target());
@@ -231,12 +232,12 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 				handler = this.resolver.apply(entry.target());
 			}
 			catch (RuntimeException ex) {
-				dead(entry, entry.attempts(), "cannot resolve target '" + entry.target() + "': " + describe(ex));
+				dead(entry, entry.attempts(), "cannot resolve target '" + entry.target() + "'", ex);
 				return;
 			}
 		}
 		if (handler == null) {
-			dead(entry, entry.attempts(), "no handler for target '" + entry.target() + "'");
+			dead(entry, entry.attempts(), "no handler for target '" + entry.target() + "'", null);
 			return;
 		}
 		Throwable failure = null;
@@ -259,7 +260,7 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 			return;
 		}
 		if (failure instanceof UnreadableCompensationException) {
-			dead(entry, entry.attempts() + 1, "unreadable entry: " + describe(failure));
+			dead(entry, entry.attempts() + 1, "unreadable entry", failure);
 			return;
 		}
 		// every failure counts, VM errors too: a poison entry (StackOverflowError, OutOfMemoryError) is rescheduled
@@ -281,12 +282,11 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		boolean counted = failure instanceof VirtualMachineError || !this.notAttempted.test(failure);
 		int attempts = counted ? entry.attempts() + 1 : entry.attempts();
 		if (attempts >= this.maxAttempts) {
-			dead(entry, attempts, "gave up after " + attempts + " attempts: " + describe(failure));
+			dead(entry, attempts, "gave up after " + attempts + " attempts", failure);
 			return;
 		}
 		if (entry.age(now).compareTo(this.maxAge) > 0) {
-			dead(entry, attempts, "gave up after " + entry.age(now) + " (max age " + this.maxAge + "): "
-					+ describe(failure));
+			dead(entry, attempts, "gave up after " + entry.age(now) + " (max age " + this.maxAge + ")", failure);
 			return;
 		}
 		long waitMillis = this.backoff.apply(Math.max(1, attempts));
@@ -303,10 +303,22 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		}
 	}
 
-	private void dead(CompensationEntry entry, int attempts, String reason) {
-		String text = truncate(reason);
-		this.store.markDead(entry.id(), this.owner, attempts, text, this.clock.instant());
-		logger.debug("Compensation {} moved to dead letters: {}", entry.id(), text);
+	/**
+	 * Moves an entry to dead letters, loudly: one WARN with the target, the masked key, the attempts and the
+	 * failure's class (never its message nor an argument), the listeners (the {@code .dead} meter) and the
+	 * entry's future.
+	 */
+	private void dead(CompensationEntry entry, int attempts, String why, @Nullable Throwable cause) {
+		String text = truncate((cause != null) ? why + ": " + describe(cause) : why);
+		boolean moved = this.store.markDead(entry.id(), this.owner, attempts, text, this.clock.instant());
+		if (!moved) {
+			// another instance took the entry over (lease expired): its outcome counts, not ours
+			logger.debug("Compensation {} was taken over before it could be moved to dead letters", entry.id());
+			return;
+		}
+		logger.warn("Compensation {} to {} (key {}) moved to dead letters after {} attempts: {}{}", entry.id(),
+				entry.target(), KeyMasker.mask(entry.idempotencyKey()), attempts, why,
+				(cause != null) ? " (" + cause.getClass().getName() + ")" : "");
 		CompletableFuture<@Nullable Void> completion = this.completions.remove(entry.id());
 		if (completion != null) {
 			completion.completeExceptionally(new CompensationDeadException(entry.id(), text));

@@ -15,7 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.resilience4j.core.IntervalFunction;
+import dev.safemap.support.KeyMasker;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -186,6 +191,25 @@ class CompensationRegistryTests {
 		assertThat(dead.status()).isEqualTo(CompensationStatus.DEAD);
 		assertThat(dead.attempts()).isEqualTo(2);
 		assertThat(dead.lastError()).contains("did not finish");
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void deadLetterIsLoggedAtWarnWithTargetMaskedKeyAttemptsAndErrorClassButNoValue(CapturedOutput output) {
+		CompensationRegistry registry = builder().maxAttempts(1).handlers((t) -> (e) -> {
+			throw new IOException("card 4111111111111111 refused");
+		}).build();
+		registry.enqueue(CompensationRequest.of("payments#charge(Order)", "[\"order-42\"]").withIdempotencyKey("order-42"));
+
+		registry.replayDue();
+
+		assertThat(output.getOut()).contains("WARN")
+			.contains("payments#charge(Order)")
+			.contains(KeyMasker.mask("order-42"))
+			.contains("after 1 attempts")
+			.contains("java.io.IOException")
+			.doesNotContain("4111111111111111")
+			.doesNotContain("order-42");
 	}
 
 	@Test
