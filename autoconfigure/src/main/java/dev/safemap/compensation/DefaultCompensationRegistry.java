@@ -344,9 +344,9 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		}
 	}
 
+	/** The failure's class and sanitized message: no argument value, no downstream body. */
 	private static String describe(Throwable failure) {
-		String message = failure.getMessage();
-		return truncate(failure.getClass().getName() + ((message != null) ? ": " + message : ""));
+		return truncate(FailureDescription.of(failure));
 	}
 
 	private static String truncate(String text) {

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.github.resilience4j.core.IntervalFunction;
 import dev.safemap.support.KeyMasker;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
@@ -24,6 +25,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchRuntimeException;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class CompensationRegistryTests {
@@ -210,6 +212,38 @@ class CompensationRegistryTests {
 			.contains("java.io.IOException")
 			.doesNotContain("4111111111111111")
 			.doesNotContain("order-42");
+	}
+
+	@Test
+	void storedReasonsCarryTheErrorClassButNeitherArgumentValuesNorDownstreamBodies() {
+		// what the argument reader throws for a stored phone number read back into a long parameter
+		RuntimeException deserializer = catchRuntimeException(
+				() -> JsonMapper.shared().readValue("\"+44 7700 900123\"", long.class));
+		assertThat(deserializer.getMessage()).as("the deserializer's message").contains("+44 7700 900123");
+		CompensationRegistry registry = builder().maxAttempts(2).handlers((t) -> (e) -> {
+			if (e.arguments().equals("[1]")) {
+				throw new UnreadableCompensationException(
+						"argument 'phone' of Sms.send(long) cannot be read as long: " + deserializer.getMessage(),
+						deserializer);
+			}
+			throw new IOException("422 Unprocessable Entity: \"{\"to\":\"jane@example.com\",\"card\":4111111111111111}\"");
+		}).build();
+		String unreadable = registry.enqueue(CompensationRequest.of("sms#send(long)", "[1]")).entry().id();
+		String rejected = registry.enqueue(CompensationRequest.of("sms#send(long)", "[2]")).entry().id();
+
+		registry.replayDue();
+
+		String dead = registry.find(unreadable).orElseThrow().lastError();
+		assertThat(dead).isEqualTo("unreadable entry: dev.safemap.compensation.UnreadableCompensationException: argument ?"
+				+ " of Sms.send(long) cannot be read as long: Cannot deserialize value of type ? from String ?: not a valid ? value");
+		assertThat(dead).contains(UnreadableCompensationException.class.getName())
+			.contains("cannot be read as long")
+			.doesNotContain("7700")
+			.doesNotContain("900123");
+		String failed = registry.find(rejected).orElseThrow().lastError();
+		assertThat(failed).startsWith("java.io.IOException: 422 Unprocessable Entity")
+			.doesNotContain("jane")
+			.doesNotContain("4111");
 	}
 
 	@Test

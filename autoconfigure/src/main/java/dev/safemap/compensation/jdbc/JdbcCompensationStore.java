@@ -27,6 +27,7 @@ import dev.safemap.compensation.CompensationEntry;
 import dev.safemap.compensation.CompensationRequest;
 import dev.safemap.compensation.CompensationStatus;
 import dev.safemap.compensation.CompensationStore;
+import dev.safemap.compensation.FailureDescription;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -599,7 +600,7 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 			context.values().forEach((v) -> Objects.requireNonNull(v, "null context value"));
 		}
 		catch (RuntimeException ex) {
-			corruption = "context is not a JSON object of strings: " + ex.getMessage();
+			corruption = "context is not a JSON object of strings: " + FailureDescription.of(ex);
 			context = Map.of();
 		}
 		CompensationStatus status = parseStatus(rs.getString("status"));
