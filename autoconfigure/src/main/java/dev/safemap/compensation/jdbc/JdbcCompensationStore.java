@@ -28,6 +28,7 @@ import dev.safemap.compensation.CompensationRequest;
 import dev.safemap.compensation.CompensationStatus;
 import dev.safemap.compensation.CompensationStore;
 import dev.safemap.compensation.FailureDescription;
+import dev.safemap.support.KeyMasker;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -316,15 +317,18 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 		if (groupCommit != null) {
 			return groupCommit.enqueue(request, context, now);
 		}
+		// PostgreSQL: ON CONFLICT DO NOTHING, never a unique violation, which would abort the caller's transaction
+		// (25P02) when the enqueue joins one; the insert then commits or rolls back with that transaction
+		String onConflict = (this.dialect == Dialect.POSTGRESQL) ? " ON CONFLICT DO NOTHING" : "";
 		for (int attempt = 0; attempt < 3; attempt++) {
 			String id = UUID.randomUUID().toString();
 			long millis = now.toEpochMilli();
 			KeyHolder keys = new GeneratedKeyHolder();
 			try {
-				this.jdbc.sql("INSERT INTO " + this.table + " (id, target, arguments, idempotency_key, pending_key,"
+				int inserted = this.jdbc.sql("INSERT INTO " + this.table + " (id, target, arguments, idempotency_key, pending_key,"
 						+ " ordering_key, context, status, attempts, next_attempt_at, created_at, updated_at)"
 						+ " VALUES (:id, :target, :arguments, :key, :key, :orderingKey, :context, 'PENDING', 0,"
-						+ " :now, :now, :now)")
+						+ " :now, :now, :now)" + onConflict)
 					.param("id", id)
 					.param("target", request.target())
 					.param("arguments", request.arguments())
@@ -333,27 +337,31 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 					.param("context", context)
 					.param("now", millis)
 					.update(keys, "seq");
-				long seq = sequence(keys);
-				return new Stored(new CompensationEntry(id, seq, request.target(), request.arguments(),
-						request.idempotencyKey(), request.orderingKey(), request.context(), CompensationStatus.PENDING,
-						0, now, null, now, null, null), true);
+				if (inserted == 1) {
+					long seq = sequence(keys);
+					return new Stored(new CompensationEntry(id, seq, request.target(), request.arguments(),
+							request.idempotencyKey(), request.orderingKey(), request.context(),
+							CompensationStatus.PENDING, 0, now, null, now, null, null), true);
+				}
 			}
 			catch (DuplicateKeyException ex) {
-				Optional<CompensationEntry> existing = this.jdbc
-					.sql("SELECT * FROM " + this.table + " WHERE target = :target AND pending_key = :key")
-					.param("target", request.target())
-					.param("key", request.idempotencyKey())
-					.query(this::mapRow)
-					.optional()
-					.map(Row::entry);
-				if (existing.isPresent()) {
-					return new Stored(existing.get(), false);
-				}
-				// it was done between the insert and the select: insert again
+				// not PostgreSQL: the failed statement is undone on its own, and the caller's transaction goes on
 			}
+			Optional<CompensationEntry> existing = this.jdbc
+				.sql("SELECT * FROM " + this.table + " WHERE target = :target AND pending_key = :key")
+				.param("target", request.target())
+				.param("key", request.idempotencyKey())
+				.query(this::mapRow)
+				.optional()
+				.map(Row::entry);
+			if (existing.isPresent()) {
+				return new Stored(existing.get(), false);
+			}
+			// it was done between the insert and the select (or an id collision): insert again
 		}
-		throw new IllegalStateException("could not enqueue idempotency key '" + request.idempotencyKey()
-				+ "': it keeps changing state concurrently");
+		throw new IllegalStateException("could not enqueue for " + request.target() + " with idempotency key "
+				+ KeyMasker.mask(request.idempotencyKey()) + ": it keeps changing state concurrently, or the table has a"
+				+ " unique constraint of an earlier schema (see schema-*.sql)");
 	}
 
 	private static long sequence(KeyHolder keys) {

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,6 +72,50 @@ class JdbcCompensationStorePostgresTests extends CompensationStoreContractTests 
 		assertThat(this.store.enqueue(CompensationRequest.of("t#m()", "[10]").withIdempotencyKey("gone"), now).created())
 			.isTrue();
 		assertThat(this.store.find("00000000-0000-0000-0000-000000000001")).isPresent();
+	}
+
+	private TransactionTemplate transactions() {
+		return new TransactionTemplate(new DataSourceTransactionManager(this.database.dataSource()));
+	}
+
+	@Test
+	void clashingEnqueueInsideTheCallersTransactionLeavesThatTransactionUsable() {
+		JdbcClient jdbc = JdbcClient.create(this.database.dataSource());
+		String business = this.database.table() + "_orders";
+		jdbc.sql("CREATE TABLE " + business + " (id INT PRIMARY KEY)").update();
+		try {
+			String id = this.store.enqueue(CompensationRequest.of("t#m()", "[1]").withIdempotencyKey("k"), Instant.now())
+				.entry()
+				.id();
+			transactions().executeWithoutResult((status) -> {
+				jdbc.sql("INSERT INTO " + business + " VALUES (1)").update();
+				CompensationStore.Stored again = this.store
+					.enqueue(CompensationRequest.of("t#m()", "[1]").withIdempotencyKey("k"), Instant.now());
+				assertThat(again.created()).isFalse();
+				assertThat(again.entry().id()).isEqualTo(id);
+				jdbc.sql("INSERT INTO " + business + " VALUES (2)").update();
+			});
+			assertThat(jdbc.sql("SELECT COUNT(*) FROM " + business).query(Long.class).single()).isEqualTo(2L);
+		}
+		finally {
+			jdbc.sql("DROP TABLE " + business).update();
+		}
+	}
+
+	@Test
+	void enqueueInsideTheCallersTransactionCommitsAndRollsBackWithIt() {
+		String kept = transactions().execute((status) -> this.store
+			.enqueue(CompensationRequest.of("t#m()", "[1]").withIdempotencyKey("kept"), Instant.now())
+			.entry()
+			.id());
+		String rolledBack = transactions().execute((status) -> {
+			status.setRollbackOnly();
+			return this.store.enqueue(CompensationRequest.of("t#m()", "[2]").withIdempotencyKey("gone"), Instant.now())
+				.entry()
+				.id();
+		});
+		assertThat(this.store.find(kept)).isPresent();
+		assertThat(this.store.find(rolledBack)).isEmpty();
 	}
 
 }
