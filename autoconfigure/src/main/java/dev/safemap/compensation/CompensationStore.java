@@ -49,6 +49,20 @@ public interface CompensationStore {
 	List<CompensationEntry> claim(String owner, Instant now, Duration lease, int limit);
 
 	/**
+	 * Extends the lease of an entry still held by {@code owner} to {@code now + lease}. The registry calls it
+	 * before each replay (so an entry whose lease ran out and was claimed by another instance meanwhile is not
+	 * replayed here) and periodically while the replay runs. Atomic with respect to {@link #claim}: either the
+	 * renewal wins and nobody else can claim the entry until the new expiry, or the other claim wins and this
+	 * returns false.
+	 * @param id the entry id
+	 * @param owner the owner of the lease
+	 * @param now the current time
+	 * @param lease the new lease, from now
+	 * @return whether the entry was still {@code IN_PROGRESS} and held by {@code owner}
+	 */
+	boolean renew(String id, String owner, Instant now, Duration lease);
+
+	/**
 	 * Marks an entry claimed by {@code owner} as done.
 	 * @param id the entry id
 	 * @param owner the owner of the lease

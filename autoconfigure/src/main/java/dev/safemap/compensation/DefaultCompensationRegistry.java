@@ -85,6 +85,9 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 	/** Threads of the scheduler this registry created, joined on close. */
 	private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
+	/** Renews the lease of the entry being replayed; its own thread, so a slow replay cannot delay it. */
+	private final ScheduledExecutorService leaseKeeper;
+
 	private final ReentrantLock passLock = new ReentrantLock();
 
 	private final AtomicBoolean wakeUpPending = new AtomicBoolean();
@@ -103,6 +106,11 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		this.ownScheduler = builder.scheduler == null;
 		this.scheduler = (builder.scheduler != null) ? builder.scheduler
 				: Executors.newSingleThreadScheduledExecutor(threadFactory(this.threads));
+		this.leaseKeeper = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "safemap-compensation-lease-" + THREADS.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
 		this.pollInterval = builder.pollInterval;
 		this.lease = builder.lease;
 		this.batchSize = builder.batchSize;
@@ -200,7 +208,15 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 					// leave the rest claimed: their leases expire and they are claimed again
 					break;
 				}
-				replay(entry);
+				// the lease was taken for the whole claim: check it (and restart it) before each replay, so an
+				// entry whose lease ran out while earlier ones replayed, and that another instance claimed, is
+				// not delivered a second time here
+				if (!this.store.renew(entry.id(), this.owner, this.clock.instant(), this.lease)) {
+					logger.debug("Compensation {} lost its lease before its replay; another instance has it",
+							entry.id());
+					continue;
+				}
+				replayHoldingTheLease(entry);
 				attempted++;
 			}
 		}
@@ -215,6 +231,40 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 			// before purging, so a tracked entry finished by another instance is still found DONE
 			this.completions.forEach(this::settle);
 			this.store.purgeDone(now.minus(this.doneRetention));
+		}
+	}
+
+	/** Replays an entry while renewing its lease every third of it, so a long replay never loses it. */
+	private void replayHoldingTheLease(CompensationEntry entry) {
+		long period = Math.max(10, this.lease.toMillis() / 3);
+		ScheduledFuture<?> heartbeat;
+		try {
+			heartbeat = this.leaseKeeper.scheduleAtFixedRate(() -> renewDuringReplay(entry), period, period,
+					TimeUnit.MILLISECONDS);
+		}
+		catch (RuntimeException ex) {
+			// closing: replay without renewals (the lease was just renewed)
+			heartbeat = null;
+		}
+		try {
+			replay(entry);
+		}
+		finally {
+			if (heartbeat != null) {
+				heartbeat.cancel(false);
+			}
+		}
+	}
+
+	private void renewDuringReplay(CompensationEntry entry) {
+		try {
+			if (!this.store.renew(entry.id(), this.owner, this.clock.instant(), this.lease)) {
+				logger.warn("Compensation {} to {} lost its lease while being replayed; another instance may deliver it"
+						+ " again (its idempotency key lets the downstream apply it once)", entry.id(), entry.target());
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Renewing the lease of compensation {} failed; will retry", entry.id(), ex);
 		}
 	}
 
@@ -405,6 +455,7 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		if (task != null) {
 			task.cancel(false);
 		}
+		this.leaseKeeper.shutdownNow();
 		if (this.ownScheduler) {
 			this.scheduler.shutdownNow();
 			try {

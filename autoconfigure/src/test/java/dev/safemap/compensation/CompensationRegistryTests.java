@@ -247,6 +247,29 @@ class CompensationRegistryTests {
 	}
 
 	@Test
+	void entryWhoseLeaseRanOutAndWasClaimedByAnotherInstanceMidBatchIsNotReplayedHere() {
+		Duration lease = Duration.ofSeconds(30);
+		List<String> replayed = new ArrayList<>();
+		List<String> takenByOther = new ArrayList<>();
+		CompensationRegistry registry = builder().lease(lease).handlers((t) -> (e) -> {
+			replayed.add(e.arguments());
+			if (e.arguments().equals("[1]")) {
+				// the first replay outlasts the lease of the whole claim: another instance claims the second entry
+				this.clock.advance(lease.plusSeconds(1));
+				this.store.claim("other", this.clock.instant(), lease, 10)
+					.forEach((taken) -> takenByOther.add(taken.arguments()));
+			}
+		}).build();
+		registry.enqueue(CompensationRequest.of("t", "[1]"));
+		registry.enqueue(CompensationRequest.of("t", "[2]"));
+
+		registry.replayDue();
+
+		assertThat(takenByOther).contains("[2]");
+		assertThat(replayed).containsExactly("[1]");
+	}
+
+	@Test
 	void refusedCallIsRescheduledWithoutCountingAnAttempt() {
 		CompensationRegistry registry = builder().notAttempted((ex) -> ex instanceof IllegalStateException)
 			.handlers((t) -> (e) -> {

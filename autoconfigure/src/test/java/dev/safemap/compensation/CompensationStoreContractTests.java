@@ -144,6 +144,18 @@ public abstract class CompensationStoreContractTests {
 	}
 
 	@Test
+	public void renewExtendsTheLeaseOfItsOwnerOnly() {
+		CompensationEntry entry = enqueue("x", "k");
+		store().claim("a", T0, LEASE, 10);
+		assertThat(store().renew(entry.id(), "b", T0.plusSeconds(20), LEASE)).isFalse();
+		assertThat(store().renew(entry.id(), "a", T0.plusSeconds(20), LEASE)).isTrue();
+		// the renewed lease runs to T0 + 50 s: not claimable at T0 + 30 s
+		assertThat(store().claim("b", T0.plus(LEASE), LEASE, 10)).isEmpty();
+		assertThat(store().claim("b", T0.plusSeconds(50), LEASE, 10)).hasSize(1);
+		assertThat(store().renew(entry.id(), "a", T0.plusSeconds(50), LEASE)).as("taken over").isFalse();
+	}
+
+	@Test
 	public void deadEntryDoesNotHoldBackItsKeyAndCanBeResubmitted() {
 		CompensationEntry first = enqueue("first", "k");
 		CompensationEntry second = enqueue("second", "k");

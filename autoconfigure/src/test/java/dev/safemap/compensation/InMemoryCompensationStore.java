@@ -80,6 +80,16 @@ final class InMemoryCompensationStore implements CompensationStore {
 	}
 
 	@Override
+	public synchronized boolean renew(String id, String owner, Instant now, Duration lease) {
+		CompensationEntry entry = held(id, owner);
+		if (entry == null) {
+			return false;
+		}
+		this.entries.put(id, entry.claimedBy(owner, now.plus(lease)));
+		return true;
+	}
+
+	@Override
 	public synchronized boolean markDone(String id, String owner, Instant now) {
 		CompensationEntry entry = held(id, owner);
 		if (entry == null) {

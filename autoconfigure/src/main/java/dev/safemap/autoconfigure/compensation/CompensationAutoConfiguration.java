@@ -141,7 +141,8 @@ public final class CompensationAutoConfiguration {
 			StoreType type) {
 		JdbcCompensationStore store;
 		try {
-			store = JdbcCompensationStore.create(dataSource, table);
+			// due times and lease expiries from PostgreSQL's clock: instances with skewed clocks agree on them
+			store = JdbcCompensationStore.create(dataSource, table).useDatabaseClock();
 		}
 		catch (RuntimeException ex) {
 			throw new InvalidSafeMapPropertyException(PREFIX + "store.type", type.name().toLowerCase(),

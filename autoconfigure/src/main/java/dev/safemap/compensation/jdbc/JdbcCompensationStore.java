@@ -100,6 +100,12 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 
 	private final @Nullable AutoCloseable owned;
 
+	/** PostgreSQL's clock in milliseconds, stable within a statement. */
+	private static final String DATABASE_NOW = "CAST(EXTRACT(EPOCH FROM statement_timestamp()) * 1000 AS BIGINT)";
+
+	/** Whether times are read from PostgreSQL's clock instead of the callers' (see {@link #useDatabaseClock()}). */
+	private volatile boolean databaseClock;
+
 	/** Group commit of enqueues: the embedded H2 store only (it relies on H2's statement-level rollback). */
 	private final @Nullable GroupCommitEnqueuer groupCommit;
 
@@ -295,6 +301,40 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 	}
 
 	/**
+	 * On PostgreSQL, takes every time this store writes or compares (due times, lease expiries, enqueue and update
+	 * times) from the database's clock instead of the {@code now} the callers pass: instances whose clocks differ
+	 * then agree on when an entry is due and when a lease has expired. A time a caller passes relative to its
+	 * {@code now} (a lease, a next attempt) keeps its distance from the database's now. No effect on other databases.
+	 * Call it before the store is used.
+	 * @return this store
+	 */
+	public JdbcCompensationStore useDatabaseClock() {
+		this.databaseClock = this.dialect == Dialect.POSTGRESQL;
+		return this;
+	}
+
+	/**
+	 * Returns whether times come from the database's clock.
+	 * @return whether {@link #useDatabaseClock()} applies
+	 */
+	public boolean isDatabaseClock() {
+		return this.databaseClock;
+	}
+
+	/**
+	 * Rewrites a statement for the database clock: {@code :now} becomes the database's now, {@code :expires} and
+	 * {@code :next} the database's now plus {@code :leaseMillis} and {@code :delayMillis}.
+	 */
+	private String timed(String sql) {
+		if (!this.databaseClock) {
+			return sql;
+		}
+		return sql.replace(":now", DATABASE_NOW)
+			.replace(":expires", "(" + DATABASE_NOW + " + :leaseMillis)")
+			.replace(":next", "(" + DATABASE_NOW + " + :delayMillis)");
+	}
+
+	/**
 	 * Drops the table (tests and tooling).
 	 */
 	public void dropSchema() {
@@ -325,10 +365,10 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 			long millis = now.toEpochMilli();
 			KeyHolder keys = new GeneratedKeyHolder();
 			try {
-				int inserted = this.jdbc.sql("INSERT INTO " + this.table + " (id, target, arguments, idempotency_key, pending_key,"
-						+ " ordering_key, context, status, attempts, next_attempt_at, created_at, updated_at)"
+				int inserted = this.jdbc.sql(timed("INSERT INTO " + this.table + " (id, target, arguments, idempotency_key,"
+						+ " pending_key, ordering_key, context, status, attempts, next_attempt_at, created_at, updated_at)"
 						+ " VALUES (:id, :target, :arguments, :key, :key, :orderingKey, :context, 'PENDING', 0,"
-						+ " :now, :now, :now)" + onConflict)
+						+ " :now, :now, :now)" + onConflict))
 					.param("id", id)
 					.param("target", request.target())
 					.param("arguments", request.arguments())
@@ -385,12 +425,13 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 		if (this.dialect == Dialect.POSTGRESQL) {
 			// the due condition is repeated on e: PostgreSQL re-checks it on the newest row version after waiting
 			// for a lock, so an entry another instance claimed or finished meanwhile is not taken
-			rows = this.jdbc.sql("UPDATE " + this.table + " SET " + TAKEOVER_COUNTS + "status = 'IN_PROGRESS',"
-					+ " lease_owner = :owner, lease_expires_at = :expires, updated_at = :now WHERE seq IN (SELECT e.seq FROM " + this.table
-					+ " e WHERE e.seq IN (" + String.format(DUE_HEADS_POSTGRESQL, this.table) + ") AND " + DUE
-					+ " FOR UPDATE SKIP LOCKED) RETURNING *")
+			rows = this.jdbc.sql(timed("UPDATE " + this.table + " SET " + TAKEOVER_COUNTS + "status = 'IN_PROGRESS',"
+					+ " lease_owner = :owner, lease_expires_at = :expires, updated_at = :now WHERE seq IN (SELECT e.seq FROM "
+					+ this.table + " e WHERE e.seq IN (" + String.format(DUE_HEADS_POSTGRESQL, this.table) + ") AND "
+					+ DUE + " FOR UPDATE SKIP LOCKED) RETURNING *"))
 				.param("owner", owner)
 				.param("expires", expires)
+				.param("leaseMillis", lease.toMillis())
 				.param("now", nowMillis)
 				.param("limit", limit)
 				.query(this::mapRow)
@@ -442,10 +483,22 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 	}
 
 	@Override
+	public boolean renew(String id, String owner, Instant now, Duration lease) {
+		return this.jdbc.sql(timed("UPDATE " + this.table + " SET lease_expires_at = :expires, updated_at = :now"
+				+ " WHERE id = :id AND status = 'IN_PROGRESS' AND lease_owner = :owner"))
+			.param("expires", now.plus(lease).toEpochMilli())
+			.param("leaseMillis", lease.toMillis())
+			.param("now", now.toEpochMilli())
+			.param("id", id)
+			.param("owner", owner)
+			.update() == 1;
+	}
+
+	@Override
 	public boolean markDone(String id, String owner, Instant now) {
-		return this.jdbc.sql("UPDATE " + this.table + " SET status = 'DONE', pending_key = NULL, lease_owner = NULL,"
+		return this.jdbc.sql(timed("UPDATE " + this.table + " SET status = 'DONE', pending_key = NULL, lease_owner = NULL,"
 				+ " lease_expires_at = NULL, updated_at = :now WHERE id = :id AND status = 'IN_PROGRESS'"
-				+ " AND lease_owner = :owner")
+				+ " AND lease_owner = :owner"))
 			.param("now", now.toEpochMilli())
 			.param("id", id)
 			.param("owner", owner)
@@ -455,11 +508,12 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 	@Override
 	public boolean reschedule(String id, String owner, int attempts, Instant nextAttemptAt, @Nullable String lastError,
 			Instant now) {
-		return this.jdbc.sql("UPDATE " + this.table + " SET status = 'PENDING', attempts = :attempts,"
+		return this.jdbc.sql(timed("UPDATE " + this.table + " SET status = 'PENDING', attempts = :attempts,"
 				+ " next_attempt_at = :next, last_error = :error, lease_owner = NULL, lease_expires_at = NULL,"
-				+ " updated_at = :now WHERE id = :id AND status = 'IN_PROGRESS' AND lease_owner = :owner")
+				+ " updated_at = :now WHERE id = :id AND status = 'IN_PROGRESS' AND lease_owner = :owner"))
 			.param("attempts", attempts)
 			.param("next", nextAttemptAt.toEpochMilli())
+			.param("delayMillis", Math.max(0, Duration.between(now, nextAttemptAt).toMillis()))
 			.param("error", lastError)
 			.param("now", now.toEpochMilli())
 			.param("id", id)
@@ -469,9 +523,9 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 
 	@Override
 	public boolean markDead(String id, String owner, int attempts, String reason, Instant now) {
-		return this.jdbc.sql("UPDATE " + this.table + " SET status = 'DEAD', attempts = :attempts, last_error = :error,"
-				+ " pending_key = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = :now WHERE id = :id"
-				+ " AND status = 'IN_PROGRESS' AND lease_owner = :owner")
+		return this.jdbc.sql(timed("UPDATE " + this.table + " SET status = 'DEAD', attempts = :attempts,"
+				+ " last_error = :error, pending_key = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = :now"
+				+ " WHERE id = :id AND status = 'IN_PROGRESS' AND lease_owner = :owner"))
 			.param("attempts", attempts)
 			.param("error", reason)
 			.param("now", now.toEpochMilli())
@@ -532,8 +586,8 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 
 	@Override
 	public boolean resubmit(String id, Instant now) {
-		return this.jdbc.sql("UPDATE " + this.table + " SET status = 'PENDING', attempts = 0, next_attempt_at = :now,"
-				+ " updated_at = :now WHERE id = :id AND status = 'DEAD'")
+		return this.jdbc.sql(timed("UPDATE " + this.table + " SET status = 'PENDING', attempts = 0,"
+				+ " next_attempt_at = :now, updated_at = :now WHERE id = :id AND status = 'DEAD'"))
 			.param("now", now.toEpochMilli())
 			.param("id", id)
 			.update() == 1;
@@ -541,8 +595,8 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 
 	@Override
 	public int resubmitAllDead(Instant now) {
-		return this.jdbc.sql("UPDATE " + this.table + " SET status = 'PENDING', attempts = 0, next_attempt_at = :now,"
-				+ " updated_at = :now WHERE status = 'DEAD'")
+		return this.jdbc.sql(timed("UPDATE " + this.table + " SET status = 'PENDING', attempts = 0,"
+				+ " next_attempt_at = :now, updated_at = :now WHERE status = 'DEAD'"))
 			.param("now", now.toEpochMilli())
 			.update();
 	}

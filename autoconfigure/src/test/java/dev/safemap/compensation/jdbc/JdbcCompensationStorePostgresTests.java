@@ -118,4 +118,21 @@ class JdbcCompensationStorePostgresTests extends CompensationStoreContractTests 
 		assertThat(this.store.find(rolledBack)).isEmpty();
 	}
 
+	@Test
+	void withTheDatabaseClockDueTimesAndLeasesIgnoreTheCallersClocks() {
+		this.store.useDatabaseClock();
+		Instant real = Instant.now();
+		// enqueued by an instance whose clock is an hour ahead, claimed by one whose clock is an hour behind
+		CompensationStore.Stored stored = this.store.enqueue(CompensationRequest.of("t#m()", "[1]"), real.plusSeconds(3600));
+		assertThat(this.store.claim("behind", real.minusSeconds(3600), java.time.Duration.ofSeconds(30), 10))
+			.singleElement()
+			.satisfies((claimed) -> {
+				assertThat(claimed.id()).isEqualTo(stored.entry().id());
+				// the lease runs from the database's now, not from the claimer's
+				assertThat(claimed.leaseExpiresAt()).isBetween(real, real.plusSeconds(60));
+			});
+		// an instance whose clock is an hour ahead does not see that lease as expired
+		assertThat(this.store.claim("ahead", real.plusSeconds(3600), java.time.Duration.ofSeconds(30), 10)).isEmpty();
+	}
+
 }
