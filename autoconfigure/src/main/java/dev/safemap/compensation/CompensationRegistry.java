@@ -134,6 +134,14 @@ public interface CompensationRegistry extends AutoCloseable {
 	Map<CompensationStatus, Long> counts();
 
 	/**
+	 * Returns whether an entry of the ordering key waits in the store (pending or being replayed): a direct call
+	 * of that key must then be enqueued behind it rather than sent (strict per-key order).
+	 * @param orderingKey the ordering key
+	 * @return whether an entry of that key waits
+	 */
+	boolean hasWaiting(String orderingKey);
+
+	/**
 	 * Returns the age of the oldest waiting entry.
 	 * @return the age, or empty when nothing waits
 	 */

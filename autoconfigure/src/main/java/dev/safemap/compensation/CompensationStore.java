@@ -118,6 +118,14 @@ public interface CompensationStore {
 	Map<CompensationStatus, Long> countByStatus();
 
 	/**
+	 * Returns whether an entry of the ordering key waits ({@code PENDING} or {@code IN_PROGRESS}): a new call of
+	 * that key must then go behind it instead of reaching the downstream directly.
+	 * @param orderingKey the ordering key
+	 * @return whether an entry of that key waits
+	 */
+	boolean hasWaiting(String orderingKey);
+
+	/**
 	 * Returns the creation time of the oldest {@code PENDING} or {@code IN_PROGRESS} entry.
 	 * @return that time, if any entry waits
 	 */

@@ -528,6 +528,12 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 	}
 
 	@Override
+	public boolean hasWaiting(String orderingKey) {
+		Objects.requireNonNull(orderingKey, "orderingKey must not be null");
+		return this.store.hasWaiting(orderingKey);
+	}
+
+	@Override
 	public Optional<Duration> oldestPendingAge() {
 		Instant now = this.clock.instant();
 		return this.store.oldestPendingCreatedAt().map((created) -> {

@@ -144,6 +144,24 @@ public abstract class CompensationStoreContractTests {
 	}
 
 	@Test
+	public void resubmittedDeadEntryGoesBehindTheWaitingEntriesOfItsKey() {
+		CompensationEntry first = enqueue("first", "k");
+		store().claim("o", T0, LEASE, 10);
+		store().markDead(first.id(), "o", 3, "gave up", T0);
+		CompensationEntry second = enqueue("second", "k");
+
+		assertThat(store().resubmit(first.id(), T0)).isTrue();
+
+		assertThat(store().claim("o", T0, LEASE, 10)).extracting(CompensationEntry::id).containsExactly(second.id());
+		store().markDone(second.id(), "o", T0);
+		assertThat(store().claim("o", T0, LEASE, 10)).singleElement().satisfies((again) -> {
+			assertThat(again.id()).isEqualTo(first.id());
+			assertThat(again.arguments()).isEqualTo("first");
+			assertThat(again.createdAt()).isEqualTo(T0);
+		});
+	}
+
+	@Test
 	public void renewExtendsTheLeaseOfItsOwnerOnly() {
 		CompensationEntry entry = enqueue("x", "k");
 		store().claim("a", T0, LEASE, 10);

@@ -146,6 +146,14 @@ final class InMemoryCompensationStore implements CompensationStore {
 	}
 
 	@Override
+	public synchronized boolean hasWaiting(String orderingKey) {
+		return this.entries.values()
+			.stream()
+			.anyMatch((e) -> e.orderingKey().equals(orderingKey) && (e.status() == CompensationStatus.PENDING
+					|| e.status() == CompensationStatus.IN_PROGRESS));
+	}
+
+	@Override
 	public synchronized Optional<Instant> oldestPendingCreatedAt() {
 		return this.entries.values()
 			.stream()
@@ -160,7 +168,11 @@ final class InMemoryCompensationStore implements CompensationStore {
 		if (entry == null || entry.status() != CompensationStatus.DEAD) {
 			return false;
 		}
-		this.entries.put(id, entry.with(CompensationStatus.PENDING, 0, now, entry.lastError()));
+		// behind every entry of its key: a new sequence, at the end of the insertion order
+		this.entries.remove(id);
+		this.entries.put(id, new CompensationEntry(id, ++this.sequence, entry.target(), entry.arguments(),
+				entry.idempotencyKey(), entry.orderingKey(), entry.context(), CompensationStatus.PENDING, 0, now,
+				entry.lastError(), entry.createdAt(), null, null));
 		this.resubmitted.add(id);
 		return true;
 	}

@@ -17,11 +17,12 @@ import org.springframework.core.env.MapPropertySource;
  * waits for a failing downstream does not fail probes or get instances restarted. Setting the order yourself
  * replaces this default (keep {@code degraded} in it to see the status).
  * <p>
+ * Package-private (loaded through {@code META-INF/spring.factories}): auto-configuration packages publish only
+ * auto-configurations and properties.
+ * <p>
  * Thread-safety: stateless.
- *
- * @since 0.1.0
  */
-public final class CompensationHealthStatusEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+final class CompensationHealthStatusEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
 	/** The status order property of Spring Boot's health endpoint. */
 	static final String ORDER_PROPERTY = "management.endpoint.health.status.order";

@@ -37,8 +37,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Durable {@link CompensationStore} on a relational database through Spring's {@link JdbcClient}: an embedded
@@ -90,6 +92,9 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 
 	private final JdbcClient jdbc;
 
+	/** Local transactions on the store's data source (joins a caller's transaction on the same data source). */
+	private final TransactionTemplate transactions;
+
 	private final DataSource dataSource;
 
 	private final String table;
@@ -113,6 +118,7 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 			@Nullable AutoCloseable owned, GroupCommitEnqueuer.@Nullable Housekeeping housekeeping) {
 		this.dataSource = dataSource;
 		this.jdbc = JdbcClient.create(dataSource);
+		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
 		this.table = table;
 		this.dialect = dialect;
 		this.json = json;
@@ -572,6 +578,16 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 	}
 
 	@Override
+	public boolean hasWaiting(String orderingKey) {
+		return this.jdbc.sql("SELECT 1 FROM " + this.table + " WHERE status IN ('PENDING', 'IN_PROGRESS')"
+				+ " AND ordering_key = :key FETCH FIRST 1 ROWS ONLY")
+			.param("key", orderingKey)
+			.query(Integer.class)
+			.optional()
+			.isPresent();
+	}
+
+	@Override
 	public Optional<Instant> oldestPendingCreatedAt() {
 		Long min = this.jdbc
 			.sql("SELECT MIN(created_at) FROM " + this.table + " WHERE status IN ('PENDING', 'IN_PROGRESS')")
@@ -584,21 +600,60 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 		return Optional.ofNullable(min).map(Instant::ofEpochMilli);
 	}
 
+	/**
+	 * Puts a dead entry back, due now, with its attempts reset, behind every entry of its ordering key: the row is
+	 * written again under a new sequence (same id, same idempotency key, same creation time) in one transaction, so
+	 * re-driving a dead entry never overtakes entries of its key that were queued after it.
+	 */
 	@Override
 	public boolean resubmit(String id, Instant now) {
-		return this.jdbc.sql(timed("UPDATE " + this.table + " SET status = 'PENDING', attempts = 0,"
-				+ " next_attempt_at = :now, updated_at = :now WHERE id = :id AND status = 'DEAD'"))
-			.param("now", now.toEpochMilli())
-			.param("id", id)
-			.update() == 1;
+		Boolean done = this.transactions.execute((status) -> {
+			Optional<Row> dead = this.jdbc.sql("SELECT * FROM " + this.table + " WHERE id = :id AND status = 'DEAD'"
+					+ " FOR UPDATE")
+				.param("id", id)
+				.query(this::mapRow)
+				.optional();
+			if (dead.isEmpty()) {
+				return false;
+			}
+			CompensationEntry entry = dead.get().entry();
+			// the stored context as written (an unreadable one stays unreadable)
+			String context = this.jdbc.sql("SELECT context FROM " + this.table + " WHERE id = :id")
+				.param("id", id)
+				.query(String.class)
+				.single();
+			this.jdbc.sql("DELETE FROM " + this.table + " WHERE id = :id").param("id", id).update();
+			this.jdbc.sql(timed("INSERT INTO " + this.table + " (id, target, arguments, idempotency_key, pending_key,"
+					+ " ordering_key, context, status, attempts, next_attempt_at, last_error, created_at, updated_at)"
+					+ " VALUES (:id, :target, :arguments, :key, NULL, :orderingKey, :context, 'PENDING', 0, :now,"
+					+ " :error, :created, :now)"))
+				.param("id", id)
+				.param("target", entry.target())
+				.param("arguments", entry.arguments())
+				.param("key", entry.idempotencyKey())
+				.param("orderingKey", entry.orderingKey())
+				.param("context", context)
+				.param("error", entry.lastError())
+				.param("created", entry.createdAt().toEpochMilli())
+				.param("now", now.toEpochMilli())
+				.update();
+			return true;
+		});
+		return Boolean.TRUE.equals(done);
 	}
 
 	@Override
 	public int resubmitAllDead(Instant now) {
-		return this.jdbc.sql(timed("UPDATE " + this.table + " SET status = 'PENDING', attempts = 0,"
-				+ " next_attempt_at = :now, updated_at = :now WHERE status = 'DEAD'"))
-			.param("now", now.toEpochMilli())
-			.update();
+		List<String> ids = this.jdbc.sql("SELECT id FROM " + this.table + " WHERE status = 'DEAD' ORDER BY seq")
+			.query(String.class)
+			.list();
+		int count = 0;
+		for (String id : ids) {
+			if (resubmit(id, now)) {
+				count++;
+			}
+		}
+		return count;
 	}
 
 	@Override

@@ -143,6 +143,26 @@ class CompensableIntegrationTests {
 	}
 
 	@Test
+	void callOfAnOrderingKeyWithAWaitingEntryGoesBehindItInsteadOfStraightToTheDownstream() {
+		runner().run((context) -> {
+			Downstream downstream = context.getBean(Downstream.class);
+			InventoryClient client = context.getBean(InventoryClient.class);
+			CompensationRegistry registry = context.getBean(CompensationRegistry.class);
+			downstream.up = false;
+			client.reserve(new Order("order-1", "sku-5", 1));
+			downstream.up = true;
+
+			client.reserve(new Order("order-2", "sku-5", 1)); // same ordering key (the sku): behind order-1
+			client.reserve(new Order("order-3", "sku-6", 1)); // another key: sent at once
+
+			assertThat(downstream.appliedKeys()).containsExactly("order-3");
+			assertThat(registry.counts()).containsEntry(CompensationStatus.PENDING, 2L);
+			registry.replayDue();
+			assertThat(downstream.appliedKeys()).containsExactly("order-3", "order-1", "order-2");
+		});
+	}
+
+	@Test
 	void futureCompletesWhenTheReplaySucceeds() {
 		runner().run((context) -> {
 			Downstream downstream = context.getBean(Downstream.class);
@@ -262,7 +282,7 @@ class CompensableIntegrationTests {
 			registry.replayDue();
 			CompensationEntry dead = registry.entries(CompensationStatus.DEAD, 0, 10).get(0);
 			assertThat(dead.idempotencyKey()).isEqualTo("bad");
-			assertThat(dead.lastError()).contains("unreadable entry").contains("argument 'order'");
+			assertThat(dead.lastError()).contains("unreadable entry").contains("argument order of");
 			assertThat(downstream.appliedKeys()).containsExactly("good");
 		});
 	}
