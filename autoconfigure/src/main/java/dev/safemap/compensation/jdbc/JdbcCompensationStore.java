@@ -152,6 +152,10 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 	public static JdbcCompensationStore embedded(Path directory, String table) {
 		Objects.requireNonNull(directory, "directory must not be null");
 		Path dir = directory.toAbsolutePath().normalize();
+		if (dir.toString().indexOf(';') >= 0) {
+			// the path goes into the H2 URL, where ';' starts a setting (INIT=... runs SQL)
+			throw new IllegalArgumentException("directory must not contain ';', but was '" + dir + "'");
+		}
 		try {
 			Files.createDirectories(dir);
 		}

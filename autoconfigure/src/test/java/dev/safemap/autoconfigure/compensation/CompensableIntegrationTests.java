@@ -163,6 +163,31 @@ class CompensableIntegrationTests {
 	}
 
 	@Test
+	void rowNamingALazyBeanWithoutThatCompensableMethodNeverCreatesTheBean() {
+		runner().withBean("lazyReport", LazyReport.class, LazyReport::new, (definition) -> definition.setLazyInit(true))
+			.run((context) -> {
+				CompensationRegistry registry = context.getBean(CompensationRegistry.class);
+				LazyReport.created.set(0);
+				registry.enqueue(dev.safemap.compensation.CompensationRequest.of("lazyReport#run()", "[]"));
+				registry.replayDue();
+				assertThat(LazyReport.created).as("lazy bean created by a stored row").hasValue(0);
+			});
+	}
+
+	static class LazyReport {
+
+		static final java.util.concurrent.atomic.AtomicInteger created = new java.util.concurrent.atomic.AtomicInteger();
+
+		LazyReport() {
+			created.incrementAndGet();
+		}
+
+		public void run() {
+		}
+
+	}
+
+	@Test
 	void futureCompletesWhenTheReplaySucceeds() {
 		runner().run((context) -> {
 			Downstream downstream = context.getBean(Downstream.class);

@@ -153,6 +153,16 @@ class JdbcCompensationStoreH2Tests extends CompensationStoreContractTests {
 	}
 
 	@Test
+	void directoryWithASemicolonIsRejectedBeforeItReachesTheH2Url() {
+		Path injected = this.directory.resolve("queue;TRACE_LEVEL_FILE=0");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> JdbcCompensationStore.embedded(injected, JdbcCompensationStore.DEFAULT_TABLE))
+			.withMessageContaining("must not contain ';'")
+			.withMessageContaining(injected.toString());
+		assertThat(Files.exists(injected)).isFalse();
+	}
+
+	@Test
 	void tableNameMustBeAnIdentifier() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> JdbcCompensationStore.embedded(this.directory, "x; DROP TABLE y"))
