@@ -237,9 +237,10 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 	/** Replays an entry while renewing its lease every third of it, so a long replay never loses it. */
 	private void replayHoldingTheLease(CompensationEntry entry) {
 		long period = Math.max(10, this.lease.toMillis() / 3);
+		AtomicBoolean running = new AtomicBoolean(true);
 		ScheduledFuture<?> heartbeat;
 		try {
-			heartbeat = this.leaseKeeper.scheduleAtFixedRate(() -> renewDuringReplay(entry), period, period,
+			heartbeat = this.leaseKeeper.scheduleAtFixedRate(() -> renewDuringReplay(entry, running), period, period,
 					TimeUnit.MILLISECONDS);
 		}
 		catch (RuntimeException ex) {
@@ -250,15 +251,20 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 			replay(entry);
 		}
 		finally {
+			running.set(false);
 			if (heartbeat != null) {
 				heartbeat.cancel(false);
 			}
 		}
 	}
 
-	private void renewDuringReplay(CompensationEntry entry) {
+	private void renewDuringReplay(CompensationEntry entry, AtomicBoolean running) {
+		if (!running.get()) {
+			return;
+		}
 		try {
-			if (!this.store.renew(entry.id(), this.owner, this.clock.instant(), this.lease)) {
+			// still running after a failed renewal: the lease was really lost (not just finished meanwhile)
+			if (!this.store.renew(entry.id(), this.owner, this.clock.instant(), this.lease) && running.get()) {
 				logger.warn("Compensation {} to {} lost its lease while being replayed; another instance may deliver it"
 						+ " again (its idempotency key lets the downstream apply it once)", entry.id(), entry.target());
 			}

@@ -24,9 +24,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two instances on one PostgreSQL queue where the old single lease per claim broke: a lease much shorter than a
- * batch (each claim of 40 entries takes about 40 x 25 ms = 1 s to replay, the lease is 300 ms), and the second
- * instance's application clock 31 s ahead of the first (with a lease of 300 ms it sees every lease of the first as
- * expired). Leases are renewed before and during each replay and compared with the database's clock: no entry is
+ * batch (each claim of 80 entries takes about 80 x 25 ms = 2 s to replay, the lease is 1 s), and the second
+ * instance's application clock 31 s ahead of the first (it sees every lease of the first as expired). The lease
+ * leaves room for pauses of a busy machine: a lease can only be kept by renewing it within its length. Leases are renewed before and during each replay and compared with the database's clock: no entry is
  * delivered twice, and per-key order holds.
  */
 @Tag("services")
@@ -64,8 +64,8 @@ class TwoInstanceLeasePostgresTests {
 						.owner(name)
 						.clock(clocks.get(name))
 						.pollInterval(Duration.ofMillis(20))
-						.lease(Duration.ofMillis(300))
-						.batchSize(40)
+						.lease(Duration.ofSeconds(1))
+						.batchSize(80)
 						.backoff(IntervalFunction.of(Duration.ofMillis(10)))
 						.handlers((target) -> (entry) -> {
 							deliveries.computeIfAbsent(entry.id(), (id) -> new CopyOnWriteArrayList<>()).add(name);
