@@ -67,7 +67,8 @@ final class ArgumentsCodec {
 				args[i] = this.mapper.treeToValue(array.get(i), this.mapper.constructType(types[i]));
 			}
 			catch (RuntimeException ex) {
-				throw new UnreadableCompensationException("argument '" + parameterName(method, i) + "' of "
+				// the parameter name unquoted: stored reasons drop quoted text (FailureDescription)
+				throw new UnreadableCompensationException("argument " + parameterName(method, i) + " of "
 						+ CompensableMethod.describe(method) + " cannot be read as " + types[i].getTypeName() + ": "
 						+ ex.getMessage(), ex);
 			}

@@ -1,6 +1,7 @@
 package dev.safemap.aop;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,7 @@ import org.springframework.aop.framework.ReflectiveMethodInvocation;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
@@ -102,6 +104,13 @@ public final class BeanMethodCompensationHandlers implements Function<String, @N
 		if (!this.beanFactory.containsBean(beanName)) {
 			return null;
 		}
+		// a stored row names the bean: never create it (a lazy bean, say) unless its type has a @Compensable method
+		// with that signature; the type is predicted without creating the bean
+		Class<?> predicted = this.beanFactory.getType(beanName, false);
+		if (predicted != null && !Proxy.isProxyClass(predicted)
+				&& findCompensable(ClassUtils.getUserClass(predicted), signature) == null) {
+			return null;
+		}
 		Object bean = this.beanFactory.getBean(beanName);
 		if (AopUtils.isAopProxy(bean) && !(bean instanceof Advised)) {
 			// calling it would enter the @Compensable interceptor again, which would store the call again
@@ -115,6 +124,16 @@ public final class BeanMethodCompensationHandlers implements Function<String, @N
 				if (annotation != null) {
 					return new Replay(bean, candidate, CompensableMethod.of(candidate, annotation));
 				}
+			}
+		}
+		return null;
+	}
+
+	private static @Nullable Method findCompensable(Class<?> type, String signature) {
+		for (Method candidate : ReflectionUtils.getUniqueDeclaredMethods(type)) {
+			if (CompensableMethod.signature(candidate).equals(signature)
+					&& CompensableMethod.annotation(candidate) != null) {
+				return candidate;
 			}
 		}
 		return null;

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import dev.safemap.support.KeyMasker;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.core.functions.CheckedRunnable;
@@ -22,7 +23,17 @@ import org.slf4j.LoggerFactory;
  * fails in a way that compensates, {@linkplain CompensationRegistry#enqueue enqueues} the request instead of
  * failing. A refusal by the open breaker ({@link CallNotPermittedException}) always compensates. When the
  * request cannot be stored, the store's failure is thrown with the write's failure added as suppressed: the
- * write is then neither done nor stored, and the caller must know.
+ * write is then neither done nor stored, and the caller must know. The enqueue's answer is checked: a new entry,
+ * or an entry of the same target waiting under the same idempotency key with the same arguments (the same write,
+ * which this call joins); an entry waiting under that key with other arguments fails the call with an
+ * {@link IllegalStateException} (the key masked), so no write is dropped silently. Keys of other targets and of
+ * dead entries never clash (see {@link CompensationStore#enqueue}).
+ * <p>
+ * Strict per-key order: when an entry of the request's ordering key waits in the store (pending, or being
+ * replayed), the write is not attempted: the request is enqueued behind that entry, and the call returns as a
+ * deferred one. This costs one read of the store per call; when the store cannot answer it, the write is
+ * attempted as usual. A call that checks just before another
+ * caller's entry of its key is stored is not held back by it (the two are concurrent, so neither order is wrong).
  * <p>
  * This is the first call only: replays do not come through here (the registry calls the target's
  * {@link CompensationHandler}, which applies the breaker itself).
@@ -60,6 +71,10 @@ public final class CompensableCalls {
 	 */
 	public @Nullable String call(CircuitBreaker breaker, CompensationRequest request,
 			Predicate<? super Throwable> compensates, CheckedRunnable write) throws Throwable {
+		if (olderEntryWaits(request)) {
+			// strict per-key order: an older entry of this ordering key waits, so this call goes behind it
+			return enqueue(request, null);
+		}
 		try (CompensationContext.Scope scope = CompensationContext.open(request.idempotencyKey(), false)) {
 			breaker.executeCheckedRunnable(write);
 			return null;
@@ -88,8 +103,14 @@ public final class CompensableCalls {
 	public <T> CompletableFuture<@Nullable T> callAsync(CircuitBreaker breaker, CompensationRequest request,
 			Predicate<? super Throwable> compensates, Supplier<? extends @Nullable CompletionStage<T>> write) {
 		CompletionStage<T> stage;
-		try (CompensationContext.Scope scope = CompensationContext.open(request.idempotencyKey(), false)) {
-			stage = breaker.executeCompletionStage(() -> start(write));
+		if (olderEntryWaits(request)) {
+			// strict per-key order: an older entry of this ordering key waits, so this call goes behind it
+			stage = CompletableFuture.failedFuture(new QueuedBehindException());
+		}
+		else {
+			try (CompensationContext.Scope scope = CompensationContext.open(request.idempotencyKey(), false)) {
+				stage = breaker.executeCompletionStage(() -> start(write));
+			}
 		}
 		CompletableFuture<@Nullable T> result = new CompletableFuture<>();
 		stage.whenComplete((value, failure) -> {
@@ -119,6 +140,21 @@ public final class CompensableCalls {
 		return result;
 	}
 
+	/**
+	 * Whether an entry of the request's ordering key waits. A store that cannot answer does not stop the call:
+	 * the write goes to the downstream (order then holds only among the entries the store has).
+	 */
+	private boolean olderEntryWaits(CompensationRequest request) {
+		try {
+			return this.registry.get().hasWaiting(request.orderingKey());
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Cannot tell whether an entry of the ordering key of a call to {} waits; calling it",
+					request.target(), ex);
+			return false;
+		}
+	}
+
 	private static <T> CompletionStage<T> start(Supplier<? extends @Nullable CompletionStage<T>> write) {
 		try {
 			CompletionStage<T> stage = write.get();
@@ -130,21 +166,49 @@ public final class CompensableCalls {
 	}
 
 	private static boolean compensates(Predicate<? super Throwable> compensates, Throwable failure) {
-		return failure instanceof CallNotPermittedException || compensates.test(failure);
+		return failure instanceof CallNotPermittedException || failure instanceof QueuedBehindException
+				|| compensates.test(failure);
 	}
 
-	private String enqueue(CompensationRequest request, Throwable failure) {
+	private String enqueue(CompensationRequest request, @Nullable Throwable failure) {
 		try {
 			CompensationRegistry.Enqueued enqueued = this.registry.get().enqueue(request);
-			logger.debug("Call to {} deferred as compensation {} after {}", request.target(), enqueued.entry().id(),
-					failure.toString());
-			return enqueued.entry().id();
+			CompensationEntry entry = enqueued.entry();
+			if (enqueued.created()) {
+				logger.debug("Call to {} deferred as compensation {} after {}", request.target(), entry.id(),
+						(failure != null) ? failure.getClass().getName() : "an older entry of its ordering key");
+			}
+			else if (entry.arguments().equals(request.arguments())) {
+				// the same write (same target, key and arguments) is already waiting: this call joins it
+				logger.debug("Call to {} joined the waiting compensation {} with the same idempotency key",
+						request.target(), entry.id());
+			}
+			else {
+				// never drop a different write silently: the caller must know it was neither done nor stored
+				throw new IllegalStateException("Call to " + request.target() + " with idempotency key "
+						+ KeyMasker.shared().mask(request.idempotencyKey()) + " was neither done nor stored: compensation "
+						+ entry.id() + " of the same target waits under that key with other arguments");
+			}
+			return entry.id();
 		}
 		catch (RuntimeException ex) {
 			// the write is neither done nor stored: the caller must know
-			ex.addSuppressed(failure);
+			if (failure != null) {
+				ex.addSuppressed(failure);
+			}
 			throw ex;
 		}
+	}
+
+	/** Marks an asynchronous call that was not sent because an older entry of its ordering key waits. */
+	private static final class QueuedBehindException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		QueuedBehindException() {
+			super("an older entry of the ordering key waits", null, false, false);
+		}
+
 	}
 
 	/** Returns the failure behind {@link CompletionException} and {@link ExecutionException} wrappers. */

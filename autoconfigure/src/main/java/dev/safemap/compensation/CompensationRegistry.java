@@ -15,6 +15,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.github.resilience4j.core.IntervalFunction;
+import dev.safemap.support.KeyMasker;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -135,6 +136,14 @@ public interface CompensationRegistry extends AutoCloseable {
 	Map<CompensationStatus, Long> counts();
 
 	/**
+	 * Returns whether an entry of the ordering key waits in the store (pending or being replayed): a direct call
+	 * of that key must then be enqueued behind it rather than sent (strict per-key order).
+	 * @param orderingKey the ordering key
+	 * @return whether an entry of that key waits
+	 */
+	boolean hasWaiting(String orderingKey);
+
+	/**
 	 * Returns the age of the oldest waiting entry.
 	 * @return the age, or empty when nothing waits
 	 */
@@ -192,6 +201,8 @@ public interface CompensationRegistry extends AutoCloseable {
 		ContextPropagator contextPropagator = ContextPropagator.none();
 
 		final List<CompensationListener> listeners = new ArrayList<>();
+
+		KeyMasker keyMasker = KeyMasker.shared();
 
 		String owner = defaultOwner();
 
@@ -345,6 +356,17 @@ public interface CompensationRegistry extends AutoCloseable {
 		 */
 		public Builder listener(CompensationListener listener) {
 			this.listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+			return this;
+		}
+
+		/**
+		 * Sets what masks idempotency keys in logs ({@link KeyMasker#shared()} by default); give the application's
+		 * masker so that a key has the same mask in logs and endpoints.
+		 * @param keyMasker the masker
+		 * @return this builder
+		 */
+		public Builder keyMasker(KeyMasker keyMasker) {
+			this.keyMasker = Objects.requireNonNull(keyMasker, "keyMasker must not be null");
 			return this;
 		}
 

@@ -25,8 +25,11 @@ import org.jspecify.annotations.Nullable;
 public interface CompensationStore {
 
 	/**
-	 * Stores a request as a new {@code PENDING} entry due now, unless an entry with the same idempotency key
-	 * is {@code PENDING}, {@code IN_PROGRESS} or {@code DEAD}, in which case nothing is stored.
+	 * Stores a request as a new {@code PENDING} entry due now, unless an entry of the same target with the same
+	 * idempotency key is waiting ({@code PENDING} or {@code IN_PROGRESS}), in which case nothing is stored and that
+	 * entry is returned ({@link Stored#created()} false). Keys are unique per target: an entry of another target
+	 * never matches, and neither does a {@code DEAD} entry (nor a dead entry resubmitted by an operator, which no
+	 * longer holds its key), so a call is never dropped for a clash with them.
 	 * @param request the request
 	 * @param now the current time
 	 * @return the new or the existing entry
@@ -35,6 +38,8 @@ public interface CompensationStore {
 
 	/**
 	 * Claims up to {@code limit} due entries for {@code owner}, marking them {@code IN_PROGRESS} with a lease.
+	 * Taking over an {@code IN_PROGRESS} entry whose lease expired counts one attempt (the replay under that lease
+	 * never reported: its worker died or lost the lease), so an entry that kills its worker runs out of attempts.
 	 * @param owner the claiming instance
 	 * @param now the current time
 	 * @param lease how long the claim is exclusive
@@ -42,6 +47,20 @@ public interface CompensationStore {
 	 * @return the claimed entries, oldest first
 	 */
 	List<CompensationEntry> claim(String owner, Instant now, Duration lease, int limit);
+
+	/**
+	 * Extends the lease of an entry still held by {@code owner} to {@code now + lease}. The registry calls it
+	 * before each replay (so an entry whose lease ran out and was claimed by another instance meanwhile is not
+	 * replayed here) and periodically while the replay runs. Atomic with respect to {@link #claim}: either the
+	 * renewal wins and nobody else can claim the entry until the new expiry, or the other claim wins and this
+	 * returns false.
+	 * @param id the entry id
+	 * @param owner the owner of the lease
+	 * @param now the current time
+	 * @param lease the new lease, from now
+	 * @return whether the entry was still {@code IN_PROGRESS} and held by {@code owner}
+	 */
+	boolean renew(String id, String owner, Instant now, Duration lease);
 
 	/**
 	 * Marks an entry claimed by {@code owner} as done.
@@ -97,6 +116,14 @@ public interface CompensationStore {
 	 * @return a count for every state (0 when none)
 	 */
 	Map<CompensationStatus, Long> countByStatus();
+
+	/**
+	 * Returns whether an entry of the ordering key waits ({@code PENDING} or {@code IN_PROGRESS}): a new call of
+	 * that key must then go behind it instead of reaching the downstream directly.
+	 * @param orderingKey the ordering key
+	 * @return whether an entry of that key waits
+	 */
+	boolean hasWaiting(String orderingKey);
 
 	/**
 	 * Returns the creation time of the oldest {@code PENDING} or {@code IN_PROGRESS} entry.

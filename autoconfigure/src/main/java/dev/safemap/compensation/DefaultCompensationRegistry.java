@@ -21,6 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
+import dev.safemap.support.KeyMasker;
 import io.github.resilience4j.core.IntervalFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -77,12 +78,17 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 
 	private final List<CompensationListener> listeners;
 
+	private final KeyMasker keyMasker;
+
 	private final String owner;
 
 	private final Map<String, CompletableFuture<@Nullable Void>> completions = new ConcurrentHashMap<>();
 
 	/** Threads of the scheduler this registry created, joined on close. */
 	private final List<Thread> threads = new CopyOnWriteArrayList<>();
+
+	/** Renews the lease of the entry being replayed; its own thread, so a slow replay cannot delay it. */
+	private final ScheduledExecutorService leaseKeeper;
 
 	private final ReentrantLock passLock = new ReentrantLock();
 
@@ -102,6 +108,11 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		this.ownScheduler = builder.scheduler == null;
 		this.scheduler = (builder.scheduler != null) ? builder.scheduler
 				: Executors.newSingleThreadScheduledExecutor(threadFactory(this.threads));
+		this.leaseKeeper = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "safemap-compensation-lease-" + THREADS.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
 		this.pollInterval = builder.pollInterval;
 		this.lease = builder.lease;
 		this.batchSize = builder.batchSize;
@@ -113,6 +124,7 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		this.resolver = builder.handlers;
 		this.contextPropagator = builder.contextPropagator;
 		this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
+		this.keyMasker = builder.keyMasker;
 		this.owner = builder.owner;
 	}
 
@@ -199,7 +211,15 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 					// leave the rest claimed: their leases expire and they are claimed again
 					break;
 				}
-				replay(entry);
+				// the lease was taken for the whole claim: check it (and restart it) before each replay, so an
+				// entry whose lease ran out while earlier ones replayed, and that another instance claimed, is
+				// not delivered a second time here
+				if (!this.store.renew(entry.id(), this.owner, this.clock.instant(), this.lease)) {
+					logger.debug("Compensation {} lost its lease before its replay; another instance has it",
+							entry.id());
+					continue;
+				}
+				replayHoldingTheLease(entry);
 				attempted++;
 			}
 		}
@@ -217,19 +237,66 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		}
 	}
 
+	/** Replays an entry while renewing its lease every third of it, so a long replay never loses it. */
+	private void replayHoldingTheLease(CompensationEntry entry) {
+		long period = Math.max(10, this.lease.toMillis() / 3);
+		AtomicBoolean running = new AtomicBoolean(true);
+		ScheduledFuture<?> heartbeat;
+		try {
+			heartbeat = this.leaseKeeper.scheduleAtFixedRate(() -> renewDuringReplay(entry, running), period, period,
+					TimeUnit.MILLISECONDS);
+		}
+		catch (RuntimeException ex) {
+			// closing: replay without renewals (the lease was just renewed)
+			heartbeat = null;
+		}
+		try {
+			replay(entry);
+		}
+		finally {
+			running.set(false);
+			if (heartbeat != null) {
+				heartbeat.cancel(false);
+			}
+		}
+	}
+
+	private void renewDuringReplay(CompensationEntry entry, AtomicBoolean running) {
+		if (!running.get()) {
+			return;
+		}
+		try {
+			// still running after a failed renewal: the lease was really lost (not just finished meanwhile)
+			if (!this.store.renew(entry.id(), this.owner, this.clock.instant(), this.lease) && running.get()) {
+				logger.warn("Compensation {} to {} lost its lease while being replayed; another instance may deliver it"
+						+ " again (its idempotency key lets the downstream apply it once)", entry.id(), entry.target());
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Renewing the lease of compensation {} failed; will retry", entry.id(), ex);
+		}
+	}
+
 	private void replay(CompensationEntry entry) {
+		if (entry.attempts() >= this.maxAttempts) {
+			// the store counts a takeover of an expired lease as an attempt: the replays never finished (the worker
+			// died in them, or lost its lease), so an entry that kills its worker dies after its attempts too
+			dead(entry, entry.attempts(), "gave up after " + entry.attempts()
+					+ " attempts; the last did not finish (the worker died or lost its lease)", null);
+			return;
+		}
 		CompensationHandler handler = this.registered.get(entry.target());
 		if (handler == null) {
 			try {
 				handler = this.resolver.apply(entry.target());
 			}
 			catch (RuntimeException ex) {
-				dead(entry, entry.attempts(), "cannot resolve target '" + entry.target() + "': " + describe(ex));
+				dead(entry, entry.attempts(), "cannot resolve target '" + entry.target() + "'", ex);
 				return;
 			}
 		}
 		if (handler == null) {
-			dead(entry, entry.attempts(), "no handler for target '" + entry.target() + "'");
+			dead(entry, entry.attempts(), "no handler for target '" + entry.target() + "'", null);
 			return;
 		}
 		Throwable failure = null;
@@ -252,22 +319,33 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 			return;
 		}
 		if (failure instanceof UnreadableCompensationException) {
-			dead(entry, entry.attempts() + 1, "unreadable entry: " + describe(failure));
+			dead(entry, entry.attempts() + 1, "unreadable entry", failure);
 			return;
 		}
-		if (failure instanceof VirtualMachineError error) {
-			// never swallow VM errors; the lease expiry hands the entry out again
-			throw error;
+		// every failure counts, VM errors too: a poison entry (StackOverflowError, OutOfMemoryError) is rescheduled
+		// and dies after its attempts instead of staying IN_PROGRESS with 0 attempts at the head of its key
+		boolean fatal = failure instanceof VirtualMachineError && !(failure instanceof StackOverflowError);
+		try {
+			failed(entry, failure, now);
 		}
-		boolean counted = !this.notAttempted.test(failure);
+		finally {
+			if (fatal) {
+				// an OutOfMemoryError or an internal error of the VM is not this worker's to swallow: counted above,
+				// then rethrown to the pass (the rest of the batch is claimed again when its lease expires)
+				throw (VirtualMachineError) failure;
+			}
+		}
+	}
+
+	private void failed(CompensationEntry entry, Throwable failure, Instant now) {
+		boolean counted = failure instanceof VirtualMachineError || !this.notAttempted.test(failure);
 		int attempts = counted ? entry.attempts() + 1 : entry.attempts();
 		if (attempts >= this.maxAttempts) {
-			dead(entry, attempts, "gave up after " + attempts + " attempts: " + describe(failure));
+			dead(entry, attempts, "gave up after " + attempts + " attempts", failure);
 			return;
 		}
 		if (entry.age(now).compareTo(this.maxAge) > 0) {
-			dead(entry, attempts, "gave up after " + entry.age(now) + " (max age " + this.maxAge + "): "
-					+ describe(failure));
+			dead(entry, attempts, "gave up after " + entry.age(now) + " (max age " + this.maxAge + ")", failure);
 			return;
 		}
 		long waitMillis = this.backoff.apply(Math.max(1, attempts));
@@ -284,10 +362,22 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		}
 	}
 
-	private void dead(CompensationEntry entry, int attempts, String reason) {
-		String text = truncate(reason);
-		this.store.markDead(entry.id(), this.owner, attempts, text, this.clock.instant());
-		logger.debug("Compensation {} moved to dead letters: {}", entry.id(), text);
+	/**
+	 * Moves an entry to dead letters, loudly: one WARN with the target, the masked key, the attempts and the
+	 * failure's class (never its message nor an argument), the listeners (the {@code .dead} meter) and the
+	 * entry's future.
+	 */
+	private void dead(CompensationEntry entry, int attempts, String why, @Nullable Throwable cause) {
+		String text = truncate((cause != null) ? why + ": " + describe(cause) : why);
+		boolean moved = this.store.markDead(entry.id(), this.owner, attempts, text, this.clock.instant());
+		if (!moved) {
+			// another instance took the entry over (lease expired): its outcome counts, not ours
+			logger.debug("Compensation {} was taken over before it could be moved to dead letters", entry.id());
+			return;
+		}
+		logger.warn("Compensation {} to {} (key {}) moved to dead letters after {} attempts: {}{}", entry.id(),
+				entry.target(), this.keyMasker.mask(entry.idempotencyKey()), attempts, why,
+				(cause != null) ? " (" + cause.getClass().getName() + ")" : "");
 		CompletableFuture<@Nullable Void> completion = this.completions.remove(entry.id());
 		if (completion != null) {
 			completion.completeExceptionally(new CompensationDeadException(entry.id(), text));
@@ -313,9 +403,9 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		}
 	}
 
+	/** The failure's class and sanitized message: no argument value, no downstream body. */
 	private static String describe(Throwable failure) {
-		String message = failure.getMessage();
-		return truncate(failure.getClass().getName() + ((message != null) ? ": " + message : ""));
+		return truncate(FailureDescription.of(failure));
 	}
 
 	private static String truncate(String text) {
@@ -374,6 +464,7 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		if (task != null) {
 			task.cancel(false);
 		}
+		this.leaseKeeper.shutdownNow();
 		if (this.ownScheduler) {
 			this.scheduler.shutdownNow();
 			try {
@@ -443,6 +534,12 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 	@Override
 	public Map<CompensationStatus, Long> counts() {
 		return this.store.countByStatus();
+	}
+
+	@Override
+	public boolean hasWaiting(String orderingKey) {
+		Objects.requireNonNull(orderingKey, "orderingKey must not be null");
+		return this.store.hasWaiting(orderingKey);
 	}
 
 	@Override

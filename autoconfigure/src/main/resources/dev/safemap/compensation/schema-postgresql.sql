@@ -18,8 +18,14 @@ CREATE TABLE IF NOT EXISTS safemap_compensation (
     updated_at       BIGINT        NOT NULL,
     lease_owner      VARCHAR(200),
     lease_expires_at BIGINT,
-    CONSTRAINT safemap_compensation_id_uk UNIQUE (id),
-    CONSTRAINT safemap_compensation_pending_key_uk UNIQUE (pending_key)
+    CONSTRAINT safemap_compensation_id_uk UNIQUE (id)
 );
+-- Idempotency keys are unique per target among waiting entries (pending_key is the key while PENDING or
+-- IN_PROGRESS, NULL once DONE or DEAD). A table created before 0.x had UNIQUE (pending_key) instead
+-- (safemap_compensation_pending_key_uk): the store drops that constraint at startup, after creating this index,
+-- and clears pending_key of DEAD entries. With initialize-schema=false, do the same in your migration:
+--   ALTER TABLE safemap_compensation DROP CONSTRAINT IF EXISTS safemap_compensation_pending_key_uk;
+--   UPDATE safemap_compensation SET pending_key = NULL WHERE status = 'DEAD';
+CREATE UNIQUE INDEX IF NOT EXISTS safemap_compensation_target_key_uk ON safemap_compensation (target, pending_key);
 CREATE INDEX IF NOT EXISTS safemap_compensation_due_idx ON safemap_compensation (status, next_attempt_at);
 CREATE INDEX IF NOT EXISTS safemap_compensation_key_idx ON safemap_compensation (ordering_key, seq);

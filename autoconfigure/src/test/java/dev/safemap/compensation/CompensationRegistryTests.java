@@ -15,9 +15,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.resilience4j.core.IntervalFunction;
+import dev.safemap.support.KeyMasker;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchRuntimeException;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class CompensationRegistryTests {
@@ -127,6 +135,139 @@ class CompensationRegistryTests {
 		CompensationEntry entry = registry.find(id).orElseThrow();
 		assertThat(entry.status()).isEqualTo(CompensationStatus.DEAD);
 		assertThat(entry.lastError()).contains("max age PT5M");
+	}
+
+	@Test
+	void poisonEntryThrowingStackOverflowErrorIsDeadLetteredAfterItsAttemptsAndTheOtherKeyIsApplied() {
+		List<String> applied = new ArrayList<>();
+		CompensationRegistry registry = builder().maxAttempts(1).handlers((t) -> (e) -> {
+			if (e.arguments().equals("[\"poison\"]")) {
+				throw new StackOverflowError();
+			}
+			applied.add(e.arguments());
+		}).build();
+		String poison = registry.enqueue(CompensationRequest.of("t", "[\"poison\"]")).entry().id();
+		registry.enqueue(CompensationRequest.of("t", "[\"good\"]"));
+
+		registry.replayDue();
+
+		assertThat(applied).containsExactly("[\"good\"]");
+		CompensationEntry dead = registry.find(poison).orElseThrow();
+		assertThat(dead.status()).isEqualTo(CompensationStatus.DEAD);
+		assertThat(dead.attempts()).isEqualTo(1);
+		assertThat(dead.lastError()).contains("java.lang.StackOverflowError");
+	}
+
+	@Test
+	void outOfMemoryErrorOfAReplayCountsAnAttemptBeforeItIsRethrown() {
+		CompensationRegistry registry = builder().maxAttempts(2).handlers((t) -> (e) -> {
+			throw new OutOfMemoryError("test");
+		}).build();
+		String id = registry.enqueue(CompensationRequest.of("t", "[]")).entry().id();
+
+		assertThatExceptionOfType(OutOfMemoryError.class).isThrownBy(registry::replayDue);
+		CompensationEntry entry = registry.find(id).orElseThrow();
+		assertThat(entry.status()).isEqualTo(CompensationStatus.PENDING);
+		assertThat(entry.attempts()).isEqualTo(1);
+
+		this.clock.advance(Duration.ofSeconds(1));
+		assertThatExceptionOfType(OutOfMemoryError.class).isThrownBy(registry::replayDue);
+		assertThat(registry.find(id).orElseThrow().status()).isEqualTo(CompensationStatus.DEAD);
+	}
+
+	@Test
+	void entryWhoseReplaysKeepKillingTheWorkerIsDeadLetteredAfterItsAttempts() {
+		// a worker that dies mid-replay leaves the entry IN_PROGRESS: each takeover of its expired lease counts
+		List<String> applied = new ArrayList<>();
+		CompensationRegistry registry = builder().maxAttempts(2).handlers((t) -> (e) -> applied.add(e.arguments()))
+			.build();
+		String id = registry.enqueue(CompensationRequest.of("t", "[\"killer\"]")).entry().id();
+		Duration lease = Duration.ofMinutes(2);
+		for (int crash = 0; crash < 2; crash++) {
+			assertThat(this.store.claim("crashed-" + crash, this.clock.instant(), lease, 10)).hasSize(1);
+			this.clock.advance(lease);
+		}
+		registry.replayDue();
+		assertThat(applied).isEmpty();
+		CompensationEntry dead = registry.find(id).orElseThrow();
+		assertThat(dead.status()).isEqualTo(CompensationStatus.DEAD);
+		assertThat(dead.attempts()).isEqualTo(2);
+		assertThat(dead.lastError()).contains("did not finish");
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void deadLetterIsLoggedAtWarnWithTargetMaskedKeyAttemptsAndErrorClassButNoValue(CapturedOutput output) {
+		KeyMasker masker = KeyMasker.withSecret("a test secret of 32 bytes.......");
+		CompensationRegistry registry = builder().maxAttempts(1).keyMasker(masker).handlers((t) -> (e) -> {
+			throw new IOException("card 4111111111111111 refused");
+		}).build();
+		registry.enqueue(CompensationRequest.of("payments#charge(Order)", "[\"order-42\"]").withIdempotencyKey("order-42"));
+
+		registry.replayDue();
+
+		assertThat(output.getOut()).contains("WARN")
+			.contains("payments#charge(Order)")
+			.contains(masker.mask("order-42"))
+			.contains("after 1 attempts")
+			.contains("java.io.IOException")
+			.doesNotContain("4111111111111111")
+			.doesNotContain("order-42");
+	}
+
+	@Test
+	void storedReasonsCarryTheErrorClassButNeitherArgumentValuesNorDownstreamBodies() {
+		// what the argument reader throws for a stored phone number read back into a long parameter
+		RuntimeException deserializer = catchRuntimeException(
+				() -> JsonMapper.shared().readValue("\"+44 7700 900123\"", long.class));
+		assertThat(deserializer.getMessage()).as("the deserializer's message").contains("+44 7700 900123");
+		CompensationRegistry registry = builder().maxAttempts(2).handlers((t) -> (e) -> {
+			if (e.arguments().equals("[1]")) {
+				throw new UnreadableCompensationException(
+						"argument 'phone' of Sms.send(long) cannot be read as long: " + deserializer.getMessage(),
+						deserializer);
+			}
+			throw new IOException("422 Unprocessable Entity: \"{\"to\":\"jane@example.com\",\"card\":4111111111111111}\"");
+		}).build();
+		String unreadable = registry.enqueue(CompensationRequest.of("sms#send(long)", "[1]")).entry().id();
+		String rejected = registry.enqueue(CompensationRequest.of("sms#send(long)", "[2]")).entry().id();
+
+		registry.replayDue();
+
+		String dead = registry.find(unreadable).orElseThrow().lastError();
+		assertThat(dead).isEqualTo("unreadable entry: dev.safemap.compensation.UnreadableCompensationException: argument ?"
+				+ " of Sms.send(long) cannot be read as long: Cannot deserialize value of type ? from String ?: not a valid ? value");
+		assertThat(dead).contains(UnreadableCompensationException.class.getName())
+			.contains("cannot be read as long")
+			.doesNotContain("7700")
+			.doesNotContain("900123");
+		String failed = registry.find(rejected).orElseThrow().lastError();
+		assertThat(failed).startsWith("java.io.IOException: 422 Unprocessable Entity")
+			.doesNotContain("jane")
+			.doesNotContain("4111");
+	}
+
+	@Test
+	void entryWhoseLeaseRanOutAndWasClaimedByAnotherInstanceMidBatchIsNotReplayedHere() {
+		Duration lease = Duration.ofSeconds(30);
+		List<String> replayed = new ArrayList<>();
+		List<String> takenByOther = new ArrayList<>();
+		CompensationRegistry registry = builder().lease(lease).handlers((t) -> (e) -> {
+			replayed.add(e.arguments());
+			if (e.arguments().equals("[1]")) {
+				// the first replay outlasts the lease of the whole claim: another instance claims the second entry
+				this.clock.advance(lease.plusSeconds(1));
+				this.store.claim("other", this.clock.instant(), lease, 10)
+					.forEach((taken) -> takenByOther.add(taken.arguments()));
+			}
+		}).build();
+		registry.enqueue(CompensationRequest.of("t", "[1]"));
+		registry.enqueue(CompensationRequest.of("t", "[2]"));
+
+		registry.replayDue();
+
+		assertThat(takenByOther).contains("[2]");
+		assertThat(replayed).containsExactly("[1]");
 	}
 
 	@Test

@@ -63,6 +63,39 @@ public abstract class CompensationStoreContractTests {
 	}
 
 	@Test
+	public void sameIdempotencyKeyForAnotherTargetIsStoredAsItsOwnEntry() {
+		// reserve(order) and charge(order), both keyed on the order id: two writes, not one
+		CompensationStore.Stored reserve = store()
+			.enqueue(CompensationRequest.of("stock#reserve(Order)", "[1]").withIdempotencyKey("order-1"), T0);
+		CompensationStore.Stored charge = store()
+			.enqueue(CompensationRequest.of("payment#charge(Order)", "[1]").withIdempotencyKey("order-1"), T0);
+		assertThat(reserve.created()).isTrue();
+		assertThat(charge.created()).isTrue();
+		assertThat(charge.entry().id()).isNotEqualTo(reserve.entry().id());
+		assertThat(charge.entry().target()).isEqualTo("payment#charge(Order)");
+		assertThat(store().countByStatus()).containsEntry(CompensationStatus.PENDING, 2L);
+	}
+
+	@Test
+	public void newCallWhoseKeyMatchesADeadEntryIsStoredAsANewEntry() {
+		CompensationEntry dead = store().enqueue(CompensationRequest.of("t#m()", "[1]").withIdempotencyKey("k"), T0)
+			.entry();
+		store().claim("o", T0, LEASE, 10);
+		assertThat(store().markDead(dead.id(), "o", 3, "gave up", T0)).isTrue();
+
+		CompensationStore.Stored again = store()
+			.enqueue(CompensationRequest.of("t#m()", "[2]").withIdempotencyKey("k"), T0.plusSeconds(1));
+		assertThat(again.created()).isTrue();
+		assertThat(again.entry().status()).isEqualTo(CompensationStatus.PENDING);
+		assertThat(again.entry().arguments()).isEqualTo("[2]");
+		assertThat(store().find(dead.id()).orElseThrow().status()).isEqualTo(CompensationStatus.DEAD);
+		// and the new entry still deduplicates calls while it waits
+		assertThat(store().enqueue(CompensationRequest.of("t#m()", "[3]").withIdempotencyKey("k"), T0.plusSeconds(2))
+			.entry()
+			.id()).isEqualTo(again.entry().id());
+	}
+
+	@Test
 	public void claimReturnsOnlyTheOldestWaitingEntryOfEachOrderingKey() {
 		CompensationEntry a1 = enqueue("a1", "A");
 		CompensationEntry b1 = enqueue("b1", "B");
@@ -100,11 +133,44 @@ public abstract class CompensationStoreContractTests {
 		assertThat(store().claim("other", T0.plusSeconds(29), LEASE, 10)).isEmpty();
 		List<CompensationEntry> taken = store().claim("other", T0.plus(LEASE), LEASE, 10);
 		assertThat(taken).extracting(CompensationEntry::leaseOwner).containsExactly("other");
+		// the replay under the expired lease never reported: it counts as an attempt
+		assertThat(taken).extracting(CompensationEntry::attempts).containsExactly(1);
+		assertThat(store().find(entry.id()).orElseThrow().attempts()).isEqualTo(1);
 		// the crashed owner's late result is refused
 		assertThat(store().markDone(entry.id(), "crashed", T0.plus(LEASE))).isFalse();
 		assertThat(store().reschedule(entry.id(), "crashed", 1, T0, "late", T0)).isFalse();
 		assertThat(store().markDone(entry.id(), "other", T0.plus(LEASE))).isTrue();
 		assertThat(store().find(entry.id()).orElseThrow().status()).isEqualTo(CompensationStatus.DONE);
+	}
+
+	@Test
+	public void resubmittedDeadEntryGoesBehindTheWaitingEntriesOfItsKey() {
+		CompensationEntry first = enqueue("first", "k");
+		store().claim("o", T0, LEASE, 10);
+		store().markDead(first.id(), "o", 3, "gave up", T0);
+		CompensationEntry second = enqueue("second", "k");
+
+		assertThat(store().resubmit(first.id(), T0)).isTrue();
+
+		assertThat(store().claim("o", T0, LEASE, 10)).extracting(CompensationEntry::id).containsExactly(second.id());
+		store().markDone(second.id(), "o", T0);
+		assertThat(store().claim("o", T0, LEASE, 10)).singleElement().satisfies((again) -> {
+			assertThat(again.id()).isEqualTo(first.id());
+			assertThat(again.arguments()).isEqualTo("first");
+			assertThat(again.createdAt()).isEqualTo(T0);
+		});
+	}
+
+	@Test
+	public void renewExtendsTheLeaseOfItsOwnerOnly() {
+		CompensationEntry entry = enqueue("x", "k");
+		store().claim("a", T0, LEASE, 10);
+		assertThat(store().renew(entry.id(), "b", T0.plusSeconds(20), LEASE)).isFalse();
+		assertThat(store().renew(entry.id(), "a", T0.plusSeconds(20), LEASE)).isTrue();
+		// the renewed lease runs to T0 + 50 s: not claimable at T0 + 30 s
+		assertThat(store().claim("b", T0.plus(LEASE), LEASE, 10)).isEmpty();
+		assertThat(store().claim("b", T0.plusSeconds(50), LEASE, 10)).hasSize(1);
+		assertThat(store().renew(entry.id(), "a", T0.plusSeconds(50), LEASE)).as("taken over").isFalse();
 	}
 
 	@Test

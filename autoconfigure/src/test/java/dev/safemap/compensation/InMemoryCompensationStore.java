@@ -24,11 +24,17 @@ final class InMemoryCompensationStore implements CompensationStore {
 
 	private long sequence;
 
+	/** Resubmitted dead entries: like the JDBC store's, they no longer hold their idempotency key. */
+	private final Set<String> resubmitted = new HashSet<>();
+
 	@Override
 	public synchronized Stored enqueue(CompensationRequest request, Instant now) {
 		for (CompensationEntry existing : this.entries.values()) {
-			if (existing.idempotencyKey().equals(request.idempotencyKey())
-					&& existing.status() != CompensationStatus.DONE) {
+			boolean waiting = existing.status() == CompensationStatus.PENDING
+					|| existing.status() == CompensationStatus.IN_PROGRESS;
+			if (waiting && existing.target().equals(request.target())
+					&& existing.idempotencyKey().equals(request.idempotencyKey())
+					&& !this.resubmitted.contains(existing.id())) {
 				return new Stored(existing, false);
 			}
 		}
@@ -56,7 +62,10 @@ final class InMemoryCompensationStore implements CompensationStore {
 					|| (entry.status() == CompensationStatus.IN_PROGRESS && entry.leaseExpiresAt() != null
 							&& !entry.leaseExpiresAt().isAfter(now));
 			if (due) {
-				CompensationEntry claim = entry.claimedBy(owner, now.plus(lease));
+				CompensationEntry taken = (entry.status() == CompensationStatus.IN_PROGRESS) ? entry
+					.with(CompensationStatus.IN_PROGRESS, entry.attempts() + 1, entry.nextAttemptAt(), entry.lastError())
+						: entry;
+				CompensationEntry claim = taken.claimedBy(owner, now.plus(lease));
 				this.entries.put(entry.id(), claim);
 				claimed.add(claim);
 			}
@@ -68,6 +77,16 @@ final class InMemoryCompensationStore implements CompensationStore {
 		CompensationEntry entry = this.entries.get(id);
 		return (entry != null && entry.status() == CompensationStatus.IN_PROGRESS
 				&& owner.equals(entry.leaseOwner())) ? entry : null;
+	}
+
+	@Override
+	public synchronized boolean renew(String id, String owner, Instant now, Duration lease) {
+		CompensationEntry entry = held(id, owner);
+		if (entry == null) {
+			return false;
+		}
+		this.entries.put(id, entry.claimedBy(owner, now.plus(lease)));
+		return true;
 	}
 
 	@Override
@@ -127,6 +146,14 @@ final class InMemoryCompensationStore implements CompensationStore {
 	}
 
 	@Override
+	public synchronized boolean hasWaiting(String orderingKey) {
+		return this.entries.values()
+			.stream()
+			.anyMatch((e) -> e.orderingKey().equals(orderingKey) && (e.status() == CompensationStatus.PENDING
+					|| e.status() == CompensationStatus.IN_PROGRESS));
+	}
+
+	@Override
 	public synchronized Optional<Instant> oldestPendingCreatedAt() {
 		return this.entries.values()
 			.stream()
@@ -141,7 +168,12 @@ final class InMemoryCompensationStore implements CompensationStore {
 		if (entry == null || entry.status() != CompensationStatus.DEAD) {
 			return false;
 		}
-		this.entries.put(id, entry.with(CompensationStatus.PENDING, 0, now, entry.lastError()));
+		// behind every entry of its key: a new sequence, at the end of the insertion order
+		this.entries.remove(id);
+		this.entries.put(id, new CompensationEntry(id, ++this.sequence, entry.target(), entry.arguments(),
+				entry.idempotencyKey(), entry.orderingKey(), entry.context(), CompensationStatus.PENDING, 0, now,
+				entry.lastError(), entry.createdAt(), null, null));
+		this.resubmitted.add(id);
 		return true;
 	}
 

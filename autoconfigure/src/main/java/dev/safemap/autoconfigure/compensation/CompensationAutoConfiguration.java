@@ -24,6 +24,7 @@ import dev.safemap.compensation.jdbc.LazyEmbeddedCompensationStore;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
 import dev.safemap.web.IdempotencyKeyExchangeFilter;
 import dev.safemap.web.IdempotencyKeyInterceptor;
+import dev.safemap.support.KeyMasker;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -179,7 +180,8 @@ public final class CompensationAutoConfiguration {
 			StoreType type) {
 		JdbcCompensationStore store;
 		try {
-			store = JdbcCompensationStore.create(dataSource, table);
+			// due times and lease expiries from PostgreSQL's clock: instances with skewed clocks agree on them
+			store = JdbcCompensationStore.create(dataSource, table).useDatabaseClock();
 		}
 		catch (RuntimeException ex) {
 			throw new InvalidSafeMapPropertyException(PREFIX + "store.type", type.name().toLowerCase(),
@@ -212,8 +214,9 @@ public final class CompensationAutoConfiguration {
 	@ConditionalOnMissingBean
 	CompensationRegistry compensationRegistry(CompensationStore store, SafeMapCompensationProperties properties,
 			BeanFactory beanFactory, ObjectProvider<JsonMapper> mapper, ObjectProvider<ContextPropagator> propagator,
-			ObjectProvider<CompensationListener> listeners) {
+			ObjectProvider<CompensationListener> listeners, ObjectProvider<KeyMasker> keyMasker) {
 		CompensationRegistry.Builder builder = CompensationRegistry.builder(store);
+		builder.keyMasker(keyMasker.getIfAvailable(KeyMasker::shared));
 		// the rules live in the core builder; each property is applied under its own name, before it is used
 		apply("poll-interval", properties.getPollInterval(), "a positive duration such as 2s", builder::pollInterval);
 		apply("lease", properties.getLease(), "a positive duration such as 2m", builder::lease);

@@ -96,7 +96,7 @@ final class GroupCommitEnqueuer implements AutoCloseable {
 		this.insertSql = "INSERT INTO " + table + " (id, target, arguments, idempotency_key, pending_key,"
 				+ " ordering_key, context, status, attempts, next_attempt_at, created_at, updated_at)"
 				+ " VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)";
-		this.selectSql = "SELECT * FROM " + table + " WHERE pending_key = ?";
+		this.selectSql = "SELECT * FROM " + table + " WHERE target = ? AND pending_key = ?";
 		this.reader = reader;
 		this.translator = new SQLExceptionSubclassTranslator();
 		this.housekeeping = housekeeping;
@@ -292,7 +292,8 @@ final class GroupCommitEnqueuer implements AutoCloseable {
 					throw ex;
 				}
 				// same key waiting (also one queued earlier in this batch: visible to this transaction)
-				select.setString(1, request.idempotencyKey());
+				select.setString(1, request.target());
+				select.setString(2, request.idempotencyKey());
 				try (ResultSet rs = select.executeQuery()) {
 					if (rs.next()) {
 						return new Stored(this.reader.read(rs), false);

@@ -27,6 +27,8 @@ import dev.safemap.compensation.CompensationEntry;
 import dev.safemap.compensation.CompensationRequest;
 import dev.safemap.compensation.CompensationStatus;
 import dev.safemap.compensation.CompensationStore;
+import dev.safemap.compensation.FailureDescription;
+import dev.safemap.support.KeyMasker;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +37,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Durable {@link CompensationStore} on a relational database through Spring's {@link JdbcClient}: an embedded
@@ -82,7 +86,14 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 			+ " AND h.next_attempt_at <= :now) OR (h.status = 'IN_PROGRESS' AND h.lease_expires_at <= :now))"
 			+ " ORDER BY h.seq LIMIT :limit";
 
+	/** A takeover of an expired lease counts one attempt (assignments run on the old row values). */
+	private static final String TAKEOVER_COUNTS = "attempts = attempts + CASE WHEN status = 'IN_PROGRESS' THEN 1 ELSE 0"
+			+ " END, ";
+
 	private final JdbcClient jdbc;
+
+	/** Local transactions on the store's data source (joins a caller's transaction on the same data source). */
+	private final TransactionTemplate transactions;
 
 	private final DataSource dataSource;
 
@@ -94,6 +105,12 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 
 	private final @Nullable AutoCloseable owned;
 
+	/** PostgreSQL's clock in milliseconds, stable within a statement. */
+	private static final String DATABASE_NOW = "CAST(EXTRACT(EPOCH FROM statement_timestamp()) * 1000 AS BIGINT)";
+
+	/** Whether times are read from PostgreSQL's clock instead of the callers' (see {@link #useDatabaseClock()}). */
+	private volatile boolean databaseClock;
+
 	/** Group commit of enqueues: the embedded H2 store only (it relies on H2's statement-level rollback). */
 	private final @Nullable GroupCommitEnqueuer groupCommit;
 
@@ -101,6 +118,7 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 			@Nullable AutoCloseable owned, GroupCommitEnqueuer.@Nullable Housekeeping housekeeping) {
 		this.dataSource = dataSource;
 		this.jdbc = JdbcClient.create(dataSource);
+		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
 		this.table = table;
 		this.dialect = dialect;
 		this.json = json;
@@ -134,6 +152,10 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 	public static JdbcCompensationStore embedded(Path directory, String table) {
 		Objects.requireNonNull(directory, "directory must not be null");
 		Path dir = directory.toAbsolutePath().normalize();
+		if (dir.toString().indexOf(';') >= 0) {
+			// the path goes into the H2 URL, where ';' starts a setting (INIT=... runs SQL)
+			throw new IllegalArgumentException("directory must not contain ';', but was '" + dir + "'");
+		}
 		try {
 			Files.createDirectories(dir);
 		}
@@ -260,6 +282,21 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 				.replace("safemap_compensation", indexPrefix);
 			this.jdbc.sql(text).update();
 		}
+		migrate();
+	}
+
+	/**
+	 * Upgrades a table created by an earlier schema, keeping its entries: idempotency keys used to be unique across
+	 * targets and dead entries kept theirs, so a call of another target, or one matching a dead entry, was dropped.
+	 * The script above already created the per-target unique index; this drops the old constraint and frees the keys
+	 * of dead entries. Idempotent, and cheap on a current table.
+	 */
+	private void migrate() {
+		String indexPrefix = this.table.replace('.', '_');
+		this.jdbc.sql("ALTER TABLE " + this.table + " DROP CONSTRAINT IF EXISTS " + indexPrefix + "_pending_key_uk")
+			.update();
+		this.jdbc.sql("UPDATE " + this.table + " SET pending_key = NULL WHERE status = 'DEAD' AND pending_key IS NOT NULL")
+			.update();
 	}
 
 	/**
@@ -271,6 +308,40 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 		int dot = this.table.indexOf('.');
 		String schema = (dot >= 0) ? this.table.substring(0, dot + 1) : "";
 		this.jdbc.sql("DROP INDEX IF EXISTS " + schema + this.table.replace('.', '_') + "_key_idx").update();
+	}
+
+	/**
+	 * On PostgreSQL, takes every time this store writes or compares (due times, lease expiries, enqueue and update
+	 * times) from the database's clock instead of the {@code now} the callers pass: instances whose clocks differ
+	 * then agree on when an entry is due and when a lease has expired. A time a caller passes relative to its
+	 * {@code now} (a lease, a next attempt) keeps its distance from the database's now. No effect on other databases.
+	 * Call it before the store is used.
+	 * @return this store
+	 */
+	public JdbcCompensationStore useDatabaseClock() {
+		this.databaseClock = this.dialect == Dialect.POSTGRESQL;
+		return this;
+	}
+
+	/**
+	 * Returns whether times come from the database's clock.
+	 * @return whether {@link #useDatabaseClock()} applies
+	 */
+	public boolean isDatabaseClock() {
+		return this.databaseClock;
+	}
+
+	/**
+	 * Rewrites a statement for the database clock: {@code :now} becomes the database's now, {@code :expires} and
+	 * {@code :next} the database's now plus {@code :leaseMillis} and {@code :delayMillis}.
+	 */
+	private String timed(String sql) {
+		if (!this.databaseClock) {
+			return sql;
+		}
+		return sql.replace(":now", DATABASE_NOW)
+			.replace(":expires", "(" + DATABASE_NOW + " + :leaseMillis)")
+			.replace(":next", "(" + DATABASE_NOW + " + :delayMillis)");
 	}
 
 	/**
@@ -296,15 +367,18 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 		if (groupCommit != null) {
 			return groupCommit.enqueue(request, context, now);
 		}
+		// PostgreSQL: ON CONFLICT DO NOTHING, never a unique violation, which would abort the caller's transaction
+		// (25P02) when the enqueue joins one; the insert then commits or rolls back with that transaction
+		String onConflict = (this.dialect == Dialect.POSTGRESQL) ? " ON CONFLICT DO NOTHING" : "";
 		for (int attempt = 0; attempt < 3; attempt++) {
 			String id = UUID.randomUUID().toString();
 			long millis = now.toEpochMilli();
 			KeyHolder keys = new GeneratedKeyHolder();
 			try {
-				this.jdbc.sql("INSERT INTO " + this.table + " (id, target, arguments, idempotency_key, pending_key,"
-						+ " ordering_key, context, status, attempts, next_attempt_at, created_at, updated_at)"
+				int inserted = this.jdbc.sql(timed("INSERT INTO " + this.table + " (id, target, arguments, idempotency_key,"
+						+ " pending_key, ordering_key, context, status, attempts, next_attempt_at, created_at, updated_at)"
 						+ " VALUES (:id, :target, :arguments, :key, :key, :orderingKey, :context, 'PENDING', 0,"
-						+ " :now, :now, :now)")
+						+ " :now, :now, :now)" + onConflict))
 					.param("id", id)
 					.param("target", request.target())
 					.param("arguments", request.arguments())
@@ -313,26 +387,31 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 					.param("context", context)
 					.param("now", millis)
 					.update(keys, "seq");
-				long seq = sequence(keys);
-				return new Stored(new CompensationEntry(id, seq, request.target(), request.arguments(),
-						request.idempotencyKey(), request.orderingKey(), request.context(), CompensationStatus.PENDING,
-						0, now, null, now, null, null), true);
+				if (inserted == 1) {
+					long seq = sequence(keys);
+					return new Stored(new CompensationEntry(id, seq, request.target(), request.arguments(),
+							request.idempotencyKey(), request.orderingKey(), request.context(),
+							CompensationStatus.PENDING, 0, now, null, now, null, null), true);
+				}
 			}
 			catch (DuplicateKeyException ex) {
-				Optional<CompensationEntry> existing = this.jdbc
-					.sql("SELECT * FROM " + this.table + " WHERE pending_key = :key")
-					.param("key", request.idempotencyKey())
-					.query(this::mapRow)
-					.optional()
-					.map(Row::entry);
-				if (existing.isPresent()) {
-					return new Stored(existing.get(), false);
-				}
-				// it was done between the insert and the select: insert again
+				// not PostgreSQL: the failed statement is undone on its own, and the caller's transaction goes on
 			}
+			Optional<CompensationEntry> existing = this.jdbc
+				.sql("SELECT * FROM " + this.table + " WHERE target = :target AND pending_key = :key")
+				.param("target", request.target())
+				.param("key", request.idempotencyKey())
+				.query(this::mapRow)
+				.optional()
+				.map(Row::entry);
+			if (existing.isPresent()) {
+				return new Stored(existing.get(), false);
+			}
+			// it was done between the insert and the select (or an id collision): insert again
 		}
-		throw new IllegalStateException("could not enqueue idempotency key '" + request.idempotencyKey()
-				+ "': it keeps changing state concurrently");
+		throw new IllegalStateException("could not enqueue for " + request.target() + " with idempotency key "
+				+ KeyMasker.shared().mask(request.idempotencyKey()) + ": it keeps changing state concurrently, or the table has a"
+				+ " unique constraint of an earlier schema (see schema-*.sql)");
 	}
 
 	private static long sequence(KeyHolder keys) {
@@ -356,12 +435,13 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 		if (this.dialect == Dialect.POSTGRESQL) {
 			// the due condition is repeated on e: PostgreSQL re-checks it on the newest row version after waiting
 			// for a lock, so an entry another instance claimed or finished meanwhile is not taken
-			rows = this.jdbc.sql("UPDATE " + this.table + " SET status = 'IN_PROGRESS', lease_owner = :owner,"
-					+ " lease_expires_at = :expires, updated_at = :now WHERE seq IN (SELECT e.seq FROM " + this.table
-					+ " e WHERE e.seq IN (" + String.format(DUE_HEADS_POSTGRESQL, this.table) + ") AND " + DUE
-					+ " FOR UPDATE SKIP LOCKED) RETURNING *")
+			rows = this.jdbc.sql(timed("UPDATE " + this.table + " SET " + TAKEOVER_COUNTS + "status = 'IN_PROGRESS',"
+					+ " lease_owner = :owner, lease_expires_at = :expires, updated_at = :now WHERE seq IN (SELECT e.seq FROM "
+					+ this.table + " e WHERE e.seq IN (" + String.format(DUE_HEADS_POSTGRESQL, this.table) + ") AND "
+					+ DUE + " FOR UPDATE SKIP LOCKED) RETURNING *"))
 				.param("owner", owner)
 				.param("expires", expires)
+				.param("leaseMillis", lease.toMillis())
 				.param("now", nowMillis)
 				.param("limit", limit)
 				.query(this::mapRow)
@@ -379,8 +459,8 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 				.list();
 			rows = new ArrayList<>(candidates.size());
 			for (Row candidate : candidates) {
-				int updated = this.jdbc.sql("UPDATE " + this.table + " SET status = 'IN_PROGRESS', lease_owner = :owner,"
-						+ " lease_expires_at = :expires, updated_at = :now WHERE seq = :seq AND ((status = 'PENDING'"
+				int updated = this.jdbc.sql("UPDATE " + this.table + " SET " + TAKEOVER_COUNTS
+						+ "status = 'IN_PROGRESS', lease_owner = :owner, lease_expires_at = :expires, updated_at = :now WHERE seq = :seq AND ((status = 'PENDING'"
 						+ " AND next_attempt_at <= :now) OR (status = 'IN_PROGRESS' AND lease_expires_at <= :now))")
 					.param("owner", owner)
 					.param("expires", expires)
@@ -388,8 +468,12 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 					.param("seq", candidate.entry().sequence())
 					.update();
 				if (updated == 1) {
-					rows.add(new Row(candidate.entry().claimedBy(owner, Instant.ofEpochMilli(expires)),
-							candidate.corruption()));
+					CompensationEntry read = candidate.entry();
+					if (read.status() == CompensationStatus.IN_PROGRESS) {
+						read = read.with(CompensationStatus.IN_PROGRESS, read.attempts() + 1, read.nextAttemptAt(),
+								read.lastError());
+					}
+					rows.add(new Row(read.claimedBy(owner, Instant.ofEpochMilli(expires)), candidate.corruption()));
 				}
 			}
 		}
@@ -409,10 +493,22 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 	}
 
 	@Override
+	public boolean renew(String id, String owner, Instant now, Duration lease) {
+		return this.jdbc.sql(timed("UPDATE " + this.table + " SET lease_expires_at = :expires, updated_at = :now"
+				+ " WHERE id = :id AND status = 'IN_PROGRESS' AND lease_owner = :owner"))
+			.param("expires", now.plus(lease).toEpochMilli())
+			.param("leaseMillis", lease.toMillis())
+			.param("now", now.toEpochMilli())
+			.param("id", id)
+			.param("owner", owner)
+			.update() == 1;
+	}
+
+	@Override
 	public boolean markDone(String id, String owner, Instant now) {
-		return this.jdbc.sql("UPDATE " + this.table + " SET status = 'DONE', pending_key = NULL, lease_owner = NULL,"
+		return this.jdbc.sql(timed("UPDATE " + this.table + " SET status = 'DONE', pending_key = NULL, lease_owner = NULL,"
 				+ " lease_expires_at = NULL, updated_at = :now WHERE id = :id AND status = 'IN_PROGRESS'"
-				+ " AND lease_owner = :owner")
+				+ " AND lease_owner = :owner"))
 			.param("now", now.toEpochMilli())
 			.param("id", id)
 			.param("owner", owner)
@@ -422,11 +518,12 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 	@Override
 	public boolean reschedule(String id, String owner, int attempts, Instant nextAttemptAt, @Nullable String lastError,
 			Instant now) {
-		return this.jdbc.sql("UPDATE " + this.table + " SET status = 'PENDING', attempts = :attempts,"
+		return this.jdbc.sql(timed("UPDATE " + this.table + " SET status = 'PENDING', attempts = :attempts,"
 				+ " next_attempt_at = :next, last_error = :error, lease_owner = NULL, lease_expires_at = NULL,"
-				+ " updated_at = :now WHERE id = :id AND status = 'IN_PROGRESS' AND lease_owner = :owner")
+				+ " updated_at = :now WHERE id = :id AND status = 'IN_PROGRESS' AND lease_owner = :owner"))
 			.param("attempts", attempts)
 			.param("next", nextAttemptAt.toEpochMilli())
+			.param("delayMillis", Math.max(0, Duration.between(now, nextAttemptAt).toMillis()))
 			.param("error", lastError)
 			.param("now", now.toEpochMilli())
 			.param("id", id)
@@ -436,9 +533,9 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 
 	@Override
 	public boolean markDead(String id, String owner, int attempts, String reason, Instant now) {
-		return this.jdbc.sql("UPDATE " + this.table + " SET status = 'DEAD', attempts = :attempts, last_error = :error,"
-				+ " lease_owner = NULL, lease_expires_at = NULL, updated_at = :now WHERE id = :id"
-				+ " AND status = 'IN_PROGRESS' AND lease_owner = :owner")
+		return this.jdbc.sql(timed("UPDATE " + this.table + " SET status = 'DEAD', attempts = :attempts,"
+				+ " last_error = :error, pending_key = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = :now"
+				+ " WHERE id = :id AND status = 'IN_PROGRESS' AND lease_owner = :owner"))
 			.param("attempts", attempts)
 			.param("error", reason)
 			.param("now", now.toEpochMilli())
@@ -485,6 +582,16 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 	}
 
 	@Override
+	public boolean hasWaiting(String orderingKey) {
+		return this.jdbc.sql("SELECT 1 FROM " + this.table + " WHERE status IN ('PENDING', 'IN_PROGRESS')"
+				+ " AND ordering_key = :key FETCH FIRST 1 ROWS ONLY")
+			.param("key", orderingKey)
+			.query(Integer.class)
+			.optional()
+			.isPresent();
+	}
+
+	@Override
 	public Optional<Instant> oldestPendingCreatedAt() {
 		Long min = this.jdbc
 			.sql("SELECT MIN(created_at) FROM " + this.table + " WHERE status IN ('PENDING', 'IN_PROGRESS')")
@@ -497,21 +604,60 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 		return Optional.ofNullable(min).map(Instant::ofEpochMilli);
 	}
 
+	/**
+	 * Puts a dead entry back, due now, with its attempts reset, behind every entry of its ordering key: the row is
+	 * written again under a new sequence (same id, same idempotency key, same creation time) in one transaction, so
+	 * re-driving a dead entry never overtakes entries of its key that were queued after it.
+	 */
 	@Override
 	public boolean resubmit(String id, Instant now) {
-		return this.jdbc.sql("UPDATE " + this.table + " SET status = 'PENDING', attempts = 0, next_attempt_at = :now,"
-				+ " updated_at = :now WHERE id = :id AND status = 'DEAD'")
-			.param("now", now.toEpochMilli())
-			.param("id", id)
-			.update() == 1;
+		Boolean done = this.transactions.execute((status) -> {
+			Optional<Row> dead = this.jdbc.sql("SELECT * FROM " + this.table + " WHERE id = :id AND status = 'DEAD'"
+					+ " FOR UPDATE")
+				.param("id", id)
+				.query(this::mapRow)
+				.optional();
+			if (dead.isEmpty()) {
+				return false;
+			}
+			CompensationEntry entry = dead.get().entry();
+			// the stored context as written (an unreadable one stays unreadable)
+			String context = this.jdbc.sql("SELECT context FROM " + this.table + " WHERE id = :id")
+				.param("id", id)
+				.query(String.class)
+				.single();
+			this.jdbc.sql("DELETE FROM " + this.table + " WHERE id = :id").param("id", id).update();
+			this.jdbc.sql(timed("INSERT INTO " + this.table + " (id, target, arguments, idempotency_key, pending_key,"
+					+ " ordering_key, context, status, attempts, next_attempt_at, last_error, created_at, updated_at)"
+					+ " VALUES (:id, :target, :arguments, :key, NULL, :orderingKey, :context, 'PENDING', 0, :now,"
+					+ " :error, :created, :now)"))
+				.param("id", id)
+				.param("target", entry.target())
+				.param("arguments", entry.arguments())
+				.param("key", entry.idempotencyKey())
+				.param("orderingKey", entry.orderingKey())
+				.param("context", context)
+				.param("error", entry.lastError())
+				.param("created", entry.createdAt().toEpochMilli())
+				.param("now", now.toEpochMilli())
+				.update();
+			return true;
+		});
+		return Boolean.TRUE.equals(done);
 	}
 
 	@Override
 	public int resubmitAllDead(Instant now) {
-		return this.jdbc.sql("UPDATE " + this.table + " SET status = 'PENDING', attempts = 0, next_attempt_at = :now,"
-				+ " updated_at = :now WHERE status = 'DEAD'")
-			.param("now", now.toEpochMilli())
-			.update();
+		List<String> ids = this.jdbc.sql("SELECT id FROM " + this.table + " WHERE status = 'DEAD' ORDER BY seq")
+			.query(String.class)
+			.list();
+		int count = 0;
+		for (String id : ids) {
+			if (resubmit(id, now)) {
+				count++;
+			}
+		}
+		return count;
 	}
 
 	@Override
@@ -575,7 +721,7 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 			context.values().forEach((v) -> Objects.requireNonNull(v, "null context value"));
 		}
 		catch (RuntimeException ex) {
-			corruption = "context is not a JSON object of strings: " + ex.getMessage();
+			corruption = "context is not a JSON object of strings: " + FailureDescription.of(ex);
 			context = Map.of();
 		}
 		CompensationStatus status = parseStatus(rs.getString("status"));

@@ -111,6 +111,18 @@ public final class LazyEmbeddedCompensationStore implements CompensationStore, A
 	}
 
 	@Override
+	public boolean renew(String id, String owner, Instant now, Duration lease) {
+		JdbcCompensationStore opened = this.store;
+		return opened != null && opened.renew(id, owner, now, lease);
+	}
+
+	@Override
+	public boolean hasWaiting(String orderingKey) {
+		JdbcCompensationStore opened = this.store;
+		return opened != null && opened.hasWaiting(orderingKey);
+	}
+
+	@Override
 	public boolean markDone(String id, String owner, Instant now) {
 		JdbcCompensationStore opened = this.store;
 		return opened != null && opened.markDone(id, owner, now);

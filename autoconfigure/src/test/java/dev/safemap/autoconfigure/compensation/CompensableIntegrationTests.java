@@ -89,6 +89,105 @@ class CompensableIntegrationTests {
 	}
 
 	@Test
+	void twoMethodsKeyedOnTheSameOrderAreBothAppliedAfterRecovery() {
+		runner().run((context) -> {
+			Downstream downstream = context.getBean(Downstream.class);
+			InventoryClient client = context.getBean(InventoryClient.class);
+			CompensationRegistry registry = context.getBean(CompensationRegistry.class);
+			downstream.up = false;
+			Order order = new Order("order-7", "sku-2", 1);
+
+			client.reserve(order);
+			client.charge(order);
+
+			assertThat(registry.counts()).containsEntry(CompensationStatus.PENDING, 2L);
+			downstream.up = true;
+			registry.replayDue();
+			assertThat(downstream.applied).containsExactlyInAnyOrder("order-7:sku-2x1:tenant=acme", "charge order-7");
+		});
+	}
+
+	@Test
+	void callWhoseKeyMatchesADeadEntryIsStoredAndApplied() {
+		runner().withPropertyValues("safemap.compensation.max-attempts=1").run((context) -> {
+			Downstream downstream = context.getBean(Downstream.class);
+			InventoryClient client = context.getBean(InventoryClient.class);
+			CompensationRegistry registry = context.getBean(CompensationRegistry.class);
+			downstream.up = false;
+			client.charge(new Order("order-8", "sku-2", 1));
+			registry.replayDue();
+			assertThat(registry.counts()).containsEntry(CompensationStatus.DEAD, 1L);
+
+			client.charge(new Order("order-8", "sku-2", 1));
+			assertThat(registry.counts()).containsEntry(CompensationStatus.PENDING, 1L);
+			downstream.up = true;
+			registry.replayDue();
+			assertThat(downstream.applied).containsExactly("charge order-8");
+		});
+	}
+
+	@Test
+	void callWhoseKeyMatchesAWaitingEntryWithOtherArgumentsFailsInsteadOfBeingDropped() {
+		runner().run((context) -> {
+			context.getBean(Downstream.class).up = false;
+			InventoryClient client = context.getBean(InventoryClient.class);
+			client.charge(new Order("order-9", "sku-2", 1));
+			client.charge(new Order("order-9", "sku-2", 1)); // the same write again: joins the waiting entry
+			assertThatExceptionOfType(IllegalStateException.class)
+				.isThrownBy(() -> client.charge(new Order("order-9", "sku-2", 5)))
+				.withMessageContaining("neither done nor stored")
+				.withMessageNotContaining("order-9");
+			assertThat(context.getBean(CompensationRegistry.class).counts()).containsEntry(CompensationStatus.PENDING,
+					1L);
+		});
+	}
+
+	@Test
+	void callOfAnOrderingKeyWithAWaitingEntryGoesBehindItInsteadOfStraightToTheDownstream() {
+		runner().run((context) -> {
+			Downstream downstream = context.getBean(Downstream.class);
+			InventoryClient client = context.getBean(InventoryClient.class);
+			CompensationRegistry registry = context.getBean(CompensationRegistry.class);
+			downstream.up = false;
+			client.reserve(new Order("order-1", "sku-5", 1));
+			downstream.up = true;
+
+			client.reserve(new Order("order-2", "sku-5", 1)); // same ordering key (the sku): behind order-1
+			client.reserve(new Order("order-3", "sku-6", 1)); // another key: sent at once
+
+			assertThat(downstream.appliedKeys()).containsExactly("order-3");
+			assertThat(registry.counts()).containsEntry(CompensationStatus.PENDING, 2L);
+			registry.replayDue();
+			assertThat(downstream.appliedKeys()).containsExactly("order-3", "order-1", "order-2");
+		});
+	}
+
+	@Test
+	void rowNamingALazyBeanWithoutThatCompensableMethodNeverCreatesTheBean() {
+		runner().withBean("lazyReport", LazyReport.class, LazyReport::new, (definition) -> definition.setLazyInit(true))
+			.run((context) -> {
+				CompensationRegistry registry = context.getBean(CompensationRegistry.class);
+				LazyReport.created.set(0);
+				registry.enqueue(dev.safemap.compensation.CompensationRequest.of("lazyReport#run()", "[]"));
+				registry.replayDue();
+				assertThat(LazyReport.created).as("lazy bean created by a stored row").hasValue(0);
+			});
+	}
+
+	static class LazyReport {
+
+		static final java.util.concurrent.atomic.AtomicInteger created = new java.util.concurrent.atomic.AtomicInteger();
+
+		LazyReport() {
+			created.incrementAndGet();
+		}
+
+		public void run() {
+		}
+
+	}
+
+	@Test
 	void futureCompletesWhenTheReplaySucceeds() {
 		runner().run((context) -> {
 			Downstream downstream = context.getBean(Downstream.class);
@@ -208,7 +307,7 @@ class CompensableIntegrationTests {
 			registry.replayDue();
 			CompensationEntry dead = registry.entries(CompensationStatus.DEAD, 0, 10).get(0);
 			assertThat(dead.idempotencyKey()).isEqualTo("bad");
-			assertThat(dead.lastError()).contains("unreadable entry").contains("argument 'order'");
+			assertThat(dead.lastError()).contains("unreadable entry").contains("argument order of");
 			assertThat(downstream.appliedKeys()).containsExactly("good");
 		});
 	}
@@ -339,6 +438,11 @@ class CompensableIntegrationTests {
 		public void reserve(Order order) throws IOException {
 			this.downstream.apply(order.id(), order.id() + ":" + order.sku() + "x" + order.quantity() + ":tenant="
 					+ this.tenant.get());
+		}
+
+		@Compensable(name = "payments", key = "#order.id", on = IOException.class)
+		public void charge(Order order) throws IOException {
+			this.downstream.apply(order.id(), "charge " + order.id());
 		}
 
 		@Compensable(name = "inventory", key = "#p0.id", on = IOException.class)

@@ -77,6 +77,11 @@ class JdbcCompensationStoreH2Tests extends CompensationStoreContractTests {
 					+ " ('00000000-0000-0000-0000-000000000001', 't#m()', '[7]', 'old', 'old', 'old', '{}', 'PENDING', 0,"
 					+ " 0, 0, 0)")
 				.update();
+			jdbc.sql("INSERT INTO safemap_compensation (id, target, arguments, idempotency_key, pending_key, ordering_key,"
+					+ " context, status, attempts, next_attempt_at, created_at, updated_at) VALUES"
+					+ " ('00000000-0000-0000-0000-000000000002', 't#m()', '[9]', 'gone', 'gone', 'gone', '{}', 'DEAD', 3,"
+					+ " 0, 0, 0)")
+				.update();
 		}
 		JdbcCompensationStore store = (JdbcCompensationStore) store();
 		assertThat(indexes(store)).contains("SAFEMAP_COMPENSATION_DUE_IDX")
@@ -85,9 +90,14 @@ class JdbcCompensationStoreH2Tests extends CompensationStoreContractTests {
 			.hasValueSatisfying((e) -> assertThat(e.arguments()).isEqualTo("[7]"));
 		assertThat(store.enqueue(CompensationRequest.of("t#m()", "[8]").withIdempotencyKey("old"), Instant.now())
 			.created()).isFalse();
+		// the old table's constraint was per key: now per target, and a dead entry no longer holds its key
+		assertThat(store.enqueue(CompensationRequest.of("u#m()", "[8]").withIdempotencyKey("old"), Instant.now())
+			.created()).isTrue();
+		assertThat(store.enqueue(CompensationRequest.of("t#m()", "[10]").withIdempotencyKey("gone"), Instant.now())
+			.created()).isTrue();
 		Instant later = Instant.now().plusSeconds(1);
 		assertThat(store.claim("me", later, Duration.ofMinutes(1), 10)).extracting(CompensationEntry::arguments)
-			.containsExactly("[7]");
+			.containsExactly("[7]", "[10]");
 	}
 
 	@Test
@@ -140,6 +150,16 @@ class JdbcCompensationStoreH2Tests extends CompensationStoreContractTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> JdbcCompensationStore.embedded(file.resolve("sub"), JdbcCompensationStore.DEFAULT_TABLE))
 			.withMessageContaining(file.resolve("sub").toString());
+	}
+
+	@Test
+	void directoryWithASemicolonIsRejectedBeforeItReachesTheH2Url() {
+		Path injected = this.directory.resolve("queue;TRACE_LEVEL_FILE=0");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> JdbcCompensationStore.embedded(injected, JdbcCompensationStore.DEFAULT_TABLE))
+			.withMessageContaining("must not contain ';'")
+			.withMessageContaining(injected.toString());
+		assertThat(Files.exists(injected)).isFalse();
 	}
 
 	@Test
