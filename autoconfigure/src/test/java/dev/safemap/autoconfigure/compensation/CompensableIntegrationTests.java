@@ -46,6 +46,16 @@ class CompensableIntegrationTests {
 	@TempDir
 	Path directory;
 
+	/**
+	 * The worker's first pass runs as the context starts, on its own thread: on a slow machine it can claim an
+	 * entry the test just enqueued and hold it IN_PROGRESS until its replay (refused by the downstream) puts it
+	 * back. Wait for the entries to be pending rather than racing that pass.
+	 */
+	private static void awaitPending(CompensationRegistry registry, long pending) {
+		await().atMost(10, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(registry.counts()).containsEntry(CompensationStatus.PENDING, pending));
+	}
+
 	private ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, JacksonAutoConfiguration.class,
@@ -69,6 +79,7 @@ class CompensableIntegrationTests {
 			// the worker's first pass may also have tried (and failed) meanwhile: every call carries the same key
 			assertThat(downstream.keysSeen).isNotEmpty().containsOnly("order-1");
 			assertThat(downstream.applied).isEmpty();
+			awaitPending(registry, 1);
 			List<CompensationEntry> pending = registry.entries(CompensationStatus.PENDING, 0, 10);
 			assertThat(pending).singleElement().satisfies((entry) -> {
 				assertThat(entry.idempotencyKey()).isEqualTo("order-1");
@@ -79,9 +90,10 @@ class CompensableIntegrationTests {
 			});
 
 			downstream.up = true;
-			registry.replayDue();
-
-			assertThat(downstream.applied).containsExactly("order-1:sku-9x3:tenant=acme");
+			await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+				registry.replayDue();
+				assertThat(downstream.applied).containsExactly("order-1:sku-9x3:tenant=acme");
+			});
 			assertThat(downstream.keysSeen).hasSizeGreaterThanOrEqualTo(2).containsOnly("order-1");
 			assertThat(registry.counts()).containsEntry(CompensationStatus.DONE, 1L)
 				.containsEntry(CompensationStatus.PENDING, 0L);
@@ -100,10 +112,13 @@ class CompensableIntegrationTests {
 			client.reserve(order);
 			client.charge(order);
 
-			assertThat(registry.counts()).containsEntry(CompensationStatus.PENDING, 2L);
+			awaitPending(registry, 2);
 			downstream.up = true;
-			registry.replayDue();
-			assertThat(downstream.applied).containsExactlyInAnyOrder("order-7:sku-2x1:tenant=acme", "charge order-7");
+			await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+				registry.replayDue();
+				assertThat(downstream.applied).containsExactlyInAnyOrder("order-7:sku-2x1:tenant=acme",
+						"charge order-7");
+			});
 		});
 	}
 
@@ -115,14 +130,18 @@ class CompensableIntegrationTests {
 			CompensationRegistry registry = context.getBean(CompensationRegistry.class);
 			downstream.up = false;
 			client.charge(new Order("order-8", "sku-2", 1));
-			registry.replayDue();
-			assertThat(registry.counts()).containsEntry(CompensationStatus.DEAD, 1L);
+			await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+				registry.replayDue();
+				assertThat(registry.counts()).containsEntry(CompensationStatus.DEAD, 1L);
+			});
 
 			client.charge(new Order("order-8", "sku-2", 1));
-			assertThat(registry.counts()).containsEntry(CompensationStatus.PENDING, 1L);
+			awaitPending(registry, 1);
 			downstream.up = true;
-			registry.replayDue();
-			assertThat(downstream.applied).containsExactly("charge order-8");
+			await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+				registry.replayDue();
+				assertThat(downstream.applied).containsExactly("charge order-8");
+			});
 		});
 	}
 
@@ -137,8 +156,7 @@ class CompensableIntegrationTests {
 				.isThrownBy(() -> client.charge(new Order("order-9", "sku-2", 5)))
 				.withMessageContaining("neither done nor stored")
 				.withMessageNotContaining("order-9");
-			assertThat(context.getBean(CompensationRegistry.class).counts()).containsEntry(CompensationStatus.PENDING,
-					1L);
+			awaitPending(context.getBean(CompensationRegistry.class), 1);
 		});
 	}
 
@@ -155,10 +173,14 @@ class CompensableIntegrationTests {
 			client.reserve(new Order("order-2", "sku-5", 1)); // same ordering key (the sku): behind order-1
 			client.reserve(new Order("order-3", "sku-6", 1)); // another key: sent at once
 
-			assertThat(downstream.appliedKeys()).containsExactly("order-3");
-			assertThat(registry.counts()).containsEntry(CompensationStatus.PENDING, 2L);
-			registry.replayDue();
-			assertThat(downstream.appliedKeys()).containsExactly("order-3", "order-1", "order-2");
+			// the worker's first pass may replay the queued entries at any moment now (the downstream is up): what
+			// must hold is that order-2 never overtakes order-1 (sent straight to the downstream, it would)
+			await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+				registry.replayDue();
+				assertThat(downstream.appliedKeys()).containsExactlyInAnyOrder("order-1", "order-2", "order-3");
+			});
+			assertThat(downstream.appliedKeys().indexOf("order-1")).as("per-key order")
+				.isLessThan(downstream.appliedKeys().indexOf("order-2"));
 		});
 	}
 
@@ -196,7 +218,10 @@ class CompensableIntegrationTests {
 			CompletableFuture<Void> future = client.release(new Order("order-2", "sku-1", 1));
 			assertThat(future).isNotDone();
 			downstream.up = true;
-			context.getBean(CompensationRegistry.class).replayDue();
+			await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+				context.getBean(CompensationRegistry.class).replayDue();
+				assertThat(future).isDone();
+			});
 			assertThat(future).succeedsWithin(Duration.ofSeconds(5));
 			assertThat(downstream.applied).containsExactly("release order-2");
 		});
@@ -280,9 +305,10 @@ class CompensableIntegrationTests {
 			int succeeded = breaker.getMetrics().getNumberOfSuccessfulCalls();
 
 			downstream.up = true;
-			registry.replayDue();
-
-			assertThat(registry.counts()).containsEntry(CompensationStatus.DONE, 1L);
+			await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+				registry.replayDue();
+				assertThat(registry.counts()).containsEntry(CompensationStatus.DONE, 1L);
+			});
 			assertThat(downstream.appliedKeys()).containsExactly("order-5");
 			assertThat(breaker.getMetrics().getNumberOfSuccessfulCalls()).as("the replay went through the breaker")
 				.isEqualTo(succeeded + 1);
@@ -304,7 +330,11 @@ class CompensableIntegrationTests {
 				.update();
 			downstream.up = true;
 			CompensationRegistry registry = context.getBean(CompensationRegistry.class);
-			registry.replayDue();
+			await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+				registry.replayDue();
+				assertThat(registry.entries(CompensationStatus.DEAD, 0, 10)).hasSize(1);
+				assertThat(downstream.appliedKeys()).containsExactly("good");
+			});
 			CompensationEntry dead = registry.entries(CompensationStatus.DEAD, 0, 10).get(0);
 			assertThat(dead.idempotencyKey()).isEqualTo("bad");
 			assertThat(dead.lastError()).contains("unreadable entry").contains("argument order of");
@@ -322,7 +352,10 @@ class CompensableIntegrationTests {
 			CompletableFuture<Void> future = template.execute("stock.audit", new Order("a-1", "sku", 1), "a-1", null);
 			assertThat(future).isNotDone();
 			downstream.up = true;
-			context.getBean(CompensationRegistry.class).replayDue();
+			await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+				context.getBean(CompensationRegistry.class).replayDue();
+				assertThat(future).isDone();
+			});
 			assertThat(future).succeedsWithin(Duration.ofSeconds(5));
 			assertThat(downstream.applied).containsExactly("audit");
 			assertThatExceptionOfType(IllegalArgumentException.class)
