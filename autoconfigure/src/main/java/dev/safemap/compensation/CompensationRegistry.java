@@ -85,10 +85,25 @@ public interface CompensationRegistry extends AutoCloseable {
 	/** Asks the worker for a replay pass as soon as possible (for example when a breaker closes). */
 	void wakeUp();
 
-	/** Starts the background worker; does nothing when already started. */
+	/**
+	 * Starts the background worker (its first pass runs at once); does nothing when already started. A stopped
+	 * registry can be started again.
+	 * @throws IllegalStateException if the registry was closed
+	 */
 	void start();
 
-	/** Stops the background worker and waits briefly for a running pass. Entries stay stored. */
+	/**
+	 * Stops the background worker, as when the application context is stopped (or a cached test context paused):
+	 * a running pass ends after the entry it is replaying and is waited for (up to 10 s before it is interrupted),
+	 * and the worker's threads end. Entries stay stored; {@link #start()} resumes, and {@link #replayDue()} still
+	 * works meanwhile. Does nothing when not started.
+	 */
+	void stop();
+
+	/**
+	 * Stops the background worker as {@link #stop()} does, for good: the registry cannot be started again. Entries
+	 * stay stored.
+	 */
 	@Override
 	void close();
 
@@ -222,8 +237,9 @@ public interface CompensationRegistry extends AutoCloseable {
 
 		/**
 		 * Sets the scheduler the worker runs on. When not set, the registry creates one daemon thread named
-		 * {@code safemap-compensation-worker-N} and stops it on {@link CompensationRegistry#close()}; a given
-		 * scheduler is not shut down by the registry.
+		 * {@code safemap-compensation-worker-N} at each {@link CompensationRegistry#start()} and ends it on
+		 * {@link CompensationRegistry#stop()} or {@link CompensationRegistry#close()}; a given scheduler is not shut
+		 * down by the registry.
 		 * @param scheduler the scheduler
 		 * @return this builder
 		 */

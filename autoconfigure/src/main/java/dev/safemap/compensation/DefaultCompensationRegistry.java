@@ -50,9 +50,11 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 
 	private final Clock clock;
 
-	private final ScheduledExecutorService scheduler;
+	/** The scheduler given to the builder, or null when the registry creates its own at each start. */
+	private final @Nullable ScheduledExecutorService givenScheduler;
 
-	private final boolean ownScheduler;
+	/** The scheduler of the running worker (given, or created by the last start), null while stopped. */
+	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	private final Duration pollInterval;
 
@@ -84,17 +86,28 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 
 	private final Map<String, CompletableFuture<@Nullable Void>> completions = new ConcurrentHashMap<>();
 
-	/** Threads of the scheduler this registry created, joined on close. */
-	private final List<Thread> threads = new CopyOnWriteArrayList<>();
+	/** Threads of the scheduler this registry created at its last start, joined when it stops. */
+	private volatile List<Thread> threads = new CopyOnWriteArrayList<>();
 
-	/** Renews the lease of the entry being replayed; its own thread, so a slow replay cannot delay it. */
-	private final ScheduledExecutorService leaseKeeper;
+	/**
+	 * Renews the lease of the entry being replayed; its own thread, so a slow replay cannot delay it. Created when
+	 * first needed, shut down (with its thread) when the worker stops.
+	 */
+	private @Nullable ScheduledExecutorService leaseKeeper;
+
+	private final Object leaseKeeperLock = new Object();
 
 	private final ReentrantLock passLock = new ReentrantLock();
+
+	/** Serializes start, stop and close. */
+	private final Object lifecycleLock = new Object();
 
 	private final AtomicBoolean wakeUpPending = new AtomicBoolean();
 
 	private final AtomicBoolean started = new AtomicBoolean();
+
+	/** Set while {@link #stop()} waits for a running pass, which then ends after its current entry. */
+	private volatile boolean stopping;
 
 	private volatile boolean closed;
 
@@ -105,14 +118,7 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 	DefaultCompensationRegistry(Builder builder) {
 		this.store = builder.store;
 		this.clock = builder.clock;
-		this.ownScheduler = builder.scheduler == null;
-		this.scheduler = (builder.scheduler != null) ? builder.scheduler
-				: Executors.newSingleThreadScheduledExecutor(threadFactory(this.threads));
-		this.leaseKeeper = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "safemap-compensation-lease-" + THREADS.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.givenScheduler = builder.scheduler;
 		this.pollInterval = builder.pollInterval;
 		this.lease = builder.lease;
 		this.batchSize = builder.batchSize;
@@ -200,14 +206,14 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 
 	private int runPass() {
 		int attempted = 0;
-		for (int batch = 0; batch < PASS_BUDGET_BATCHES && !this.closed; batch++) {
+		for (int batch = 0; batch < PASS_BUDGET_BATCHES && !halting(); batch++) {
 			Instant now = this.clock.instant();
 			List<CompensationEntry> claimed = this.store.claim(this.owner, now, this.lease, this.batchSize);
 			if (claimed.isEmpty()) {
 				break;
 			}
 			for (CompensationEntry entry : claimed) {
-				if (this.closed) {
+				if (halting()) {
 					// leave the rest claimed: their leases expire and they are claimed again
 					break;
 				}
@@ -243,11 +249,11 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		AtomicBoolean running = new AtomicBoolean(true);
 		ScheduledFuture<?> heartbeat;
 		try {
-			heartbeat = this.leaseKeeper.scheduleAtFixedRate(() -> renewDuringReplay(entry, running), period, period,
+			heartbeat = leaseKeeper().scheduleAtFixedRate(() -> renewDuringReplay(entry, running), period, period,
 					TimeUnit.MILLISECONDS);
 		}
 		catch (RuntimeException ex) {
-			// closing: replay without renewals (the lease was just renewed)
+			// stopping: replay without renewals (the lease was just renewed)
 			heartbeat = null;
 		}
 		try {
@@ -414,25 +420,26 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 
 	@Override
 	public void wakeUp() {
-		if (this.closed || !this.started.get()) {
+		ScheduledExecutorService current = this.scheduler;
+		if (this.closed || !this.started.get() || current == null) {
 			return;
 		}
 		if (this.wakeUpPending.compareAndSet(false, true)) {
 			try {
-				this.scheduler.execute(() -> {
+				current.execute(() -> {
 					this.wakeUpPending.set(false);
 					safePass();
 				});
 			}
 			catch (RuntimeException ex) {
-				// rejected because the scheduler is shutting down: the next start polls anyway
+				// rejected because the worker is stopping: the next start polls anyway
 				this.wakeUpPending.set(false);
 			}
 		}
 	}
 
 	private void safePass() {
-		if (this.closed) {
+		if (halting() || !this.started.get()) {
 			return;
 		}
 		try {
@@ -443,47 +450,124 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		}
 	}
 
+	private boolean halting() {
+		return this.closed || this.stopping;
+	}
+
+	private ScheduledExecutorService leaseKeeper() {
+		synchronized (this.leaseKeeperLock) {
+			ScheduledExecutorService keeper = this.leaseKeeper;
+			if (keeper == null || keeper.isShutdown()) {
+				keeper = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+					Thread thread = new Thread(runnable, "safemap-compensation-lease-" + THREADS.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+				this.leaseKeeper = keeper;
+			}
+			return keeper;
+		}
+	}
+
 	@Override
 	public void start() {
-		if (this.closed) {
-			throw new IllegalStateException("registry was closed; build a new one");
-		}
-		if (this.started.compareAndSet(false, true)) {
+		synchronized (this.lifecycleLock) {
+			if (this.closed) {
+				throw new IllegalStateException("registry was closed; build a new one (stop() and start() pause it)");
+			}
+			if (this.started.get()) {
+				return;
+			}
+			ScheduledExecutorService current = this.givenScheduler;
+			if (current == null) {
+				List<Thread> created = new CopyOnWriteArrayList<>();
+				this.threads = created;
+				current = Executors.newSingleThreadScheduledExecutor(threadFactory(created));
+			}
+			this.scheduler = current;
+			this.started.set(true);
 			long millis = this.pollInterval.toMillis();
-			this.periodic = this.scheduler.scheduleWithFixedDelay(this::safePass, 0, millis, TimeUnit.MILLISECONDS);
+			this.periodic = current.scheduleWithFixedDelay(this::safePass, 0, millis, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	@Override
+	public void stop() {
+		synchronized (this.lifecycleLock) {
+			stopWorker();
+		}
+	}
+
+	/** Stops the worker: no new pass starts, a running one ends after its current entry and is waited for. */
+	private void stopWorker() {
+		if (!this.started.getAndSet(false)) {
+			shutDownLeaseKeeper();
+			return;
+		}
+		this.stopping = true;
+		try {
+			ScheduledFuture<?> task = this.periodic;
+			if (task != null) {
+				task.cancel(false);
+			}
+			this.periodic = null;
+			ScheduledExecutorService current = this.scheduler;
+			this.scheduler = null;
+			if (current != null && current != this.givenScheduler) {
+				shutDown(current, this.threads);
+			}
+			else {
+				// wait for a running pass on the shared scheduler
+				this.passLock.lock();
+				this.passLock.unlock();
+			}
+			shutDownLeaseKeeper();
+		}
+		finally {
+			this.stopping = false;
+		}
+	}
+
+	/** Lets the current replay finish (up to 10 s), then interrupts it; joins the worker's thread. */
+	private static void shutDown(ScheduledExecutorService scheduler, List<Thread> threads) {
+		scheduler.shutdown();
+		try {
+			if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+				logger.warn("Compensation worker did not finish its replay within 10 s; interrupting it");
+				scheduler.shutdownNow();
+				if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+					logger.warn("Compensation worker did not stop within 10 s of an interrupt");
+				}
+			}
+			// the executor reports termination just before its thread exits: wait for the thread itself
+			for (Thread thread : threads) {
+				thread.join(TimeUnit.SECONDS.toMillis(10));
+			}
+		}
+		catch (InterruptedException ex) {
+			scheduler.shutdownNow();
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void shutDownLeaseKeeper() {
+		synchronized (this.leaseKeeperLock) {
+			ScheduledExecutorService keeper = this.leaseKeeper;
+			this.leaseKeeper = null;
+			if (keeper != null) {
+				keeper.shutdownNow();
+			}
 		}
 	}
 
 	@Override
 	public void close() {
-		if (this.closed) {
-			return;
-		}
-		this.closed = true;
-		ScheduledFuture<?> task = this.periodic;
-		if (task != null) {
-			task.cancel(false);
-		}
-		this.leaseKeeper.shutdownNow();
-		if (this.ownScheduler) {
-			this.scheduler.shutdownNow();
-			try {
-				if (!this.scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
-					logger.warn("Compensation worker did not stop within 10 s");
-				}
-				// the executor reports termination just before its thread exits: wait for the thread itself
-				for (Thread thread : this.threads) {
-					thread.join(TimeUnit.SECONDS.toMillis(10));
-				}
+		synchronized (this.lifecycleLock) {
+			if (this.closed) {
+				return;
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-		else {
-			// wait for a running pass on the shared scheduler
-			this.passLock.lock();
-			this.passLock.unlock();
+			this.closed = true;
+			stopWorker();
 		}
 	}
 

@@ -454,6 +454,69 @@ class CompensationRegistryTests {
 	}
 
 	@Test
+	void stoppedWorkerEndsItsThreadsAndStartedAgainReplaysAgain() throws Exception {
+		List<String> replayed = new java.util.concurrent.CopyOnWriteArrayList<>();
+		CompensationRegistry registry = CompensationRegistry.builder(this.store)
+			.pollInterval(Duration.ofHours(1))
+			.handlers((t) -> (e) -> replayed.add(e.arguments()))
+			.build();
+		List<Thread> before = workerThreads();
+		registry.start();
+		registry.enqueue(CompensationRequest.of("t", "[1]"));
+		registry.wakeUp();
+		org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(replayed).containsExactly("[1]"));
+		List<Thread> first = new ArrayList<>(workerThreads());
+		first.removeAll(before);
+
+		registry.stop();
+		assertThat(first).isNotEmpty().noneMatch(Thread::isAlive);
+		registry.enqueue(CompensationRequest.of("t", "[2]"));
+		registry.wakeUp(); // stopped: does nothing
+		assertThat(replayed).containsExactly("[1]");
+
+		registry.start(); // the first pass of a start runs at once (the poll interval is 1 h)
+		org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(replayed).containsExactly("[1]", "[2]"));
+		registry.close();
+		assertThat(workerThreads()).allMatch(before::contains);
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(registry::start)
+			.withMessageContaining("closed");
+	}
+
+	@Test
+	void stopWaitsForTheReplayInProgressAndStartsNoFurtherEntry() throws Exception {
+		CountDownLatch inReplay = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		List<String> replayed = new java.util.concurrent.CopyOnWriteArrayList<>();
+		this.store.enqueue(CompensationRequest.of("t", "[1]"), this.clock.instant());
+		this.store.enqueue(CompensationRequest.of("t", "[2]"), this.clock.instant());
+		CompensationRegistry registry = builder().pollInterval(Duration.ofHours(1)).handlers((t) -> (e) -> {
+			inReplay.countDown();
+			release.await();
+			replayed.add(e.arguments());
+		}).build();
+		registry.start();
+		assertThat(inReplay.await(30, TimeUnit.SECONDS)).isTrue();
+		Thread stopper = new Thread(registry::stop, "stopper");
+		stopper.start();
+		// the stopper waits for the replay in progress (timed waits only: awaitTermination, then the join)
+		org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS)
+			.until(() -> stopper.getState() == Thread.State.TIMED_WAITING);
+		assertThat(stopper.isAlive()).isTrue();
+		release.countDown();
+		stopper.join(TimeUnit.SECONDS.toMillis(30));
+		assertThat(stopper.isAlive()).isFalse();
+		assertThat(replayed).as("the replay in progress finished; the next entry was not started").containsExactly("[1]");
+
+		// still claimed by the stopped pass: replayed once its lease has expired
+		this.clock.advance(Duration.ofMinutes(3));
+		registry.replayDue();
+		assertThat(replayed).containsExactly("[1]", "[2]");
+		registry.close();
+	}
+
+	@Test
 	void badBuilderArgumentsAreRejectedWithTheValue() {
 		assertThatIllegalArgumentException().isThrownBy(() -> builder().maxAttempts(0)).withMessageContaining("0");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder().lease(Duration.ZERO))
