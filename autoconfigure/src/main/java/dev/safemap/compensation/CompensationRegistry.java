@@ -215,6 +215,10 @@ public interface CompensationRegistry extends AutoCloseable {
 
 		ContextPropagator contextPropagator = ContextPropagator.none();
 
+		Duration unknownTargetWait = Duration.ofHours(1);
+
+		final List<CompensationMigration> migrations = new ArrayList<>();
+
 		final List<CompensationListener> listeners = new ArrayList<>();
 
 		KeyMasker keyMasker = KeyMasker.shared();
@@ -346,12 +350,42 @@ public interface CompensationRegistry extends AutoCloseable {
 		}
 
 		/**
-		 * Sets how targets are resolved to handlers; a target without handler sends its entry to dead letters.
+		 * Sets how targets are resolved to handlers; an entry whose target has no handler waits (see
+		 * {@link #unknownTargetWait}), then goes to dead letters.
 		 * @param handlers the resolver, returning null for an unknown target
 		 * @return this builder
 		 */
 		public Builder handlers(Function<String, @Nullable CompensationHandler> handlers) {
 			this.handlers = Objects.requireNonNull(handlers, "handlers must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets how long an entry whose target has no handler here waits before it goes to dead letters (default
+		 * 1 h). During a rolling deploy on a shared store, an instance of the old version does not know a target
+		 * added by the new one (and the other way round): the entry is put back, without counting an attempt, and
+		 * checked again about every minute, so that an instance that knows the target can replay it; the wait is
+		 * counted from the first time an instance found the target unknown. Zero sends such an entry to dead letters
+		 * at once. A {@link CompensationMigration} can route the entry to a target that exists.
+		 * @param wait zero or positive
+		 * @return this builder
+		 * @throws IllegalArgumentException if null or negative
+		 */
+		public Builder unknownTargetWait(@Nullable Duration wait) {
+			if (wait == null || wait.isNegative()) {
+				throw new IllegalArgumentException("unknownTargetWait must not be negative, but was " + wait);
+			}
+			this.unknownTargetWait = wait;
+			return this;
+		}
+
+		/**
+		 * Adds a migration, asked about entries whose target has no handler here (tried in the order added).
+		 * @param migration the migration
+		 * @return this builder
+		 */
+		public Builder migration(CompensationMigration migration) {
+			this.migrations.add(Objects.requireNonNull(migration, "migration must not be null"));
 			return this;
 		}
 

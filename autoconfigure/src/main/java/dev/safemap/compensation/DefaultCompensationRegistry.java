@@ -3,10 +3,12 @@ package dev.safemap.compensation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,6 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.Predicate;
 
 import dev.safemap.support.KeyMasker;
@@ -45,6 +49,15 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 	private static final int PASS_BUDGET_BATCHES = 20;
 
 	private static final int MAX_ERROR_LENGTH = 2000;
+
+	private static final int MAX_REPORTED_TARGETS = 1000;
+
+	/** How often an entry of an unknown target is looked at again while it waits. */
+	private static final Duration UNKNOWN_TARGET_RECHECK = Duration.ofMinutes(1);
+
+	private static final String UNKNOWN_SINCE = "unknown target since ";
+
+	private static final Pattern UNKNOWN_SINCE_PATTERN = Pattern.compile("^" + UNKNOWN_SINCE + "(\\S+);");
 
 	private final CompensationStore store;
 
@@ -77,6 +90,13 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 	private final Map<String, CompensationHandler> registered = new ConcurrentHashMap<>();
 
 	private final ContextPropagator contextPropagator;
+
+	private final Duration unknownTargetWait;
+
+	private final List<CompensationMigration> migrations;
+
+	/** Targets found unknown here and already reported (at most {@value #MAX_REPORTED_TARGETS}). */
+	private final Set<String> reportedUnknown = ConcurrentHashMap.newKeySet();
 
 	private final List<CompensationListener> listeners;
 
@@ -129,6 +149,8 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		this.notAttempted = builder.notAttempted;
 		this.resolver = builder.handlers;
 		this.contextPropagator = builder.contextPropagator;
+		this.unknownTargetWait = builder.unknownTargetWait;
+		this.migrations = List.copyOf(builder.migrations);
 		this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
 		this.keyMasker = builder.keyMasker;
 		this.owner = builder.owner;
@@ -291,27 +313,44 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 					+ " attempts; the last did not finish (the worker died or lost its lease)", null);
 			return;
 		}
-		CompensationHandler handler = this.registered.get(entry.target());
-		if (handler == null) {
-			try {
-				handler = this.resolver.apply(entry.target());
-			}
-			catch (RuntimeException ex) {
-				dead(entry, entry.attempts(), "cannot resolve target '" + entry.target() + "'", ex);
-				return;
-			}
+		CompensationHandler handler;
+		try {
+			handler = handlerFor(entry.target());
 		}
-		if (handler == null) {
-			dead(entry, entry.attempts(), "no handler for target '" + entry.target() + "'", null);
+		catch (RuntimeException ex) {
+			dead(entry, entry.attempts(), "cannot resolve target '" + entry.target() + "'", ex);
 			return;
 		}
+		CompensationEntry replayed = entry;
 		Throwable failure = null;
-		try (CompensationContext.Scope restored = this.contextPropagator.restore(entry.context());
-				CompensationContext.Scope key = CompensationContext.open(entry.idempotencyKey(), true)) {
-			handler.replay(entry);
+		if (handler == null && !this.migrations.isEmpty()) {
+			try {
+				CompensationMigration.Rewrite rewrite = migrate(entry);
+				if (rewrite != null) {
+					handler = handlerFor(rewrite.target());
+					replayed = new CompensationEntry(entry.id(), entry.sequence(), rewrite.target(), rewrite.arguments(),
+							entry.idempotencyKey(), entry.orderingKey(), entry.context(), entry.status(),
+							entry.attempts(), entry.nextAttemptAt(), entry.lastError(), entry.createdAt(),
+							entry.leaseOwner(), entry.leaseExpiresAt());
+				}
+			}
+			catch (RuntimeException ex) {
+				// the migration (user code) threw: a failed attempt, recorded with its class
+				failure = ex;
+			}
 		}
-		catch (Throwable ex) { // NOPMD: a replay must never kill the worker
-			failure = ex;
+		if (handler == null && failure == null) {
+			unknownTarget(entry, replayed.target());
+			return;
+		}
+		if (handler != null) {
+			try (CompensationContext.Scope restored = this.contextPropagator.restore(entry.context());
+					CompensationContext.Scope key = CompensationContext.open(entry.idempotencyKey(), true)) {
+				handler.replay(replayed);
+			}
+			catch (Throwable ex) { // NOPMD: a replay must never kill the worker
+				failure = ex;
+			}
 		}
 		Instant now = this.clock.instant();
 		if (failure == null) {
@@ -340,6 +379,70 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 				// then rethrown to the pass (the rest of the batch is claimed again when its lease expires)
 				throw (VirtualMachineError) failure;
 			}
+		}
+	}
+
+	private @Nullable CompensationHandler handlerFor(String target) {
+		CompensationHandler handler = this.registered.get(target);
+		return (handler != null) ? handler : this.resolver.apply(target);
+	}
+
+	private CompensationMigration.@Nullable Rewrite migrate(CompensationEntry entry) {
+		for (CompensationMigration migration : this.migrations) {
+			CompensationMigration.Rewrite rewrite = migration.migrate(entry);
+			if (rewrite != null) {
+				return rewrite;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * An entry whose target has no handler here: put back without counting an attempt while the unknown-target wait
+	 * lasts (another instance, of another version, may know the target), then dead-lettered.
+	 */
+	private void unknownTarget(CompensationEntry entry, String target) {
+		Instant now = this.clock.instant();
+		Instant since = unknownSince(entry.lastError());
+		if (since == null || since.isAfter(now)) {
+			since = now;
+		}
+		Duration waited = Duration.between(since, now);
+		String migrated = target.equals(entry.target()) ? "" : " (migrated to '" + target + "')";
+		if (waited.compareTo(this.unknownTargetWait) >= 0) {
+			dead(entry, entry.attempts(), "no handler for target '" + entry.target() + "'" + migrated + " after waiting "
+					+ waited + " (unknown-target wait " + this.unknownTargetWait
+					+ "): deploy a version that has it and retry the entry, or route it with a CompensationMigration",
+					null);
+			return;
+		}
+		if (this.reportedUnknown.size() < MAX_REPORTED_TARGETS && this.reportedUnknown.add(entry.target())) {
+			logger.warn("Compensation target '{}'{} is unknown to this instance (no @Compensable method or handler of "
+					+ "that name): its entries wait up to {} for an instance that has it, then go to dead letters",
+					entry.target(), migrated, this.unknownTargetWait);
+		}
+		Duration remaining = this.unknownTargetWait.minus(waited);
+		Instant next = now.plus((remaining.compareTo(UNKNOWN_TARGET_RECHECK) < 0) ? remaining : UNKNOWN_TARGET_RECHECK);
+		String reason = truncate(UNKNOWN_SINCE + since + "; no handler for target '" + entry.target() + "'" + migrated
+				+ " here; waiting up to " + this.unknownTargetWait + " for an instance that has it");
+		this.store.reschedule(entry.id(), this.owner, entry.attempts(), next, reason, now);
+		logger.debug("Compensation {} has an unknown target; looked at again at {}", entry.id(), next);
+	}
+
+	/** When an instance first found the entry's target unknown, as recorded in its last error. */
+	static @Nullable Instant unknownSince(@Nullable String lastError) {
+		if (lastError == null || !lastError.startsWith(UNKNOWN_SINCE)) {
+			return null;
+		}
+		Matcher matcher = UNKNOWN_SINCE_PATTERN.matcher(lastError);
+		if (!matcher.find()) {
+			return null;
+		}
+		try {
+			return Instant.parse(matcher.group(1));
+		}
+		catch (DateTimeParseException ex) {
+			return null;
 		}
 	}
 

@@ -16,6 +16,7 @@ import dev.safemap.compensation.Compensable;
 import dev.safemap.compensation.CompensationContext;
 import dev.safemap.compensation.CompensationEntry;
 import dev.safemap.compensation.CompensationListener;
+import dev.safemap.compensation.CompensationMigration;
 import dev.safemap.compensation.CompensationRegistry;
 import dev.safemap.compensation.CompensationStatus;
 import dev.safemap.compensation.CompensationTemplate;
@@ -187,6 +188,39 @@ class CompensableIntegrationTests {
 				registry.enqueue(dev.safemap.compensation.CompensationRequest.of("lazyReport#run()", "[]"));
 				registry.replayDue();
 				assertThat(LazyReport.created).as("lazy bean created by a stored row").hasValue(0);
+			});
+	}
+
+	@Test
+	void storedCallOfAMethodWhoseSignatureChangedIsRoutedByAMigrationBeanAndAnUnknownOneWaits() {
+		String reserve = "inventoryClient#reserve(" + Order.class.getName() + ")";
+		runner().withPropertyValues("safemap.compensation.unknown-target-wait=10m")
+			.withBean(CompensationMigration.class,
+					() -> (entry) -> entry.target().equals("inventoryClient#reserve(java.lang.String,int)")
+							? new CompensationMigration.Rewrite(reserve, "[{\"id\":\"old-1\",\"sku\":\""
+									+ entry.orderingKey() + "\",\"quantity\":2}]")
+							: null)
+			.run((context) -> {
+				CompensationRegistry registry = withoutWorker(context);
+				Downstream downstream = context.getBean(Downstream.class);
+				// rows stored by the previous version: one has a migration, the other a method nobody knows
+				String migrated = registry.enqueue(dev.safemap.compensation.CompensationRequest
+					.of("inventoryClient#reserve(java.lang.String,int)", "[\"sku-4\",2]")
+					.withIdempotencyKey("old-1")
+					.withOrderingKey("sku-4")).entry().id();
+				String unknown = registry.enqueue(
+						dev.safemap.compensation.CompensationRequest.of("inventoryClient#restock(java.lang.String)", "[]"))
+					.entry()
+					.id();
+
+				registry.replayDue();
+
+				assertThat(downstream.applied).containsExactly("old-1:sku-4x2:tenant=none");
+				assertThat(registry.find(migrated).orElseThrow().status()).isEqualTo(CompensationStatus.DONE);
+				assertThat(registry.find(unknown).orElseThrow()).satisfies((entry) -> {
+					assertThat(entry.status()).isEqualTo(CompensationStatus.PENDING);
+					assertThat(entry.lastError()).contains("waiting up to PT10M");
+				});
 			});
 	}
 
