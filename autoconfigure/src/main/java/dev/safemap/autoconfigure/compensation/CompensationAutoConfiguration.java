@@ -25,6 +25,7 @@ import dev.safemap.compensation.jdbc.LazyEmbeddedCompensationStore;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
 import dev.safemap.web.IdempotencyKeyExchangeFilter;
 import dev.safemap.web.IdempotencyKeyInterceptor;
+import dev.safemap.web.RequestContextFactory;
 import dev.safemap.support.KeyMasker;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -205,10 +206,16 @@ public final class CompensationAutoConfiguration {
 		return store;
 	}
 
+	/**
+	 * Request context of a replay: rebuilt with the policy of the application's request contexts
+	 * ({@code safemap.context.*}: limits, MDC keys, violation listener), the default policy without one.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	ContextPropagator compensationContextPropagator() {
-		return ContextPropagator.requestContext();
+	ContextPropagator compensationContextPropagator(ObjectProvider<RequestContextFactory> requestContexts) {
+		RequestContextFactory factory = requestContexts.getIfUnique();
+		return (factory != null) ? ContextPropagator.requestContext(factory.policy())
+				: ContextPropagator.requestContext();
 	}
 
 	@Bean
