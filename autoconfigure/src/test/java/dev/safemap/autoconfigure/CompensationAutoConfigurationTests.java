@@ -129,7 +129,7 @@ class CompensationAutoConfigurationTests {
 			assertThat(ex.getProperty()).isEqualTo("safemap.compensation.batch-size");
 			assertThat(ex.getValue()).isEqualTo(10001);
 			assertThat(ex.getReason()).contains("10000").contains("10001");
-			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("safemap.compensation.batch-size").contains("10001");
 			assertThat(analysis.getAction()).contains("safemap.compensation.batch-size");
 		});
@@ -176,7 +176,7 @@ class CompensationAutoConfigurationTests {
 				InvalidSafeMapPropertyException ex = failure(context.getStartupFailure());
 				assertThat(ex.getProperty()).isEqualTo("safemap.compensation.store.directory");
 				assertThat(ex.getValue()).isEqualTo(file.resolve("queue").toString());
-				FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer()
+				FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment())
 					.analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("safemap.compensation.store.directory")
 					.contains("cannot be opened");

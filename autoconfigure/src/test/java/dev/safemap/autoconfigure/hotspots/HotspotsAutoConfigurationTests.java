@@ -210,7 +210,7 @@ class HotspotsAutoConfigurationTests {
 			assertThat(invalid.getCause()).isInstanceOf(IllegalArgumentException.class);
 			assertThat(invalid.getReason()).contains(value);
 			assertThat(String.valueOf(invalid.getValue())).isEqualTo(value);
-			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(context.getStartupFailure());
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription()).contains(name).contains(value);
 			assertThat(analysis.getAction()).contains(name);
