@@ -147,6 +147,40 @@ class CompensationAutoConfigurationTests {
 	}
 
 	@Test
+	void initializeSchemaTakesBootsDatabaseInitializationMode() {
+		ApplicationContextRunner jdbc = runner().withUserConfiguration(DataSourceConfiguration.class)
+			.withPropertyValues("safemap.compensation.store.type=jdbc");
+		jdbc.run((context) -> assertThat(tableExists(context.getBean(DataSource.class))).as("always, the default")
+			.isTrue());
+		jdbc.withPropertyValues("safemap.compensation.store.initialize-schema=never")
+			.run((context) -> assertThat(tableExists(context.getBean(DataSource.class))).isFalse());
+		jdbc.withPropertyValues("safemap.compensation.store.initialize-schema=embedded")
+			.run((context) -> assertThat(tableExists(context.getBean(DataSource.class))).as("in-memory").isTrue());
+		// embedded leaves a database that is not in memory alone
+		runner().withBean("dataSource", DataSource.class,
+				() -> new SimpleDriverDataSource(new org.h2.Driver(), "jdbc:h2:file:" + this.directory.resolve("app")))
+			.withPropertyValues("safemap.compensation.store.type=jdbc",
+					"safemap.compensation.store.initialize-schema=embedded")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(tableExists(context.getBean(DataSource.class))).isFalse();
+			});
+		// the boolean of earlier versions fails with Boot's report of the accepted values
+		jdbc.withPropertyValues("safemap.compensation.store.initialize-schema=true")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("true"));
+	}
+
+	private static boolean tableExists(DataSource dataSource) {
+		Integer count = new org.springframework.jdbc.core.JdbcTemplate(dataSource).queryForObject(
+				"select count(*) from information_schema.tables where lower(table_name) = 'safemap_compensation'",
+				Integer.class);
+		return count != null && count > 0;
+	}
+
+	@Test
 	void backsOffFromAUserStore() {
 		runner().withUserConfiguration(UserStoreConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(CompensationStore.class).doesNotHaveBean(JdbcCompensationStore.class);
