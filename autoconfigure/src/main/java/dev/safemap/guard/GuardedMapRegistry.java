@@ -195,11 +195,12 @@ public final class GuardedMapRegistry {
 		}
 
 		/**
-		 * Returns the map's current size.
+		 * Returns the map's current size, without counting it as an operation of the map (a monitoring read:
+		 * the {@code safemap.map.size} gauge, the endpoint's {@code size}).
 		 * @return the number of entries now
 		 */
 		public int size() {
-			return this.map.size();
+			return (this.map instanceof AbstractGuardedMap<?, ?> guarded) ? guarded.unobservedSize() : this.map.size();
 		}
 
 	}

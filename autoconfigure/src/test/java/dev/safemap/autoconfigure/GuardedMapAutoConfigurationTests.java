@@ -142,7 +142,7 @@ class GuardedMapAutoConfigurationTests {
 				.isInstanceOf(InvalidSafeMapPropertyException.class)
 				.hasMessageContaining("'requestCount'")
 				.hasMessageContaining("safemap.guard.include");
-			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("safemap.guard.include").contains("requestCount");
 			assertThat(analysis.getAction()).contains("requestCounts").contains("settings");
 		});
@@ -212,8 +212,8 @@ class GuardedMapAutoConfigurationTests {
 			InvalidSafeMapPropertyException invalid = (InvalidSafeMapPropertyException) failure;
 			assertThat(invalid.getValue()).isEqualTo(0);
 			assertThat(invalid.getReason()).contains("0");
-			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
-			assertThat(analysis.getDescription()).contains("safemap.guard.max-reports").contains("Value: 0");
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("safemap.guard.max-reports").contains("Value: \"0\"");
 			assertThat(analysis.getAction()).contains("safemap.guard.max-reports");
 		});
 	}
