@@ -36,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 		classes = { ActuatorOperationAccessTestSupport.App.class, ActuatorUnrestrictedAccessTests.Auditing.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { ActuatorOperationAccessTestSupport.EXPOSED, ActuatorOperationAccessTestSupport.STORE,
+				ActuatorOperationAccessTestSupport.NO_UNKNOWN_TARGET_WAIT,
 				"management.endpoint.safemaps.access=unrestricted",
 				"management.endpoint.compensations.access=unrestricted",
 				// Boot's auditing auto-configuration also wires Spring Security's listeners, and this test has no

@@ -564,6 +564,26 @@ class CompensationRegistryTests {
 	}
 
 	@Test
+	void backlogLargerThanOnePassIsDrainedWithoutWaitingForThePollInterval() throws Exception {
+		// one pass attempts at most 20 claims (here of 1 entry): the rest must follow at once, not a poll later
+		CountDownLatch replayed = new CountDownLatch(45);
+		for (int i = 0; i < 45; i++) {
+			this.store.enqueue(CompensationRequest.of("t", "[" + i + "]"), this.clock.instant());
+		}
+		CompensationRegistry registry = builder().pollInterval(Duration.ofHours(1)).batchSize(1)
+			.handlers((t) -> (e) -> replayed.countDown())
+			.build();
+		registry.start();
+		try {
+			assertThat(replayed.await(60, TimeUnit.SECONDS)).as("all 45 replayed, %d left", replayed.getCount())
+				.isTrue();
+		}
+		finally {
+			registry.close();
+		}
+	}
+
+	@Test
 	void stopWaitsForTheReplayInProgressAndStartsNoFurtherEntry() throws Exception {
 		CountDownLatch inReplay = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
