@@ -260,7 +260,8 @@ public interface GuardedMap<K, V> extends ConcurrentMap<K, V> {
 				ConcurrentMap<K, V> target = MapKinds.concurrentCopyOf(map);
 				result = (this.observer == MapObserver.NOOP)
 						? new FastGuardedMap<>(this.name, target, map.getClass(), this.counterType)
-						: new ObservedGuardedMap<>(this.name, target, map.getClass(), this.observer, this.counterType);
+						: new ObservedGuardedMap<>(this.name, target, map.getClass(), this.observer, this.counterType,
+								this.keyMasker, this.showKeys);
 			}
 			if (this.registry != null) {
 				this.registry.register(result);
