@@ -163,7 +163,7 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 					existing.name(), bean.getClass().getName());
 			return existing;
 		}
-		if (mode == GuardMode.GUARD) {
+		if (mode != GuardMode.DETECT) {
 			rejectNulls(map, "map bean '" + beanName + "'", "safemap.guard.exclude=" + beanName
 					+ " (or safemap.guard.maps." + beanName + ".mode=off)");
 		}
@@ -172,6 +172,7 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 			.observer(observerFor(beanName, mode))
 			.registry(this.registry.getObject())
 			.showKeys(this.settings.showKeys())
+			.watchSampling(this.settings.watchSampling())
 			.keyMasker(this.keyMasker.get());
 		if (declared.asMap().getGeneric(1).resolve() == Integer.class) {
 			builder.counterType(Integer.class);
@@ -181,9 +182,13 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 		GuardedMap<Object, Object> guarded = builder.wrap((Map<Object, Object>) map);
 		this.guardedByOriginal.put(map, guarded);
 		this.guardedBeans.add(beanName);
-		logger.info("SafeMap {} map bean '{}' ({}, {} entries) in {} mode", (mode == GuardMode.GUARD) ? "guards" : "watches",
+		logger.info("SafeMap {} map bean '{}' ({}, {} entries) in {} mode", verb(mode),
 				beanName, bean.getClass().getName(), size, mode);
 		return guarded;
+	}
+
+	private static String verb(GuardMode mode) {
+		return (mode == GuardMode.GUARD) ? "guards" : (mode == GuardMode.WATCH) ? "guards and watches" : "watches";
 	}
 
 	private Object leaveAlone(String beanName, Map<?, ?> map, GuardMode mode, boolean explicit, String whyNot) {
@@ -373,7 +378,7 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 			return;
 		}
 		if (wrap && mode != GuardMode.OFF) {
-			if (mode == GuardMode.GUARD) {
+			if (mode != GuardMode.DETECT) {
 				rejectNulls(map, "field '" + field.getName() + "' of bean '" + beanName + "'",
 						"safemap.guard.exclude=" + fieldName);
 			}
@@ -384,12 +389,13 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 				.observer(observerFor(fieldName, mode))
 				.registry(this.registry.getObject())
 				.showKeys(this.settings.showKeys())
+				.watchSampling(this.settings.watchSampling())
 				.keyMasker(this.keyMasker.get())
 				.wrap((Map<Object, Object>) map);
 			this.guardedByOriginal.put(map, guarded);
 			setField(field, isStatic ? null : target, guarded, fieldName);
 			logger.info("SafeMap {} field '{}' of bean '{}' ({}, {} entries) in {} mode",
-					(mode == GuardMode.GUARD) ? "guards" : "watches", field.getName(), beanName,
+					verb(mode), field.getName(), beanName,
 					map.getClass().getName(), size, mode);
 			return;
 		}
