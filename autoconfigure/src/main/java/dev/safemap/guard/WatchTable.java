@@ -12,10 +12,15 @@ import org.jspecify.annotations.Nullable;
  * Watch mode's bookkeeping: a fixed table of {@value #SLOTS} slots (by key hash), each empty or
  * holding one <em>watch</em>, the trace of one sampled read. Memory is fixed per map whatever the key
  * space: the slot array (about 4 KB) and at most {@value #SLOTS} watches, each holding one key
- * reference, the reader's thread id and at most one other writer's call site and thread name.
+ * reference, the reader's thread id and at most one other writer's call site and thread name, and a
+ * boost count per slot (4 KB).
  * <ul>
  * <li>A read is sampled with probability {@code 1 / sampleEvery} (a power of two; the decision comes
- * from {@link ThreadLocalRandom}, or from a test's {@link Sampler}); a sampled read puts a new watch
+ * from {@link ThreadLocalRandom}, or from a test's {@link Sampler}), and always while its slot is
+ * <em>boosted</em>: for the {@value #BOOST} reads of a slot after another thread's write fell inside a
+ * watched read of it (keys written by several threads are where lost updates happen, so they are
+ * watched more closely: Pacer's and LiteRace's idea of sampling where races are likely). A sampled
+ * read puts a new watch
  * (thread, key, time) in its key's slot, replacing whatever was there. Any read by the thread that
  * owns the watch in its slot ends that watch (its value now comes from a later read).</li>
  * <li>Every keyed write looks at its key's slot (one load). Empty: nothing more. Another thread's
@@ -53,7 +58,20 @@ final class WatchTable {
 		}
 	}
 
+	/** Reads sampled in full on a slot after another thread's write fell inside a watched read. */
+	static final int BOOST = 64;
+
+	private static final VarHandle BOOSTS = MethodHandles.arrayElementVarHandle(int[].class);
+
 	private final Watch[] slots = new Watch[SLOTS];
+
+	/**
+	 * Per slot, how many of its next reads are sampled whatever the sampler says: set to {@value #BOOST}
+	 * when a write of another thread falls inside a watched read of the slot (the key is written by
+	 * several threads, where lost updates happen), counted down by the reads. Opaque: a lost count
+	 * only samples one read more or less.
+	 */
+	private final int[] boosts = new int[SLOTS];
 
 	private final Sampler sampler;
 
@@ -94,12 +112,21 @@ final class WatchTable {
 				SLOT.compareAndSet(this.slots, i, watch, null);
 			}
 		}
-		if (this.sampler.sample()) {
+		if (sampled(i)) {
 			if (me == 0) {
 				me = Thread.currentThread().getId();
 			}
 			SLOT.setRelease(this.slots, i, new Watch(me, key, hash, this.ticker.getAsLong()));
 		}
+	}
+
+	private boolean sampled(int i) {
+		int boost = (int) BOOSTS.getOpaque(this.boosts, i);
+		if (boost > 0) {
+			BOOSTS.setOpaque(this.boosts, i, boost - 1);
+			return true;
+		}
+		return this.sampler.sample();
 	}
 
 	/**
@@ -132,6 +159,8 @@ final class WatchTable {
 		}
 		if (INTERLOPER.getAcquire(watch) == null) {
 			INTERLOPER.compareAndSet(watch, null, new Interloper(current.getName(), CallSite.capture()));
+			// several threads write this key around reads of it: watch its next reads in full
+			BOOSTS.setOpaque(this.boosts, i, BOOST);
 		}
 		return null;
 	}
