@@ -81,6 +81,9 @@ class FlightRecorderEventsTests {
 			compensation();
 			recording.stop();
 			recording.dump(file);
+			// kept for docs/flight-recorder.md: jfr print --events ... target/jfr/safemap-events.jfr
+			Files.createDirectories(Path.of("target", "jfr"));
+			recording.dump(Path.of("target", "jfr", "safemap-events.jfr"));
 		}
 		List<RecordedEvent> events = RecordingFile.readAllEvents(file)
 			.stream()
