@@ -21,10 +21,10 @@ else
 fi
 for t in 1 2; do
   java -jar "$JAR" 'WatchModeBenchmark' -t $t "${common[@]}" -p impl=CHM,GUARD,WATCH -p readPercent=95,0 \
-    -rf json -rff "$OUT/watch-t$t.json" | tee "$OUT/watch-t$t.txt" | grep -E '^(Benchmark|WatchMode)' || true
+    -rf json -rff "$OUT/watch-t$t.json" | grep -E '^(Benchmark|WatchMode)' || true
 done
 java -jar "$JAR" 'WatchModeBenchmark' -t 1 "${common[@]}" -p impl=WATCH -p readPercent=95 -p sampling=1,16,64,256,1024 \
-  -rf json -rff "$OUT/watch-sampling-t1.json" | tee "$OUT/watch-sampling-t1.txt" | grep -E '^(Benchmark|WatchMode)' || true
+  -rf json -rff "$OUT/watch-sampling-t1.json" | grep -E '^(Benchmark|WatchMode)' || true
 java -jar "$JAR" 'FlightRecorderBenchmark' -t 2 "${common[@]}" \
-  -rf json -rff "$OUT/jfr-t2.json" | tee "$OUT/jfr-t2.txt" | grep -E '^(Benchmark|FlightRecorder)' || true
-java -cp "$JAR" dev.safemap.benchmarks.WatchDetectionTime 10 1 16 64 256 1024 4096 | tee "$OUT/detection-time.md"
+  -rf json -rff "$OUT/jfr-t2.json" | grep -E '^(Benchmark|FlightRecorder)' || true
+java -cp "$JAR" dev.safemap.benchmarks.WatchDetectionTime 10 1 16 64 256 1024 4096 | grep "^|" | tee "$OUT/detection-time.md"
