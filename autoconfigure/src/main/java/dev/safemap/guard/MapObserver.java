@@ -55,7 +55,7 @@ public interface MapObserver {
 	}
 
 	/**
-	 * Called when detect mode finds an unsafe use of the map.
+	 * Called when detect or watch mode finds an unsafe use of the map.
 	 * @param report the report
 	 */
 	default void race(RaceReport report) {
