@@ -164,7 +164,7 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 					existing.name(), bean.getClass().getName());
 			return existing;
 		}
-		if (mode == GuardMode.GUARD) {
+		if (mode != GuardMode.DETECT) {
 			rejectNulls(map, "map bean '" + beanName + "'", "safemap.guard.exclude=" + beanName
 					+ " (or safemap.guard.maps." + beanName + ".mode=off)");
 		}
@@ -173,6 +173,7 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 			.observer(observerFor(beanName, mode))
 			.registry(this.registry.getObject())
 			.showKeys(this.settings.showKeys())
+			.watchSampling(this.settings.watchSampling())
 			.keyMasker(this.keyMasker.get());
 		if (declared.asMap().getGeneric(1).resolve() == Integer.class) {
 			builder.counterType(Integer.class);
@@ -182,9 +183,13 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 		GuardedMap<Object, Object> guarded = builder.wrap((Map<Object, Object>) map);
 		this.guardedByOriginal.put(map, guarded);
 		this.guardedBeans.add(beanName);
-		logger.info("SafeMap {} map bean '{}' ({}, {} entries) in {} mode", (mode == GuardMode.GUARD) ? "guards" : "watches",
+		logger.info("SafeMap {} map bean '{}' ({}, {} entries) in {} mode", verb(mode),
 				beanName, bean.getClass().getName(), size, mode);
 		return guarded;
+	}
+
+	private static String verb(GuardMode mode) {
+		return (mode == GuardMode.GUARD) ? "guards" : (mode == GuardMode.WATCH) ? "guards and watches" : "watches";
 	}
 
 	private Object leaveAlone(String beanName, Map<?, ?> map, GuardMode mode, boolean explicit, String whyNot) {
@@ -434,7 +439,7 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 			return;
 		}
 		if (wrap && mode != GuardMode.OFF) {
-			if (mode == GuardMode.GUARD) {
+			if (mode != GuardMode.DETECT) {
 				rejectNulls(map, "field '" + field.getName() + "' of bean '" + beanName + "'",
 						"safemap.guard.exclude=" + fieldName);
 			}
@@ -445,12 +450,13 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 				.observer(observerFor(fieldName, mode))
 				.registry(this.registry.getObject())
 				.showKeys(this.settings.showKeys())
+				.watchSampling(this.settings.watchSampling())
 				.keyMasker(this.keyMasker.get())
 				.wrap((Map<Object, Object>) map);
 			this.guardedByOriginal.put(map, guarded);
 			setField(field, isStatic ? null : target, guarded, fieldName);
 			logger.info("SafeMap {} field '{}' of bean '{}' ({}, {} entries) in {} mode",
-					(mode == GuardMode.GUARD) ? "guards" : "watches", field.getName(), beanName,
+					verb(mode), field.getName(), beanName,
 					map.getClass().getName(), size, mode);
 			return;
 		}

@@ -25,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.function.Predicate;
 
+import dev.safemap.jfr.SafeMapEvents;
 import dev.safemap.support.KeyMasker;
 import io.github.resilience4j.core.IntervalFunction;
 import org.jspecify.annotations.Nullable;
@@ -176,6 +177,8 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		Objects.requireNonNull(request, "request must not be null");
 		CompensationStore.Stored stored = this.store.enqueue(request, this.clock.instant());
 		CompensationEntry entry = stored.entry();
+		SafeMapEvents.compensationQueued(entry.id(), entry.target(), entry.idempotencyKey(), this.keyMasker,
+				stored.created());
 		for (CompensationListener listener : this.listeners) {
 			try {
 				listener.enqueued(entry, stored.created());
@@ -502,6 +505,7 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		logger.warn("Compensation {} to {} (key {}) moved to dead letters after {} attempts: {}{}", entry.id(),
 				entry.target(), this.keyMasker.mask(entry.idempotencyKey()), attempts, why,
 				(cause != null) ? " (" + cause.getClass().getName() + ")" : "");
+		SafeMapEvents.compensationDead(entry.id(), entry.target(), entry.idempotencyKey(), this.keyMasker, attempts, text);
 		CompletableFuture<@Nullable Void> completion = this.completions.remove(entry.id());
 		if (completion != null) {
 			completion.completeExceptionally(new CompensationDeadException(entry.id(), text));
@@ -517,6 +521,8 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 	}
 
 	private void notifyReplayed(CompensationEntry entry, Duration lag) {
+		SafeMapEvents.compensationReplayed(entry.id(), entry.target(), entry.idempotencyKey(), this.keyMasker,
+				entry.attempts(), lag);
 		for (CompensationListener listener : this.listeners) {
 			try {
 				listener.replayed(entry, lag);

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every guarded map of an application, and the recent {@link RaceReport}s of those in detect mode.
+ * Every guarded map of an application, and the recent {@link RaceReport}s of those in detect or watch mode.
  * <p>
  * Race reports are logged at WARN once per distinct kind and pair of call sites of a map (the first
  * occurrence; later ones are counted, not logged) and kept in bounded in-memory lists (detect mode

@@ -198,6 +198,36 @@ class GuardedMapAutoConfigurationTests {
 	}
 
 	@Test
+	void watchModeAsTheDefaultAndPerMapGuardsAndWatchesTheMaps(CapturedOutput output) {
+		this.runner.withPropertyValues("safemap.guard.default-mode=watch", "safemap.guard.maps.settings.mode=guard")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				GuardedMap<?, ?> counters = context.getBean("requestCounts", GuardedMap.class);
+				assertThat(counters.mode()).isEqualTo(GuardMode.WATCH);
+				assertThat(context.getBean("settings", GuardedMap.class).mode()).isEqualTo(GuardMode.GUARD);
+				assertThat(context.getBean(GuardedMapRegistry.class).maps())
+					.anySatisfy((info) -> assertThat(info.mode()).isEqualTo(GuardMode.WATCH));
+			});
+		assertThat(output).contains("SafeMap guards and watches map bean 'requestCounts' (java.util.HashMap, 0 entries) in WATCH mode");
+		this.runner.withPropertyValues("safemap.guard.maps.requestCounts.mode=watch", "safemap.guard.watch-sampling=1")
+			.run((context) -> assertThat(context.getBean("requestCounts", GuardedMap.class).mode())
+				.isEqualTo(GuardMode.WATCH));
+	}
+
+	@Test
+	void watchSamplingThatIsNoPowerOfTwoFailsStartupNamingPropertyValueAndFix() {
+		this.runner.withPropertyValues("safemap.guard.watch-sampling=100").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("safemap.guard.watch-sampling")
+				.contains("Value: 100")
+				.contains("power of two");
+			assertThat(analysis.getAction()).contains("safemap.guard.watch-sampling").contains("default 64");
+		});
+	}
+
+	@Test
 	void maxReportsBelowOneFailsStartup() {
 		this.runner.withPropertyValues("safemap.guard.max-reports=0").run((context) -> {
 			assertThat(context).hasFailed();
@@ -229,6 +259,7 @@ class GuardedMapAutoConfigurationTests {
 			.contains("safemap.guard.default-mode")
 			.contains("gaurd")
 			.contains("GUARD")
+			.contains("WATCH")
 			.contains("DETECT")
 			.contains("OFF");
 	}
