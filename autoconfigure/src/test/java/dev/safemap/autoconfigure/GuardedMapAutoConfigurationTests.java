@@ -218,10 +218,10 @@ class GuardedMapAutoConfigurationTests {
 	void watchSamplingThatIsNoPowerOfTwoFailsStartupNamingPropertyValueAndFix() {
 		this.runner.withPropertyValues("safemap.guard.watch-sampling=100").run((context) -> {
 			assertThat(context).hasFailed();
-			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(context.getStartupFailure());
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription()).contains("safemap.guard.watch-sampling")
-				.contains("Value: 100")
+				.contains("Value: \"100\"")
 				.contains("power of two");
 			assertThat(analysis.getAction()).contains("safemap.guard.watch-sampling").contains("default 64");
 		});

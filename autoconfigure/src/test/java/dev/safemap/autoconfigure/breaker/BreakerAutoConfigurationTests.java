@@ -353,7 +353,7 @@ class BreakerAutoConfigurationTests {
 					context.getStartupFailure());
 			assertThat(ex.getValue()).isEqualTo("shared");
 			assertThat(ex.getReason()).contains("java.lang.String").contains("java.lang.Integer");
-			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(context.getStartupFailure());
 			assertThat(analysis.getAction()).contains("own cache name");
 		});
 	}
