@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -49,9 +48,7 @@ import static dev.safemap.guard.MapOperation.*;
  * Correctly synchronized use raises nothing: under one lock no other write can fall between a read
  * and a write, no two writes overlap, and an iteration finishes before the next write. Every write
  * captures its call site with a {@link StackWalker} (a few microseconds): detect mode is a diagnostic
- * mode. Stamps are kept in a fixed table of {@value #STAMP_SLOTS} slots (memory fixed per map: a
- * key's stamp is evicted by a write of another key of its slot, which can hide a lost update, never
- * invent one).
+ * mode. Stamps are kept per key ever written (memory grows with the number of distinct keys).
  * Thread-safety: the bookkeeping is thread-safe; the map is as thread-safe as the original.
  */
 @SuppressWarnings("NullAway")
@@ -68,12 +65,6 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 	private static final long REPORT_INTERVAL = TimeUnit.SECONDS.toNanos(1);
 
 	private static final Object NULL_KEY = new Object();
-
-	/** Slots of the stamp table: the bound on keys remembered per map. */
-	static final int STAMP_SLOTS = 4096;
-
-	/** Distinct pairs of call sites remembered for rate limiting before that memory is reset. */
-	private static final int MAX_REPORT_KEYS = 256;
 
 	private static final Object NO_KEY = new Object();
 
@@ -97,12 +88,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	private final AtomicLong sequence = new AtomicLong();
 
-	/**
-	 * The newest write stamp per key, in a fixed table of {@value #STAMP_SLOTS} slots by key hash: a
-	 * key's stamp is evicted when another key of its slot is written, which can only hide a lost
-	 * update (the read then saw no stamp, or the write finds none), never invent one.
-	 */
-	private final AtomicReferenceArray<Stamp> stamps = new AtomicReferenceArray<>(STAMP_SLOTS);
+	private final Map<Object, Stamp> stamps = new ConcurrentHashMap<>();
 
 	private final ThreadLocal<ReadRecord> reads = ThreadLocal.withInitial(ReadRecord::new);
 
@@ -148,17 +134,6 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		return (key != null) ? key : NULL_KEY;
 	}
 
-	private static int slot(Object stampKey) {
-		int h = stampKey.hashCode();
-		return (h ^ (h >>> 16)) & (STAMP_SLOTS - 1);
-	}
-
-	/** The newest stamp of a key, or null when none is remembered (never written, or evicted). */
-	private @Nullable Stamp stampOf(Object stampKey) {
-		Stamp stamp = this.stamps.get(slot(stampKey));
-		return (stamp != null && (stamp.key == stampKey || stamp.key.equals(stampKey))) ? stamp : null;
-	}
-
 	private void observe(MapOperation operation, @Nullable Object key) {
 		try {
 			this.observer.operation(operation, key);
@@ -180,7 +155,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		ReadRecord record = this.reads.get();
 		record.key = stampKey(key);
-		record.seen = stampOf(record.key);
+		record.seen = this.stamps.get(record.key);
 		record.nanos = this.ticker.getAsLong();
 	}
 
@@ -216,14 +191,14 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 			ReadRecord record = this.reads.get();
 			if (unconditional && record.key != null && record.key.equals(stampKey)
 					&& this.ticker.getAsLong() - record.nanos < LOST_UPDATE_WINDOW) {
-				Stamp now = stampOf(stampKey);
-				if (now != null && now != record.seen && now.threadId != me.getId()) {
+				Stamp now = this.stamps.get(stampKey);
+				if (now != null && now != record.seen && now.thread != me) {
 					report(RaceReport.Kind.LOST_UPDATE, operation, key, site, now.site, now.threadName);
 				}
 			}
 			record.key = null;
 			record.seen = null;
-			this.stamps.set(slot(stampKey), new Stamp(stampKey, me, site));
+			this.stamps.put(stampKey, new Stamp(me, site));
 		}
 		return mine;
 	}
@@ -253,9 +228,6 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		Long last = this.lastReported.get(new ReportKey(kind, site, otherSite));
 		if (last != null && now - last < REPORT_INTERVAL) {
 			return;
-		}
-		if (this.lastReported.size() >= MAX_REPORT_KEYS) {
-			this.lastReported.clear();
 		}
 		this.lastReported.put(new ReportKey(kind, site, otherSite), now);
 		String maskedKey = (key == NO_KEY) ? "-" : (key == null) ? "null" : this.keyMasker.maskUnless(key, this.showKeys);
@@ -715,18 +687,14 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 	/** The newest write of a key. */
 	private static final class Stamp {
 
-		final Object key;
-
-		/** The writer's id, not the thread: a stamp must not keep a finished thread reachable. */
-		final long threadId;
+		final Thread thread;
 
 		final String threadName;
 
 		final CallSite site;
 
-		Stamp(Object key, Thread thread, CallSite site) {
-			this.key = key;
-			this.threadId = thread.getId();
+		Stamp(Thread thread, CallSite site) {
+			this.thread = thread;
 			this.threadName = thread.getName();
 			this.site = site;
 		}
