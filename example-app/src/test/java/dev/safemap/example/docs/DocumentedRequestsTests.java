@@ -119,6 +119,51 @@ class DocumentedRequestsTests {
 		}
 	}
 
+	/**
+	 * Every path the README and the docs tell a reader to GET from the example (as {@code GET /path} in prose or as a
+	 * {@code curl} command without {@code -X}) exists: the example answers it, as the operator, with neither 404 nor
+	 * a server error. docs/testing.md is about another application (the race-check sample) and is left out; paths
+	 * with a placeholder ({@code {id}}, {@code ...}) are left out too.
+	 */
+	@Test
+	void everyDocumentedGetPathIsServed() throws Exception {
+		Pattern prose = Pattern.compile("GET (/[A-Za-z0-9_./?=&%-]*)");
+		Pattern curl = Pattern.compile("curl (?:-[su] [^ ]+ |-s )*'?(?:https?://)?localhost:8080(/[A-Za-z0-9_./?=&%-]*)");
+		Map<String, String> paths = new LinkedHashMap<>();
+		List<Path> documents = new ArrayList<>(List.of(Path.of("..", "README.md")));
+		try (var docs = Files.list(Path.of("..", "docs"))) {
+			docs.filter((doc) -> doc.toString().endsWith(".md") && !doc.endsWith("testing.md"))
+				.sorted()
+				.forEach(documents::add);
+		}
+		for (Path document : documents) {
+			List<String> lines = Files.readAllLines(document, StandardCharsets.UTF_8);
+			for (int i = 0; i < lines.size(); i++) {
+				String line = lines.get(i);
+				for (Pattern pattern : List.of(prose, curl)) {
+					Matcher matcher = pattern.matcher(line);
+					while (matcher.find()) {
+						String path = matcher.group(1).replaceAll("[.,]+$", "");
+						boolean placeholder = matcher.end() < line.length()
+								&& "{<".indexOf(line.charAt(matcher.end())) >= 0 || path.endsWith("...");
+						if (!placeholder && (!line.contains("-X ") || pattern == prose)) {
+							paths.putIfAbsent(path, document.getFileName() + ":" + (i + 1));
+						}
+					}
+				}
+			}
+		}
+		assertThat(paths).as("documented GET paths").hasSizeGreaterThan(10);
+		List<String> problems = new ArrayList<>();
+		for (Map.Entry<String, String> path : paths.entrySet()) {
+			HttpResponse<String> answer = send("GET " + path.getKey(), null, "operator");
+			if (answer.statusCode() == 404 || answer.statusCode() >= 500) {
+				problems.add(path.getValue() + " GET " + path.getKey() + ": " + answer.statusCode());
+			}
+		}
+		assertThat(problems).as("documented paths the example does not serve").isEmpty();
+	}
+
 	private HttpResponse<String> send(String request, String body, String user) throws IOException, InterruptedException {
 		String[] parts = request.split(" ", 2);
 		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + parts[1]))
