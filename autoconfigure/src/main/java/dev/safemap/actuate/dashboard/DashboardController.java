@@ -30,7 +30,7 @@ import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Serves the SafeMap dashboard under {@code <management base path><safemap.dashboard.path>}: the page and its two
+ * Serves the SafeMap dashboard under {@code <management base path><safemap.dashboard.path>}: the page and its
  * assets (from this jar, no CDN), the session ({@code api/session}), a snapshot ({@code api/snapshot}, for polling),
  * the server-sent event stream ({@code api/stream}) and the operator actions ({@code POST
  * api/compensations/{id}/retry}, {@code POST api/compensations/{id}/discard} with {@code {"reason": "..."}}).
@@ -55,7 +55,8 @@ public class DashboardController {
 	private static final String ASSETS = "META-INF/safemap-dashboard/";
 
 	private static final Map<String, MediaType> ASSET_TYPES = Map.of("index.html", MediaType.TEXT_HTML,
-			"dashboard.js", MediaType.valueOf("text/javascript"), "dashboard.css", MediaType.valueOf("text/css"));
+			"dashboard.js", MediaType.valueOf("text/javascript"), "dashboard.css", MediaType.valueOf("text/css"),
+			"favicon.svg", MediaType.valueOf("image/svg+xml"));
 
 	private final DashboardAccess access;
 
@@ -110,7 +111,7 @@ public class DashboardController {
 		return ResponseEntity.status(HttpStatus.FOUND).header("Location", request.getRequestURI() + "/").build();
 	}
 
-	@GetMapping({ "/", "/{asset:index\\.html|dashboard\\.js|dashboard\\.css}" })
+	@GetMapping({ "/", "/{asset:index\\.html|dashboard\\.js|dashboard\\.css|favicon\\.svg}" })
 	ResponseEntity<byte[]> asset(@PathVariable(name = "asset", required = false) @Nullable String asset,
 			HttpServletRequest request, HttpServletResponse response) {
 		secure(response);

@@ -18,9 +18,12 @@ import dev.safemap.actuate.hotspots.SafeMapsEndpoint;
 import dev.safemap.autoconfigure.masking.SafeMapMaskingProperties;
 import dev.safemap.breaker.FallbackCaches;
 import dev.safemap.compensation.CompensationStore;
+import dev.safemap.compensation.jdbc.JdbcCompensationStore;
+import dev.safemap.compensation.jdbc.LazyEmbeddedCompensationStore;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -112,11 +115,16 @@ class DashboardManagementContextConfiguration {
 		return (application != null) ? application + " (" + process + ")" : process;
 	}
 
-	static String compensationScope(CompensationStore store, String instance) {
-		if (store == null || store.getClass().getSimpleName().startsWith("LazyEmbedded")) {
+	/** The queue is the fleet's when its store is PostgreSQL; the embedded H2 store is this instance's. */
+	static String compensationScope(@Nullable CompensationStore store, String instance) {
+		if (store instanceof JdbcCompensationStore jdbc && jdbc.isPostgreSql()) {
+			return "shared PostgreSQL store: the queue of every instance using it (read by " + instance + ")";
+		}
+		if (store instanceof JdbcCompensationStore || store instanceof LazyEmbeddedCompensationStore) {
 			return "embedded store of " + instance;
 		}
-		return "shared store (" + store.getClass().getSimpleName() + "): every instance on it";
+		return (store != null) ? store.getClass().getSimpleName() + " store (read by " + instance + ")"
+				: "store of " + instance;
 	}
 
 	static boolean compensationsWritable(Environment environment) {
