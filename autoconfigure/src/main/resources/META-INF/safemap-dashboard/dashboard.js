@@ -349,12 +349,8 @@ setInterval(() => {
 }, SAMPLE_MILLIS);
 
 (async () => {
-  try {
-    await loadSession();
-  }
-  catch (error) {
-    message(error.message, true);
-  }
-  await refreshNow();
+  // the session and the first snapshot in parallel: one round trip to the first render
+  const session = loadSession().catch((error) => message(error.message, true));
+  await Promise.all([session, refreshNow()]);
   connect();
 })();

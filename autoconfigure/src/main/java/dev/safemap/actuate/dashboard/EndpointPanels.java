@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import dev.safemap.actuate.compensation.CompensationsEndpoint;
+import dev.safemap.actuate.compensation.CompensationsEndpoint.EntryDescriptor;
 import dev.safemap.actuate.compensation.CompensationsEndpoint.QueueDescriptor;
 import dev.safemap.actuate.dashboard.DashboardSnapshot.CompensationsPanel;
 import dev.safemap.actuate.dashboard.DashboardSnapshot.MapsPanel;
@@ -56,13 +57,15 @@ public final class EndpointPanels {
 			String scope, boolean writable) {
 		Objects.requireNonNull(endpoint, "endpoint must not be null");
 		return (viewer) -> {
-			QueueDescriptor pending = endpoint.compensations("pending", 0, PENDING_SHOWN, viewer);
 			QueueDescriptor dead = endpoint.compensations("dead", 0, DEAD_SHOWN, viewer);
 			Map<String, Long> counts = new LinkedHashMap<>();
 			dead.counts().forEach((status, count) -> counts.put(String.valueOf(status).toLowerCase(Locale.ROOT), count));
-			Long oldest = pending.oldestPendingAgeMillis();
-			return new CompensationsPanel(scope, true, null, writable, counts, (oldest != null) ? oldest : 0,
-					List.copyOf(pending.entries()), List.copyOf(dead.entries()));
+			// an idle queue is read once per snapshot, not twice
+			List<EntryDescriptor> pending = (counts.getOrDefault("pending", 0L) > 0)
+					? List.copyOf(endpoint.compensations("pending", 0, PENDING_SHOWN, viewer).entries()) : List.of();
+			Long oldest = dead.oldestPendingAgeMillis();
+			return new CompensationsPanel(scope, true, null, writable, counts, (oldest != null) ? oldest : 0, pending,
+					List.copyOf(dead.entries()));
 		};
 	}
 
