@@ -121,8 +121,8 @@ public final class CompensationAutoConfiguration {
 		}
 		LazyEmbeddedCompensationStore embedded = new LazyEmbeddedCompensationStore(Path.of(store.getDirectory()),
 				table);
-		boolean requested = environment.containsProperty(PREFIX + "store.type")
-				|| environment.containsProperty(PREFIX + "store.directory");
+		// asked for by name (store.type=embedded or a directory); store.type=auto is the default spelled out, not a request
+		boolean requested = type == StoreType.EMBEDDED || environment.containsProperty(PREFIX + "store.directory");
 		if (requested || embedded.exists()) {
 			return openEmbedded(embedded);
 		}

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.cache.RedisCacheConfiguration;
 import org.springframework.data.redis.cache.RedisCacheManager;
+import org.springframework.data.redis.cache.RedisCacheWriter;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.serializer.RedisSerializationContext;
 import org.springframework.data.redis.serializer.RedisSerializer;
@@ -22,7 +23,8 @@ import org.springframework.data.redis.serializer.SerializationException;
  * ({@link JsonStoredValueCodec}) read back as the value type the cache declares: Java serialization is neither
  * written nor read, so a value planted under the key prefix cannot choose a class to instantiate. A value that is
  * not a stored value of the declared type is refused ({@link dev.safemap.breaker.UnreadableStoredValueException}):
- * the fallback cache counts it and treats the key as a miss.
+ * the fallback cache counts it and treats the key as a miss. Writes and evictions are done when they return (never
+ * in the background), so an invalidated value cannot come back and a failed write reaches the fallback cache's WARN.
  * <p>
  * Thread-safety: immutable and thread-safe.
  *
@@ -66,7 +68,11 @@ public final class RedisFallbackStoreFactory implements FallbackStoreFactory {
 			.computePrefixWith((cacheName) -> this.keyPrefix + cacheName + "::")
 			.serializeValuesWith(RedisSerializationContext.SerializationPair
 				.fromSerializer(new StoredValueSerializer(JsonStoredValueCodec.forType(valueType))));
-		RedisCacheManager manager = RedisCacheManager.builder(this.connectionFactory)
+		// immediate writes: Spring Data Redis would otherwise write in the background (with Lettuce), so a value
+		// could land after a later invalidation, and a failed write would be lost without the cache's WARN
+		RedisCacheWriter writer = RedisCacheWriter.create(this.connectionFactory,
+				(writerConfig) -> writerConfig.immediateWrites());
+		RedisCacheManager manager = RedisCacheManager.builder(writer)
 			.cacheDefaults(configuration)
 			.build();
 		manager.afterPropertiesSet();

@@ -346,6 +346,30 @@ class BreakerAutoConfigurationTests {
 	}
 
 	@Test
+	void twoMethodsStoringDifferentValueTypesInOneCacheFailStartupNamingBothTypes() {
+		this.runner.withUserConfiguration(ClashingTypesConfiguration.class).run((context) -> {
+			assertThat(context).hasFailed();
+			InvalidSafeMapPropertyException ex = (InvalidSafeMapPropertyException) rootCause(
+					context.getStartupFailure());
+			assertThat(ex.getValue()).isEqualTo("shared");
+			assertThat(ex.getReason()).contains("java.lang.String").contains("java.lang.Integer");
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getAction()).contains("own cache name");
+		});
+	}
+
+	@Test
+	void valueTypesThatDifferOnlyInTypeArgumentsAlsoClash() {
+		this.runner.withUserConfiguration(ClashingTypeArgumentsConfiguration.class).run((context) -> {
+			assertThat(context).hasFailed();
+			InvalidSafeMapPropertyException ex = (InvalidSafeMapPropertyException) rootCause(
+					context.getStartupFailure());
+			assertThat(ex.getReason()).contains("java.util.List<java.lang.String>")
+				.contains("java.util.List<java.lang.Integer>");
+		});
+	}
+
+	@Test
 	void annotatedCachesAreCreatedAtStartup() {
 		this.runner.withUserConfiguration(GoodConfiguration.class).run((context) -> {
 			assertThat(context).hasNotFailed();
@@ -545,6 +569,63 @@ class BreakerAutoConfigurationTests {
 
 		@FallbackCached(name = "prices")
 		public void update(String symbol) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ClashingTypesConfiguration {
+
+		@Bean
+		NameService nameService() {
+			return new NameService();
+		}
+
+		@Bean
+		AgeService ageService() {
+			return new AgeService();
+		}
+
+	}
+
+	static class NameService {
+
+		@FallbackCached(name = "shared", key = "#id")
+		public String name(String id) {
+			return "name of " + id;
+		}
+
+	}
+
+	static class AgeService {
+
+		@FallbackCached(name = "shared", key = "#id")
+		public Integer age(String id) {
+			return 42;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ClashingTypeArgumentsConfiguration {
+
+		@Bean
+		ListService listService() {
+			return new ListService();
+		}
+
+	}
+
+	static class ListService {
+
+		@FallbackCached(name = "lists", key = "'names' + #id")
+		public java.util.List<String> names(String id) {
+			return java.util.List.of(id);
+		}
+
+		@FallbackCached(name = "lists", key = "'ages' + #id")
+		public java.util.List<Integer> ages(String id) {
+			return java.util.List.of(1);
 		}
 
 	}
