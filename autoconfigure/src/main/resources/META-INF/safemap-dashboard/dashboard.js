@@ -116,7 +116,13 @@ function render(snapshot) {
   }
 }
 
+const drawn = {};
+
 function panel(id, data, build) {
+  // a panel whose data did not change is not redrawn (the maps panel also shows rates between snapshots)
+  const key = JSON.stringify(data);
+  if (id !== 'maps' && drawn[id] === key) return;
+  drawn[id] = key;
   const section = $('#panel-' + id);
   section.querySelector('.scope').textContent = 'Instance: ' + data.instance;
   const body = section.querySelector('.body');
@@ -125,6 +131,10 @@ function panel(id, data, build) {
 }
 
 function renderProblems(problems) {
+  // redrawn when they change, and every 10 s for their "for how long"
+  const key = JSON.stringify(problems) + Math.floor(Date.now() / 10000);
+  if (drawn.problems === key) return;
+  drawn.problems = key;
   const items = problems.length === 0 ? [h('li', { class: 'ok' }, 'No problems reported.')]
     : problems.map((p) => h('li', { 'data-kind': p.kind },
       h('a', { href: '#panel-' + p.panel }, p.text + (p.since ? ' (' + since(p.since) + ')' : ''))));
@@ -214,13 +224,13 @@ function renderCompensations(panelData, operate) {
 
 function actions(entry) {
   const retry = h('button', { type: 'button', class: 'retry', onclick: () => act(entry.id, 'retry', null) }, 'Retry');
-  const discard = h('button', { type: 'button', class: 'discard', onclick: () => { state.pendingDiscard = entry.id; renderCompensations(state.snapshot.compensations, state.snapshot.operate); } }, 'Discard…');
+  const discard = h('button', { type: 'button', class: 'discard', onclick: () => { state.pendingDiscard = entry.id; drawn.compensations = null; renderCompensations(state.snapshot.compensations, state.snapshot.operate); } }, 'Discard…');
   const cell = h('div', {}, retry, ' ', discard);
   if (state.pendingDiscard === entry.id) {
     const input = h('input', { type: 'text', name: 'reason', required: true, maxlength: 500, placeholder: 'why is it dropped?', 'aria-label': 'reason' });
     const form = h('form', { class: 'reason', onsubmit: (event) => { event.preventDefault(); act(entry.id, 'discard', input.value); } },
       input, h('button', { type: 'submit' }, 'Discard'),
-      h('button', { type: 'button', onclick: () => { state.pendingDiscard = null; renderCompensations(state.snapshot.compensations, state.snapshot.operate); } }, 'Cancel'));
+      h('button', { type: 'button', onclick: () => { state.pendingDiscard = null; drawn.compensations = null; renderCompensations(state.snapshot.compensations, state.snapshot.operate); } }, 'Cancel'));
     cell.append(form);
   }
   return cell;

@@ -205,10 +205,16 @@ public final class DashboardStream implements AutoCloseable {
 	private String @Nullable [] render(DashboardViewer viewer) {
 		try {
 			DashboardSnapshot snapshot = this.data.snapshot(viewer.securityContext(), viewer.operate());
+			// written once: the data without its time is compared, the time is put in when sending
 			DashboardSnapshot timeless = new DashboardSnapshot(snapshot.instance(), Instant.EPOCH, snapshot.operate(),
 					snapshot.fleetDashboardUrl(), snapshot.problems(), snapshot.maps(), snapshot.breakers(),
 					snapshot.compensations(), snapshot.context());
-			return new String[] { this.json.apply(timeless), this.json.apply(snapshot) };
+			String data = this.json.apply(timeless);
+			String epoch = "\"time\":\"" + Instant.EPOCH + "\"";
+			int at = data.indexOf(epoch);
+			String sent = (at >= 0) ? data.substring(0, at) + "\"time\":\"" + snapshot.time() + "\""
+					+ data.substring(at + epoch.length()) : this.json.apply(snapshot);
+			return new String[] { data, sent };
 		}
 		catch (RuntimeException ex) {
 			failed(ex);
