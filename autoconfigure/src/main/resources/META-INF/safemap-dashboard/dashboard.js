@@ -36,12 +36,12 @@ function millis(ms) {
   return Math.floor(m / 60) + 'h ' + (m % 60) + 'm';
 }
 
-function nanos(ns) {
-  if (!ns) return '0';
-  if (ns < 1e3) return ns + ' ns';
-  if (ns < 1e6) return (ns / 1e3).toFixed(1) + ' µs';
-  if (ns < 1e9) return (ns / 1e6).toFixed(1) + ' ms';
-  return (ns / 1e9).toFixed(2) + ' s';
+// waits come in milliseconds with a fraction (the endpoints' unit convention)
+function waitMillis(ms) {
+  if (!ms) return '0';
+  if (ms < 1) return (ms * 1000).toFixed(1) + ' µs';
+  if (ms < 1000) return ms.toFixed(1) + ' ms';
+  return (ms / 1000).toFixed(2) + ' s';
 }
 
 function percent(share) {
@@ -157,7 +157,7 @@ function renderMaps(panelData) {
         h('td', {}, h('b', {}, map.name), h('div', { class: 'small' }, map.mode + (map.size !== undefined && map.size !== null ? ', ' + map.size + ' entries' : ''))),
         h('td', { class: 'num' }, ops === null ? '–' : ops.toFixed(1)),
         h('td', { class: 'num' }, percent(map.contentionRate)),
-        h('td', { class: 'num' }, nanos(map.waitTime.p50Nanos) + ' / ' + nanos(map.waitTime.p99Nanos)),
+        h('td', { class: 'num' }, waitMillis(map.waitTime.p50Millis) + ' / ' + waitMillis(map.waitTime.p99Millis)),
         h('td', {}, keys.length ? h('ul', { class: 'plain' }, keys) : '–'),
         h('td', {}, sites.length ? h('ul', { class: 'plain' }, sites) : '–'),
         h('td', { class: 'races' }, String(map.races.total), races.length ? h('ul', { class: 'plain' }, races) : null));

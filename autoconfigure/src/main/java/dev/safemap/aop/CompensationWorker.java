@@ -7,7 +7,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Starts the replay worker when the application context has started (every bean a stored call may target
- * exists by then) and stops it, before the store closes, when the context closes.
+ * exists by then) and stops it when the context stops or closes (before the store closes); a context stopped and
+ * started again gets its worker back.
  * <p>
  * Thread-safety: instances are thread-safe.
  *
@@ -51,7 +52,9 @@ public final class CompensationWorker implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		this.registry.close();
+		// stop, not close: a stopped context (ConfigurableApplicationContext.stop(), a paused test context) may be
+		// started again; the registry is closed with its bean when the context closes
+		this.registry.stop();
 		this.running = false;
 	}
 

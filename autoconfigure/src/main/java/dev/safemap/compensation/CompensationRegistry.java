@@ -85,10 +85,25 @@ public interface CompensationRegistry extends AutoCloseable {
 	/** Asks the worker for a replay pass as soon as possible (for example when a breaker closes). */
 	void wakeUp();
 
-	/** Starts the background worker; does nothing when already started. */
+	/**
+	 * Starts the background worker (its first pass runs at once); does nothing when already started. A stopped
+	 * registry can be started again.
+	 * @throws IllegalStateException if the registry was closed
+	 */
 	void start();
 
-	/** Stops the background worker and waits briefly for a running pass. Entries stay stored. */
+	/**
+	 * Stops the background worker, as when the application context is stopped (or a cached test context paused):
+	 * a running pass ends after the entry it is replaying and is waited for (up to 10 s before it is interrupted),
+	 * and the worker's threads end. Entries stay stored; {@link #start()} resumes, and {@link #replayDue()} still
+	 * works meanwhile. Does nothing when not started.
+	 */
+	void stop();
+
+	/**
+	 * Stops the background worker as {@link #stop()} does, for good: the registry cannot be started again. Entries
+	 * stay stored.
+	 */
 	@Override
 	void close();
 
@@ -200,6 +215,10 @@ public interface CompensationRegistry extends AutoCloseable {
 
 		ContextPropagator contextPropagator = ContextPropagator.none();
 
+		Duration unknownTargetWait = Duration.ofHours(1);
+
+		final List<CompensationMigration> migrations = new ArrayList<>();
+
 		final List<CompensationListener> listeners = new ArrayList<>();
 
 		KeyMasker keyMasker = KeyMasker.shared();
@@ -222,8 +241,9 @@ public interface CompensationRegistry extends AutoCloseable {
 
 		/**
 		 * Sets the scheduler the worker runs on. When not set, the registry creates one daemon thread named
-		 * {@code safemap-compensation-worker-N} and stops it on {@link CompensationRegistry#close()}; a given
-		 * scheduler is not shut down by the registry.
+		 * {@code safemap-compensation-worker-N} at each {@link CompensationRegistry#start()} and ends it on
+		 * {@link CompensationRegistry#stop()} or {@link CompensationRegistry#close()}; a given scheduler is not shut
+		 * down by the registry.
 		 * @param scheduler the scheduler
 		 * @return this builder
 		 */
@@ -330,12 +350,42 @@ public interface CompensationRegistry extends AutoCloseable {
 		}
 
 		/**
-		 * Sets how targets are resolved to handlers; a target without handler sends its entry to dead letters.
+		 * Sets how targets are resolved to handlers; an entry whose target has no handler waits (see
+		 * {@link #unknownTargetWait}), then goes to dead letters.
 		 * @param handlers the resolver, returning null for an unknown target
 		 * @return this builder
 		 */
 		public Builder handlers(Function<String, @Nullable CompensationHandler> handlers) {
 			this.handlers = Objects.requireNonNull(handlers, "handlers must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets how long an entry whose target has no handler here waits before it goes to dead letters (default
+		 * 1 h). During a rolling deploy on a shared store, an instance of the old version does not know a target
+		 * added by the new one (and the other way round): the entry is put back, without counting an attempt, and
+		 * checked again about every minute, so that an instance that knows the target can replay it; the wait is
+		 * counted from the first time an instance found the target unknown. Zero sends such an entry to dead letters
+		 * at once. A {@link CompensationMigration} can route the entry to a target that exists.
+		 * @param wait zero or positive
+		 * @return this builder
+		 * @throws IllegalArgumentException if null or negative
+		 */
+		public Builder unknownTargetWait(@Nullable Duration wait) {
+			if (wait == null || wait.isNegative()) {
+				throw new IllegalArgumentException("unknownTargetWait must not be negative, but was " + wait);
+			}
+			this.unknownTargetWait = wait;
+			return this;
+		}
+
+		/**
+		 * Adds a migration, asked about entries whose target has no handler here (tried in the order added).
+		 * @param migration the migration
+		 * @return this builder
+		 */
+		public Builder migration(CompensationMigration migration) {
+			this.migrations.add(Objects.requireNonNull(migration, "migration must not be null"));
 			return this;
 		}
 

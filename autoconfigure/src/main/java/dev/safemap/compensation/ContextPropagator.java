@@ -1,6 +1,9 @@
 package dev.safemap.compensation;
 
 import java.util.Map;
+import java.util.Objects;
+
+import dev.safemap.context.RequestContextPolicy;
 
 /**
  * Seam between the compensation queue and the request context: captures the context when a write is
@@ -38,9 +41,21 @@ public interface ContextPropagator {
 	 * Returns a propagator over SafeMap's {@code RequestContext}: captures {@code RequestContext.current()} at
 	 * enqueue and makes it current again (rebuilt with the default policy) around the replay.
 	 * @return the request-context propagator
+	 * @see #requestContext(RequestContextPolicy)
 	 */
 	static ContextPropagator requestContext() {
 		return RequestContextPropagation.INSTANCE;
+	}
+
+	/**
+	 * Returns a propagator over SafeMap's {@code RequestContext} that rebuilds the stored context with the given
+	 * policy around the replay (its limits, MDC keys and violation listener), as the context of a request is built.
+	 * @param policy the policy the application's request contexts follow
+	 * @return the request-context propagator
+	 * @throws NullPointerException if policy is null
+	 */
+	static ContextPropagator requestContext(RequestContextPolicy policy) {
+		return new RequestContextPropagation(Objects.requireNonNull(policy, "policy must not be null"));
 	}
 
 }

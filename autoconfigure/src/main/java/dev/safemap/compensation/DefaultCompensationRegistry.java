@@ -3,10 +3,12 @@ package dev.safemap.compensation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,6 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.Predicate;
 
 import dev.safemap.support.KeyMasker;
@@ -46,13 +50,24 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 
 	private static final int MAX_ERROR_LENGTH = 2000;
 
+	private static final int MAX_REPORTED_TARGETS = 1000;
+
+	/** How often an entry of an unknown target is looked at again while it waits. */
+	private static final Duration UNKNOWN_TARGET_RECHECK = Duration.ofMinutes(1);
+
+	private static final String UNKNOWN_SINCE = "unknown target since ";
+
+	private static final Pattern UNKNOWN_SINCE_PATTERN = Pattern.compile("^" + UNKNOWN_SINCE + "(\\S+);");
+
 	private final CompensationStore store;
 
 	private final Clock clock;
 
-	private final ScheduledExecutorService scheduler;
+	/** The scheduler given to the builder, or null when the registry creates its own at each start. */
+	private final @Nullable ScheduledExecutorService givenScheduler;
 
-	private final boolean ownScheduler;
+	/** The scheduler of the running worker (given, or created by the last start), null while stopped. */
+	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	private final Duration pollInterval;
 
@@ -76,6 +91,13 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 
 	private final ContextPropagator contextPropagator;
 
+	private final Duration unknownTargetWait;
+
+	private final List<CompensationMigration> migrations;
+
+	/** Targets found unknown here and already reported (at most {@value #MAX_REPORTED_TARGETS}). */
+	private final Set<String> reportedUnknown = ConcurrentHashMap.newKeySet();
+
 	private final List<CompensationListener> listeners;
 
 	private final KeyMasker keyMasker;
@@ -84,17 +106,28 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 
 	private final Map<String, CompletableFuture<@Nullable Void>> completions = new ConcurrentHashMap<>();
 
-	/** Threads of the scheduler this registry created, joined on close. */
-	private final List<Thread> threads = new CopyOnWriteArrayList<>();
+	/** Threads of the scheduler this registry created at its last start, joined when it stops. */
+	private volatile List<Thread> threads = new CopyOnWriteArrayList<>();
 
-	/** Renews the lease of the entry being replayed; its own thread, so a slow replay cannot delay it. */
-	private final ScheduledExecutorService leaseKeeper;
+	/**
+	 * Renews the lease of the entry being replayed; its own thread, so a slow replay cannot delay it. Created when
+	 * first needed, shut down (with its thread) when the worker stops.
+	 */
+	private @Nullable ScheduledExecutorService leaseKeeper;
+
+	private final Object leaseKeeperLock = new Object();
 
 	private final ReentrantLock passLock = new ReentrantLock();
+
+	/** Serializes start, stop and close. */
+	private final Object lifecycleLock = new Object();
 
 	private final AtomicBoolean wakeUpPending = new AtomicBoolean();
 
 	private final AtomicBoolean started = new AtomicBoolean();
+
+	/** Set while {@link #stop()} waits for a running pass, which then ends after its current entry. */
+	private volatile boolean stopping;
 
 	private volatile boolean closed;
 
@@ -105,14 +138,7 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 	DefaultCompensationRegistry(Builder builder) {
 		this.store = builder.store;
 		this.clock = builder.clock;
-		this.ownScheduler = builder.scheduler == null;
-		this.scheduler = (builder.scheduler != null) ? builder.scheduler
-				: Executors.newSingleThreadScheduledExecutor(threadFactory(this.threads));
-		this.leaseKeeper = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "safemap-compensation-lease-" + THREADS.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.givenScheduler = builder.scheduler;
 		this.pollInterval = builder.pollInterval;
 		this.lease = builder.lease;
 		this.batchSize = builder.batchSize;
@@ -123,6 +149,8 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		this.notAttempted = builder.notAttempted;
 		this.resolver = builder.handlers;
 		this.contextPropagator = builder.contextPropagator;
+		this.unknownTargetWait = builder.unknownTargetWait;
+		this.migrations = List.copyOf(builder.migrations);
 		this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
 		this.keyMasker = builder.keyMasker;
 		this.owner = builder.owner;
@@ -200,14 +228,14 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 
 	private int runPass() {
 		int attempted = 0;
-		for (int batch = 0; batch < PASS_BUDGET_BATCHES && !this.closed; batch++) {
+		for (int batch = 0; batch < PASS_BUDGET_BATCHES && !halting(); batch++) {
 			Instant now = this.clock.instant();
 			List<CompensationEntry> claimed = this.store.claim(this.owner, now, this.lease, this.batchSize);
 			if (claimed.isEmpty()) {
 				break;
 			}
 			for (CompensationEntry entry : claimed) {
-				if (this.closed) {
+				if (halting()) {
 					// leave the rest claimed: their leases expire and they are claimed again
 					break;
 				}
@@ -243,11 +271,11 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		AtomicBoolean running = new AtomicBoolean(true);
 		ScheduledFuture<?> heartbeat;
 		try {
-			heartbeat = this.leaseKeeper.scheduleAtFixedRate(() -> renewDuringReplay(entry, running), period, period,
+			heartbeat = leaseKeeper().scheduleAtFixedRate(() -> renewDuringReplay(entry, running), period, period,
 					TimeUnit.MILLISECONDS);
 		}
 		catch (RuntimeException ex) {
-			// closing: replay without renewals (the lease was just renewed)
+			// stopping: replay without renewals (the lease was just renewed)
 			heartbeat = null;
 		}
 		try {
@@ -285,27 +313,44 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 					+ " attempts; the last did not finish (the worker died or lost its lease)", null);
 			return;
 		}
-		CompensationHandler handler = this.registered.get(entry.target());
-		if (handler == null) {
-			try {
-				handler = this.resolver.apply(entry.target());
-			}
-			catch (RuntimeException ex) {
-				dead(entry, entry.attempts(), "cannot resolve target '" + entry.target() + "'", ex);
-				return;
-			}
+		CompensationHandler handler;
+		try {
+			handler = handlerFor(entry.target());
 		}
-		if (handler == null) {
-			dead(entry, entry.attempts(), "no handler for target '" + entry.target() + "'", null);
+		catch (RuntimeException ex) {
+			dead(entry, entry.attempts(), "cannot resolve target '" + entry.target() + "'", ex);
 			return;
 		}
+		CompensationEntry replayed = entry;
 		Throwable failure = null;
-		try (CompensationContext.Scope restored = this.contextPropagator.restore(entry.context());
-				CompensationContext.Scope key = CompensationContext.open(entry.idempotencyKey(), true)) {
-			handler.replay(entry);
+		if (handler == null && !this.migrations.isEmpty()) {
+			try {
+				CompensationMigration.Rewrite rewrite = migrate(entry);
+				if (rewrite != null) {
+					handler = handlerFor(rewrite.target());
+					replayed = new CompensationEntry(entry.id(), entry.sequence(), rewrite.target(), rewrite.arguments(),
+							entry.idempotencyKey(), entry.orderingKey(), entry.context(), entry.status(),
+							entry.attempts(), entry.nextAttemptAt(), entry.lastError(), entry.createdAt(),
+							entry.leaseOwner(), entry.leaseExpiresAt());
+				}
+			}
+			catch (RuntimeException ex) {
+				// the migration (user code) threw: a failed attempt, recorded with its class
+				failure = ex;
+			}
 		}
-		catch (Throwable ex) { // NOPMD: a replay must never kill the worker
-			failure = ex;
+		if (handler == null && failure == null) {
+			unknownTarget(entry, replayed.target());
+			return;
+		}
+		if (handler != null) {
+			try (CompensationContext.Scope restored = this.contextPropagator.restore(entry.context());
+					CompensationContext.Scope key = CompensationContext.open(entry.idempotencyKey(), true)) {
+				handler.replay(replayed);
+			}
+			catch (Throwable ex) { // NOPMD: a replay must never kill the worker
+				failure = ex;
+			}
 		}
 		Instant now = this.clock.instant();
 		if (failure == null) {
@@ -334,6 +379,70 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 				// then rethrown to the pass (the rest of the batch is claimed again when its lease expires)
 				throw (VirtualMachineError) failure;
 			}
+		}
+	}
+
+	private @Nullable CompensationHandler handlerFor(String target) {
+		CompensationHandler handler = this.registered.get(target);
+		return (handler != null) ? handler : this.resolver.apply(target);
+	}
+
+	private CompensationMigration.@Nullable Rewrite migrate(CompensationEntry entry) {
+		for (CompensationMigration migration : this.migrations) {
+			CompensationMigration.Rewrite rewrite = migration.migrate(entry);
+			if (rewrite != null) {
+				return rewrite;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * An entry whose target has no handler here: put back without counting an attempt while the unknown-target wait
+	 * lasts (another instance, of another version, may know the target), then dead-lettered.
+	 */
+	private void unknownTarget(CompensationEntry entry, String target) {
+		Instant now = this.clock.instant();
+		Instant since = unknownSince(entry.lastError());
+		if (since == null || since.isAfter(now)) {
+			since = now;
+		}
+		Duration waited = Duration.between(since, now);
+		String migrated = target.equals(entry.target()) ? "" : " (migrated to '" + target + "')";
+		if (waited.compareTo(this.unknownTargetWait) >= 0) {
+			dead(entry, entry.attempts(), "no handler for target '" + entry.target() + "'" + migrated + " after waiting "
+					+ waited + " (unknown-target wait " + this.unknownTargetWait
+					+ "): deploy a version that has it and retry the entry, or route it with a CompensationMigration",
+					null);
+			return;
+		}
+		if (this.reportedUnknown.size() < MAX_REPORTED_TARGETS && this.reportedUnknown.add(entry.target())) {
+			logger.warn("Compensation target '{}'{} is unknown to this instance (no @Compensable method or handler of "
+					+ "that name): its entries wait up to {} for an instance that has it, then go to dead letters",
+					entry.target(), migrated, this.unknownTargetWait);
+		}
+		Duration remaining = this.unknownTargetWait.minus(waited);
+		Instant next = now.plus((remaining.compareTo(UNKNOWN_TARGET_RECHECK) < 0) ? remaining : UNKNOWN_TARGET_RECHECK);
+		String reason = truncate(UNKNOWN_SINCE + since + "; no handler for target '" + entry.target() + "'" + migrated
+				+ " here; waiting up to " + this.unknownTargetWait + " for an instance that has it");
+		this.store.reschedule(entry.id(), this.owner, entry.attempts(), next, reason, now);
+		logger.debug("Compensation {} has an unknown target; looked at again at {}", entry.id(), next);
+	}
+
+	/** When an instance first found the entry's target unknown, as recorded in its last error. */
+	static @Nullable Instant unknownSince(@Nullable String lastError) {
+		if (lastError == null || !lastError.startsWith(UNKNOWN_SINCE)) {
+			return null;
+		}
+		Matcher matcher = UNKNOWN_SINCE_PATTERN.matcher(lastError);
+		if (!matcher.find()) {
+			return null;
+		}
+		try {
+			return Instant.parse(matcher.group(1));
+		}
+		catch (DateTimeParseException ex) {
+			return null;
 		}
 	}
 
@@ -414,25 +523,26 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 
 	@Override
 	public void wakeUp() {
-		if (this.closed || !this.started.get()) {
+		ScheduledExecutorService current = this.scheduler;
+		if (this.closed || !this.started.get() || current == null) {
 			return;
 		}
 		if (this.wakeUpPending.compareAndSet(false, true)) {
 			try {
-				this.scheduler.execute(() -> {
+				current.execute(() -> {
 					this.wakeUpPending.set(false);
 					safePass();
 				});
 			}
 			catch (RuntimeException ex) {
-				// rejected because the scheduler is shutting down: the next start polls anyway
+				// rejected because the worker is stopping: the next start polls anyway
 				this.wakeUpPending.set(false);
 			}
 		}
 	}
 
 	private void safePass() {
-		if (this.closed) {
+		if (halting() || !this.started.get()) {
 			return;
 		}
 		try {
@@ -443,47 +553,124 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		}
 	}
 
+	private boolean halting() {
+		return this.closed || this.stopping;
+	}
+
+	private ScheduledExecutorService leaseKeeper() {
+		synchronized (this.leaseKeeperLock) {
+			ScheduledExecutorService keeper = this.leaseKeeper;
+			if (keeper == null || keeper.isShutdown()) {
+				keeper = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+					Thread thread = new Thread(runnable, "safemap-compensation-lease-" + THREADS.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+				this.leaseKeeper = keeper;
+			}
+			return keeper;
+		}
+	}
+
 	@Override
 	public void start() {
-		if (this.closed) {
-			throw new IllegalStateException("registry was closed; build a new one");
-		}
-		if (this.started.compareAndSet(false, true)) {
+		synchronized (this.lifecycleLock) {
+			if (this.closed) {
+				throw new IllegalStateException("registry was closed; build a new one (stop() and start() pause it)");
+			}
+			if (this.started.get()) {
+				return;
+			}
+			ScheduledExecutorService current = this.givenScheduler;
+			if (current == null) {
+				List<Thread> created = new CopyOnWriteArrayList<>();
+				this.threads = created;
+				current = Executors.newSingleThreadScheduledExecutor(threadFactory(created));
+			}
+			this.scheduler = current;
+			this.started.set(true);
 			long millis = this.pollInterval.toMillis();
-			this.periodic = this.scheduler.scheduleWithFixedDelay(this::safePass, 0, millis, TimeUnit.MILLISECONDS);
+			this.periodic = current.scheduleWithFixedDelay(this::safePass, 0, millis, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	@Override
+	public void stop() {
+		synchronized (this.lifecycleLock) {
+			stopWorker();
+		}
+	}
+
+	/** Stops the worker: no new pass starts, a running one ends after its current entry and is waited for. */
+	private void stopWorker() {
+		if (!this.started.getAndSet(false)) {
+			shutDownLeaseKeeper();
+			return;
+		}
+		this.stopping = true;
+		try {
+			ScheduledFuture<?> task = this.periodic;
+			if (task != null) {
+				task.cancel(false);
+			}
+			this.periodic = null;
+			ScheduledExecutorService current = this.scheduler;
+			this.scheduler = null;
+			if (current != null && current != this.givenScheduler) {
+				shutDown(current, this.threads);
+			}
+			else {
+				// wait for a running pass on the shared scheduler
+				this.passLock.lock();
+				this.passLock.unlock();
+			}
+			shutDownLeaseKeeper();
+		}
+		finally {
+			this.stopping = false;
+		}
+	}
+
+	/** Lets the current replay finish (up to 10 s), then interrupts it; joins the worker's thread. */
+	private static void shutDown(ScheduledExecutorService scheduler, List<Thread> threads) {
+		scheduler.shutdown();
+		try {
+			if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+				logger.warn("Compensation worker did not finish its replay within 10 s; interrupting it");
+				scheduler.shutdownNow();
+				if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+					logger.warn("Compensation worker did not stop within 10 s of an interrupt");
+				}
+			}
+			// the executor reports termination just before its thread exits: wait for the thread itself
+			for (Thread thread : threads) {
+				thread.join(TimeUnit.SECONDS.toMillis(10));
+			}
+		}
+		catch (InterruptedException ex) {
+			scheduler.shutdownNow();
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void shutDownLeaseKeeper() {
+		synchronized (this.leaseKeeperLock) {
+			ScheduledExecutorService keeper = this.leaseKeeper;
+			this.leaseKeeper = null;
+			if (keeper != null) {
+				keeper.shutdownNow();
+			}
 		}
 	}
 
 	@Override
 	public void close() {
-		if (this.closed) {
-			return;
-		}
-		this.closed = true;
-		ScheduledFuture<?> task = this.periodic;
-		if (task != null) {
-			task.cancel(false);
-		}
-		this.leaseKeeper.shutdownNow();
-		if (this.ownScheduler) {
-			this.scheduler.shutdownNow();
-			try {
-				if (!this.scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
-					logger.warn("Compensation worker did not stop within 10 s");
-				}
-				// the executor reports termination just before its thread exits: wait for the thread itself
-				for (Thread thread : this.threads) {
-					thread.join(TimeUnit.SECONDS.toMillis(10));
-				}
+		synchronized (this.lifecycleLock) {
+			if (this.closed) {
+				return;
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-		else {
-			// wait for a running pass on the shared scheduler
-			this.passLock.lock();
-			this.passLock.unlock();
+			this.closed = true;
+			stopWorker();
 		}
 	}
 

@@ -3,20 +3,29 @@ package dev.safemap.compensation;
 import java.util.Map;
 
 import dev.safemap.context.RequestContext;
+import dev.safemap.context.RequestContextPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@link ContextPropagator} over SafeMap's {@link RequestContext}: captures {@link RequestContext#current()} when a
- * write is enqueued and makes it current again around the replay.
+ * write is enqueued and makes it current again around the replay, rebuilt with a policy (the application's).
  */
 final class RequestContextPropagation implements ContextPropagator {
 
-	static final RequestContextPropagation INSTANCE = new RequestContextPropagation();
+	static final RequestContextPropagation INSTANCE = new RequestContextPropagation(RequestContextPolicy.defaults());
 
 	private static final Logger logger = LoggerFactory.getLogger(RequestContextPropagation.class);
 
-	private RequestContextPropagation() {
+	private final RequestContextPolicy policy;
+
+	RequestContextPropagation(RequestContextPolicy policy) {
+		this.policy = policy;
+	}
+
+	@Override
+	public String toString() {
+		return "ContextPropagator.requestContext(" + this.policy + ")";
 	}
 
 	@Override
@@ -32,7 +41,7 @@ final class RequestContextPropagation implements ContextPropagator {
 		}
 		RequestContext restored;
 		try {
-			restored = RequestContext.of(context);
+			restored = RequestContext.builder(this.policy).putAll(context).build();
 		}
 		catch (RuntimeException ex) {
 			// a stored context that no longer passes the policy must not block the write itself

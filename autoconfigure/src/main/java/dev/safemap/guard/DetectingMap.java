@@ -214,6 +214,13 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (this.registry != null) {
 			this.registry.count(this.name);
 		}
+		try {
+			this.observer.raceDetected(kind, operation);
+		}
+		catch (RuntimeException ex) {
+			// an observer must never break the map
+			this.observerFailures.failed("race", operation, ex);
+		}
 		// the same race from the same pair of sites repeats thousands of times a second in a hot loop:
 		// report it at most once per second, so the bounded lists keep distinct races
 		long now = this.ticker.getAsLong();

@@ -38,15 +38,18 @@ import dev.safemap.guard.RaceReport;
  * @param callSites the call sites that waited, longest total wait first
  * @param callSiteSamples how many contended operations had their call site captured
  * @param segments the segments waited on most, most contended first
- * @param races race reports per kind (detect mode)
+ * @param races races detected per kind (detect mode), every one, including the repeats that were not reported
  * @param recentRaces the newest race reports, newest first
+ * @param reportedRaces race reports per kind: at most one a second per kind and pair of call sites, so at
+ * most {@code races}
  * @since 0.1.0
  */
 public record HotspotReport(String mapName, GuardMode mode, Instant since, long operations,
 		Map<MapOperation, Long> operationsByKind, long contended, double contentionRate, long waitNanos,
 		long waitP50Nanos, long waitP99Nanos, long waitMaxNanos, List<HotKey> hotKeysByContention,
 		List<HotKey> hotKeysByOperations, List<CallSiteStats> callSites, long callSiteSamples,
-		List<SegmentCount> segments, Map<RaceReport.Kind, Long> races, List<RaceReport> recentRaces) {
+		List<SegmentCount> segments, Map<RaceReport.Kind, Long> races, List<RaceReport> recentRaces,
+		Map<RaceReport.Kind, Long> reportedRaces) {
 
 	public HotspotReport {
 		Objects.requireNonNull(mapName, "mapName must not be null");
@@ -59,11 +62,17 @@ public record HotspotReport(String mapName, GuardMode mode, Instant since, long 
 		segments = List.copyOf(segments);
 		races = Collections.unmodifiableMap(new EnumMap<>(races));
 		recentRaces = List.copyOf(recentRaces);
+		reportedRaces = Collections.unmodifiableMap(new EnumMap<>(reportedRaces));
+	}
+
+	/** @return races of every kind detected since {@link #since()}, reported or not */
+	public long totalRaces() {
+		return this.races.values().stream().mapToLong(Long::longValue).sum();
 	}
 
 	/** @return race reports of every kind since {@link #since()} */
-	public long totalRaces() {
-		return this.races.values().stream().mapToLong(Long::longValue).sum();
+	public long totalReportedRaces() {
+		return this.reportedRaces.values().stream().mapToLong(Long::longValue).sum();
 	}
 
 }

@@ -111,6 +111,8 @@ final class MapAccounting implements MapObserver, MapStats {
 
 	private final LongAdder[] races = newAdders(RACE_KINDS.length);
 
+	private final LongAdder[] reportedRaces = newAdders(RACE_KINDS.length);
+
 	private final AtomicLongArray segments = new AtomicLongArray(SEGMENT_SLOTS);
 
 	/** Keys of sampled operations waiting to be drained into {@link #operationKeys}. */
@@ -192,6 +194,7 @@ final class MapAccounting implements MapObserver, MapStats {
 		this.operationSampler = (this.readWindow != null)
 				? new OperationSampler(this.readWindow, this.samples, keyShare) : null;
 		this.baseline = new Baseline(new long[OPERATIONS.length], 0, 0, new long[RACE_KINDS.length],
+				new long[RACE_KINDS.length],
 				config.clock().instant());
 	}
 
@@ -311,8 +314,13 @@ final class MapAccounting implements MapObserver, MapStats {
 	}
 
 	@Override
+	public void raceDetected(RaceReport.Kind kind, MapOperation operation) {
+		this.races[kind.ordinal()].increment();
+	}
+
+	@Override
 	public void race(RaceReport report) {
-		this.races[report.kind().ordinal()].increment();
+		this.reportedRaces[report.kind().ordinal()].increment();
 		int keep = this.config.recentRaces();
 		if (keep > 0) {
 			synchronized (this.recentRaces) {
@@ -378,6 +386,25 @@ final class MapAccounting implements MapObserver, MapStats {
 		return this.races[kind.ordinal()].sum();
 	}
 
+	@Override
+	public long reportedRaces(RaceReport.Kind kind) {
+		return this.reportedRaces[kind.ordinal()].sum();
+	}
+
+	@Override
+	public long waitQuantileNanos(double rank) {
+		if (!(rank >= 0.0 && rank <= 1.0)) {
+			throw new IllegalArgumentException("rank must be from 0 to 1 but was " + rank);
+		}
+		this.waitLock.lock();
+		try {
+			return this.waitQuantiles.isEmpty() ? 0 : this.waitQuantiles.getQuantile(rank);
+		}
+		finally {
+			this.waitLock.unlock();
+		}
+	}
+
 	// ---- reports
 
 	HotspotReport report(boolean showKeys) {
@@ -429,8 +456,10 @@ final class MapAccounting implements MapObserver, MapStats {
 		List<CallSiteStats> sites = this.callSites.top(limit,
 				(hash) -> keyName(this.contentionKeys, hash, showKeys));
 		Map<RaceReport.Kind, Long> raceCounts = new EnumMap<>(RaceReport.Kind.class);
+		Map<RaceReport.Kind, Long> reportCounts = new EnumMap<>(RaceReport.Kind.class);
 		for (RaceReport.Kind kind : RACE_KINDS) {
 			raceCounts.put(kind, Math.max(0, races(kind) - base.races[kind.ordinal()]));
+			reportCounts.put(kind, Math.max(0, reportedRaces(kind) - base.reportedRaces[kind.ordinal()]));
 		}
 		List<RaceReport> races;
 		synchronized (this.recentRaces) {
@@ -438,7 +467,7 @@ final class MapAccounting implements MapObserver, MapStats {
 		}
 		return new HotspotReport(this.name, this.mode, base.since, totalOperations, byKind, contendedCount,
 				share(contendedCount, totalOperations), wait, p50, p99, max, byContention, byOperations, sites,
-				this.callSites.samples(), topSegments(limit), raceCounts, races);
+				this.callSites.samples(), topSegments(limit), raceCounts, races, reportCounts);
 	}
 
 	private String keyName(KeySketch sketch, int hash, boolean showKeys) {
@@ -484,8 +513,10 @@ final class MapAccounting implements MapObserver, MapStats {
 			ops[operation.ordinal()] = operations(operation);
 		}
 		long[] raceCounts = new long[RACE_KINDS.length];
+		long[] reportCounts = new long[RACE_KINDS.length];
 		for (RaceReport.Kind kind : RACE_KINDS) {
 			raceCounts[kind.ordinal()] = races(kind);
+			reportCounts[kind.ordinal()] = reportedRaces(kind);
 		}
 		for (int i = 0; i < this.samples.length(); i++) {
 			this.samples.set(i, null);
@@ -507,7 +538,8 @@ final class MapAccounting implements MapObserver, MapStats {
 		synchronized (this.recentRaces) {
 			this.recentRaces.clear();
 		}
-		this.baseline = new Baseline(ops, contended(), waitNanos(), raceCounts, this.config.clock().instant());
+		this.baseline = new Baseline(ops, contended(), waitNanos(), raceCounts, reportCounts,
+				this.config.clock().instant());
 	}
 
 	/** Upper bound of the bytes the sketches' live state takes, for tests and docs. */
@@ -525,7 +557,8 @@ final class MapAccounting implements MapObserver, MapStats {
 	}
 
 	/** Counts at the last reset, subtracted in reports. */
-	private record Baseline(long[] operations, long contended, long waitNanos, long[] races, Instant since) {
+	private record Baseline(long[] operations, long contended, long waitNanos, long[] races, long[] reportedRaces,
+			Instant since) {
 	}
 
 }

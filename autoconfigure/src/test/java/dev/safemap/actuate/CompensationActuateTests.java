@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -23,6 +24,7 @@ import dev.safemap.compensation.jdbc.JdbcCompensationStore;
 import dev.safemap.support.KeyMasker;
 import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
 
 @ExtendWith(OutputCaptureExtension.class)
@@ -92,8 +95,9 @@ class CompensationActuateTests {
 			.withIdempotencyKey("order-1"));
 		CompensationsEndpoint endpoint = new CompensationsEndpoint(this.registry, this.keyMasker, Show.NEVER, Set.of());
 		CompensationsEndpoint.QueueDescriptor queue = endpoint.compensations(null, null, null, SecurityContext.NONE);
-		assertThat(queue.counts()).containsEntry(CompensationStatus.PENDING, 1L);
-		assertThat(queue.oldestPendingAgeMillis()).isNotNull().isGreaterThanOrEqualTo(0L);
+		assertThat(queue.counts()).containsExactly(entry("pending", 1L), entry("in_progress", 0L), entry("done", 0L),
+				entry("dead", 0L));
+		assertThat(queue.oldestPendingAgeMillis()).isGreaterThanOrEqualTo(0L);
 		assertThat(queue.entries()).singleElement().satisfies((entry) -> {
 			assertThat(entry.target()).isEqualTo("inventory#reserve(Order)");
 			assertThat(entry.key()).isEqualTo(this.keyMasker.mask("order-1")).doesNotContain("order-1");
@@ -116,19 +120,22 @@ class CompensationActuateTests {
 		this.registry.replayDue(); // max attempts 1: all dead
 		CompensationsEndpoint endpoint = new CompensationsEndpoint(this.registry, this.keyMasker, Show.NEVER, Set.of());
 		assertThat(endpoint.compensations("DEAD", 0, 10, SecurityContext.NONE).entries()).hasSize(3)
+			.allSatisfy((e) -> assertThat(e.status()).isEqualTo("dead"));
+		assertThat(endpoint.compensations("dead", 0, 10, SecurityContext.NONE).entries()).hasSize(3)
 			.allSatisfy((e) -> assertThat(e.lastError()).contains("gave up after 1 attempts"));
 
-		assertThat(endpoint.retry(NONE, first, "retry").affected()).isEqualTo(1);
+		assertThat(endpoint.retry(NONE, first, "Retry").affected()).as("actions in any case").isEqualTo(1);
 		assertThat(endpoint.retry(NONE, first, "retry").affected()).as("not dead any more").isZero();
 		assertThat(endpoint.discard(NONE, second, "duplicate of order 7").affected()).isEqualTo(1);
 		assertThat(endpoint.entry(second, NONE)).isNull();
 		assertThat(endpoint.retryAllDead(NONE, "retry-dead").affected()).isEqualTo(1);
-		assertThat(endpoint.entry(third, NONE).status()).isEqualTo(CompensationStatus.PENDING);
+		assertThat(endpoint.entry(third, NONE).status()).isEqualTo("pending");
 
 		this.up.set(true);
 		this.registry.replayDue();
-		assertThat(endpoint.compensations(null, null, null, SecurityContext.NONE).counts()).containsEntry(CompensationStatus.DONE, 2L)
-			.containsEntry(CompensationStatus.DEAD, 0L);
+		CompensationsEndpoint.QueueDescriptor done = endpoint.compensations(null, null, null, SecurityContext.NONE);
+		assertThat(done.counts()).containsEntry("done", 2L).containsEntry("dead", 0L);
+		assertThat(done.oldestPendingAgeMillis()).as("present, 0, when nothing waits").isZero();
 	}
 
 	@Test
@@ -158,7 +165,7 @@ class CompensationActuateTests {
 
 		assertThat(refused.affected()).isZero();
 		assertThat(refused.message()).isEqualTo("entry " + pending + " is pending, only dead entries can be discarded");
-		assertThat(endpoint.entry(pending, NONE).status()).isEqualTo(CompensationStatus.PENDING);
+		assertThat(endpoint.entry(pending, NONE).status()).isEqualTo("pending");
 	}
 
 	@Test
@@ -260,17 +267,27 @@ class CompensationActuateTests {
 	@Test
 	void healthIsDegradedNotDownPastTheDeadLetterOrAgeThresholds() {
 		CompensationHealthIndicator lenient = new CompensationHealthIndicator(this.registry, Duration.ofHours(1), 0);
-		assertThat(lenient.health(true).getStatus()).isEqualTo(Status.UP);
+		Health empty = lenient.health(true);
+		assertThat(empty.getStatus()).isEqualTo(Status.UP);
+		// the endpoint's names and units, every field present
+		assertThat(empty.getDetails()).containsEntry("oldestPendingAgeMillis", 0L)
+			.containsEntry("counts", Map.of("pending", 0L, "in_progress", 0L, "done", 0L, "dead", 0L))
+			.containsEntry("reasons", List.of());
 		this.registry.enqueue(CompensationRequest.of("t", "[]"));
 		CompensationHealthIndicator strictAge = new CompensationHealthIndicator(this.registry, Duration.ofNanos(1), 0);
 		sleep();
 		Health old = strictAge.health(true);
 		assertThat(old.getStatus()).isEqualTo(CompensationHealthIndicator.DEGRADED);
-		assertThat(old.getDetails()).containsEntry("pending", 1L).containsKey("reason");
+		assertThat(old.getDetails().get("counts")).asInstanceOf(InstanceOfAssertFactories.MAP).containsEntry("pending", 1L);
+		assertThat(old.getDetails().get("reasons")).asInstanceOf(InstanceOfAssertFactories.LIST)
+			.containsExactly("oldest pending entry is older than 0 ms");
+		assertThat((Long) old.getDetails().get("oldestPendingAgeMillis")).isGreaterThanOrEqualTo(0L);
 		this.registry.replayDue(); // dead now
 		Health dead = lenient.health(true);
 		assertThat(dead.getStatus()).isEqualTo(CompensationHealthIndicator.DEGRADED);
-		assertThat(dead.getDetails()).containsEntry("dead", 1L);
+		assertThat(dead.getDetails().get("counts")).asInstanceOf(InstanceOfAssertFactories.MAP).containsEntry("dead", 1L);
+		assertThat(dead.getDetails().get("reasons")).asInstanceOf(InstanceOfAssertFactories.LIST)
+			.containsExactly("1 dead letters (more than 0)");
 		assertThat(new CompensationHealthIndicator(this.registry, Duration.ofHours(1), 1).health(true).getStatus())
 			.isEqualTo(Status.UP);
 	}

@@ -47,6 +47,22 @@ class ActuatorDefaultAccessTests {
 	}
 
 	@Test
+	void theJsonFollowsOneConventionOfNamesUnitsAndCase() {
+		String pending = pendingEntry(this.store);
+		String entry = send(this.rest, "GET", "/actuator/compensations/" + pending, null).getResponseBody();
+		// enum values in lower case; every field present, null when it does not apply
+		assertThat(entry).contains("\"status\":\"pending\"", "\"lastError\":null", "\"leaseOwner\":null",
+				"\"arguments\":null", "\"context\":null");
+		String queue = send(this.rest, "GET", "/actuator/compensations?status=PENDING", null).getResponseBody();
+		assertThat(queue).containsPattern("\"counts\":\\{\"pending\":[1-9]\\d*,\"in_progress\":0,\"done\":0,\"dead\":\\d+}")
+			.containsPattern("\"oldestPendingAgeMillis\":\\d+,")
+			.doesNotContain("PENDING");
+		String stock = send(this.rest, "GET", "/actuator/safemaps/stock", null).getResponseBody();
+		assertThat(stock).contains("\"mode\":\"guard\"", "\"totalMillis\":", "\"p99Millis\":", "\"reported\":0")
+			.doesNotContain("Nanos");
+	}
+
+	@Test
 	void hotspotsResetIsRefused() {
 		assertThat(this.hotspots.mapNames()).contains("stock");
 		assertThat(send(this.rest, "POST", "/actuator/safemaps", null).getStatus())

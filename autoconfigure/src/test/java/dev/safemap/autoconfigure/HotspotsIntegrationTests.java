@@ -41,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 				// the reset below changes state: the endpoint is read-only unless widened
 				"management.endpoint.safemaps.access=unrestricted",
 				"safemap.hotspots.call-site-sample-rate=1",
+				"safemap.hotspots.metrics.percentiles=0.5,0.99",
 				// count every read, so that the counts asserted below are exact
 				"safemap.hotspots.read-sample-rate=1" })
 @AutoConfigureRestTestClient
@@ -103,7 +104,8 @@ class HotspotsIntegrationTests {
 		assertThat(stock.get("operationsByKind").get("get").asLong()).isEqualTo(2_000);
 		long contended = stock.get("contended").asLong();
 		assertThat(contended).isPositive();
-		assertThat(stock.get("waitTime").get("p99Nanos").asLong()).isPositive();
+		double p99Millis = stock.get("waitTime").get("p99Millis").asDouble();
+		assertThat(p99Millis).isPositive();
 
 		JsonNode hottest = stock.get("hotKeys").get("byContention").get(0);
 		assertThat(hottest.get("key").asString()).isEqualTo(this.keyMasker.mask(HOT_KEY));
@@ -126,12 +128,16 @@ class HotspotsIntegrationTests {
 		// metrics carry the same counts
 		EntityExchangeResult<String> names = get("/actuator/metrics");
 		assertThat(names.getResponseBody()).contains("safemap.map.operations", "safemap.map.contended", "safemap.map.wait",
-				"safemap.map.size", "safemap.races");
+				"safemap.map.wait.percentile", "safemap.map.size", "safemap.races", "safemap.races.reported");
 		assertThat(measurement("safemap.map.contended?tag=map:stock", "COUNT")).isEqualTo(contended);
 		assertThat(measurement("safemap.map.wait?tag=map:stock", "COUNT")).isEqualTo(contended);
 		assertThat(measurement("safemap.map.operations?tag=map:stock&tag=op:compute", "COUNT")).isEqualTo(170);
 		assertThat(measurement("safemap.map.size?tag=map:stock", "VALUE")).isEqualTo(2);
 		assertThat(measurement("safemap.races?tag=map:stock", "COUNT")).isZero();
+		assertThat(measurement("safemap.races.reported?tag=map:stock", "COUNT")).isZero();
+		// one estimate of the 99th percentile: the gauge (seconds) reads the sketch the endpoint reports (ms)
+		assertThat(measurement("safemap.map.wait.percentile?tag=map:stock&tag=phi:0.99", "VALUE") * 1000)
+			.isCloseTo(p99Millis, org.assertj.core.data.Offset.offset(1e-9));
 
 		// reset: the endpoint starts afresh, the metrics stay monotonic
 		EntityExchangeResult<String> reset = post("/actuator/safemaps/stock");

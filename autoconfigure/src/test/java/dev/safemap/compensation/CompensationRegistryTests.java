@@ -103,12 +103,12 @@ class CompensationRegistryTests {
 
 	@Test
 	void completionOfAnEntryReplayedByAnotherInstanceSettlesAtTheNextSweep() {
-		CompensationRegistry waiting = builder().owner("a").build();
+		CompensationRegistry waiting = builder().owner("a").unknownTargetWait(Duration.ZERO).build();
 		CompensationRegistry other = builder().owner("b").handlers((t) -> (e) -> {
 		}).build();
 		String id = waiting.enqueue(CompensationRequest.of("t", "[]")).entry().id();
 		CompletableFuture<Void> completion = waiting.completion(id);
-		waiting.replayDue(); // "a" has no handler for "t": dead letter, its future fails
+		waiting.replayDue(); // "a" has no handler for "t" and does not wait: dead letter, its future fails
 		assertThat(completion).isCompletedExceptionally();
 		String second = waiting.enqueue(CompensationRequest.of("u", "[]")).entry().id();
 		CompletableFuture<Void> secondCompletion = waiting.completion(second);
@@ -345,13 +345,92 @@ class CompensationRegistryTests {
 	}
 
 	@Test
-	void entryWithUnknownTargetGoesToDeadLetters() {
+	@ExtendWith(OutputCaptureExtension.class)
+	void entryWithUnknownTargetWaitsWithoutAttemptsThenGoesToDeadLettersWithAWarn(CapturedOutput output) {
+		// default wait: 1 h
 		CompensationRegistry registry = builder().build();
 		String id = registry.enqueue(CompensationRequest.of("gone#method()", "[]")).entry().id();
+		for (int minute = 0; minute < 60; minute++) {
+			registry.replayDue();
+			CompensationEntry entry = registry.find(id).orElseThrow();
+			assertThat(entry.status()).as("after %d min", minute).isEqualTo(CompensationStatus.PENDING);
+			assertThat(entry.attempts()).isZero();
+			assertThat(entry.lastError()).startsWith("unknown target since 2026-01-01T00:00:00Z;")
+				.contains("no handler for target 'gone#method()'");
+			this.clock.advance(Duration.ofMinutes(1));
+		}
+		assertThat(output.getOut().split("is unknown to this instance", -1)).as("one WARN per target").hasSize(2);
+		assertThat(output.getOut()).contains("WARN").contains("Compensation target 'gone#method()' is unknown");
+
 		registry.replayDue();
 		CompensationEntry entry = registry.find(id).orElseThrow();
 		assertThat(entry.status()).isEqualTo(CompensationStatus.DEAD);
-		assertThat(entry.lastError()).isEqualTo("no handler for target 'gone#method()'");
+		assertThat(entry.lastError()).startsWith("no handler for target 'gone#method()' after waiting PT1H");
+		assertThat(output.getOut()).contains("moved to dead letters after 0 attempts: no handler for target");
+	}
+
+	@Test
+	void entryOfATargetUnknownHereIsReplayedByAnInstanceThatKnowsIt() {
+		CompensationRegistry old = builder().owner("old").build();
+		List<String> replayed = new ArrayList<>();
+		CompensationRegistry current = builder().owner("new").build();
+		current.register("added#method()", (e) -> replayed.add(e.arguments()));
+		String id = old.enqueue(CompensationRequest.of("added#method()", "[7]")).entry().id();
+
+		old.replayDue();
+		assertThat(old.find(id).orElseThrow().status()).isEqualTo(CompensationStatus.PENDING);
+		this.clock.advance(Duration.ofMinutes(1));
+		current.replayDue();
+		assertThat(replayed).containsExactly("[7]");
+		assertThat(current.find(id).orElseThrow().status()).isEqualTo(CompensationStatus.DONE);
+	}
+
+	@Test
+	void unknownTargetWaitOfZeroSendsTheEntryToDeadLettersAtOnce() {
+		CompensationRegistry registry = builder().unknownTargetWait(Duration.ZERO).build();
+		String id = registry.enqueue(CompensationRequest.of("gone#method()", "[]")).entry().id();
+		registry.replayDue();
+		assertThat(registry.find(id).orElseThrow().status()).isEqualTo(CompensationStatus.DEAD);
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().unknownTargetWait(Duration.ofSeconds(-1)))
+			.withMessageContaining("PT-1S");
+	}
+
+	@Test
+	void migrationRoutesAnEntryOfAChangedSignatureToItsNewTarget() {
+		List<String> replayed = new ArrayList<>();
+		CompensationRegistry registry = builder().unknownTargetWait(Duration.ZERO)
+			.migration((e) -> e.target().equals("other#x()") ? null : null)
+			.migration((e) -> e.target().equals("client#reserve(Order)")
+					? new CompensationMigration.Rewrite("client#reserve(Order,Priority)",
+							e.arguments().replaceFirst("]$", ",\"NORMAL\"]"))
+					: null)
+			.build();
+		registry.register("client#reserve(Order,Priority)",
+				(e) -> replayed.add(e.target() + " " + e.arguments() + " " + e.idempotencyKey()));
+		String id = registry.enqueue(CompensationRequest.of("client#reserve(Order)", "[{\"id\":1}]")
+			.withIdempotencyKey("order-1")).entry().id();
+		String unmigrated = registry.enqueue(CompensationRequest.of("client#cancel(Order)", "[]")).entry().id();
+
+		registry.replayDue();
+
+		assertThat(replayed).containsExactly("client#reserve(Order,Priority) [{\"id\":1},\"NORMAL\"] order-1");
+		assertThat(registry.find(id).orElseThrow().status()).isEqualTo(CompensationStatus.DONE);
+		assertThat(registry.find(id).orElseThrow().target()).as("the row keeps its target")
+			.isEqualTo("client#reserve(Order)");
+		assertThat(registry.find(unmigrated).orElseThrow().status()).isEqualTo(CompensationStatus.DEAD);
+	}
+
+	@Test
+	void migrationThatThrowsCountsAFailedAttempt() {
+		CompensationRegistry registry = builder().migration((e) -> {
+			throw new IllegalStateException("cannot read " + e.arguments());
+		}).build();
+		String id = registry.enqueue(CompensationRequest.of("gone#m()", "[\"secret\"]")).entry().id();
+		registry.replayDue();
+		CompensationEntry entry = registry.find(id).orElseThrow();
+		assertThat(entry.status()).isEqualTo(CompensationStatus.PENDING);
+		assertThat(entry.attempts()).isEqualTo(1);
+		assertThat(entry.lastError()).contains("IllegalStateException").doesNotContain("secret");
 	}
 
 	@Test
@@ -451,6 +530,69 @@ class CompensationRegistryTests {
 		assertThat(ours).isNotEmpty();
 		registry.close();
 		assertThat(ours).noneMatch(Thread::isAlive);
+	}
+
+	@Test
+	void stoppedWorkerEndsItsThreadsAndStartedAgainReplaysAgain() throws Exception {
+		List<String> replayed = new java.util.concurrent.CopyOnWriteArrayList<>();
+		CompensationRegistry registry = CompensationRegistry.builder(this.store)
+			.pollInterval(Duration.ofHours(1))
+			.handlers((t) -> (e) -> replayed.add(e.arguments()))
+			.build();
+		List<Thread> before = workerThreads();
+		registry.start();
+		registry.enqueue(CompensationRequest.of("t", "[1]"));
+		registry.wakeUp();
+		org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(replayed).containsExactly("[1]"));
+		List<Thread> first = new ArrayList<>(workerThreads());
+		first.removeAll(before);
+
+		registry.stop();
+		assertThat(first).isNotEmpty().noneMatch(Thread::isAlive);
+		registry.enqueue(CompensationRequest.of("t", "[2]"));
+		registry.wakeUp(); // stopped: does nothing
+		assertThat(replayed).containsExactly("[1]");
+
+		registry.start(); // the first pass of a start runs at once (the poll interval is 1 h)
+		org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(replayed).containsExactly("[1]", "[2]"));
+		registry.close();
+		assertThat(workerThreads()).allMatch(before::contains);
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(registry::start)
+			.withMessageContaining("closed");
+	}
+
+	@Test
+	void stopWaitsForTheReplayInProgressAndStartsNoFurtherEntry() throws Exception {
+		CountDownLatch inReplay = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		List<String> replayed = new java.util.concurrent.CopyOnWriteArrayList<>();
+		this.store.enqueue(CompensationRequest.of("t", "[1]"), this.clock.instant());
+		this.store.enqueue(CompensationRequest.of("t", "[2]"), this.clock.instant());
+		CompensationRegistry registry = builder().pollInterval(Duration.ofHours(1)).handlers((t) -> (e) -> {
+			inReplay.countDown();
+			release.await();
+			replayed.add(e.arguments());
+		}).build();
+		registry.start();
+		assertThat(inReplay.await(30, TimeUnit.SECONDS)).isTrue();
+		Thread stopper = new Thread(registry::stop, "stopper");
+		stopper.start();
+		// the stopper waits for the replay in progress (timed waits only: awaitTermination, then the join)
+		org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS)
+			.until(() -> stopper.getState() == Thread.State.TIMED_WAITING);
+		assertThat(stopper.isAlive()).isTrue();
+		release.countDown();
+		stopper.join(TimeUnit.SECONDS.toMillis(30));
+		assertThat(stopper.isAlive()).isFalse();
+		assertThat(replayed).as("the replay in progress finished; the next entry was not started").containsExactly("[1]");
+
+		// still claimed by the stopped pass: replayed once its lease has expired
+		this.clock.advance(Duration.ofMinutes(3));
+		registry.replayDue();
+		assertThat(replayed).containsExactly("[1]", "[2]");
+		registry.close();
 	}
 
 	@Test

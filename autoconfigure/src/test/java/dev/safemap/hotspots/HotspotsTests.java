@@ -494,6 +494,10 @@ class HotspotsTests {
 		assertThat(report.waitP50Nanos()).isEqualTo(2_000);
 		assertThat(report.waitP99Nanos()).isEqualTo(100_000);
 		assertThat(report.waitMaxNanos()).isEqualTo(100_000);
+		// the meters read the same sketch: one estimate, not two
+		MapStats stats = hotspots.stats("stock").orElseThrow();
+		assertThat(stats.waitQuantileNanos(0.5)).isEqualTo(report.waitP50Nanos());
+		assertThat(stats.waitQuantileNanos(0.99)).isEqualTo(report.waitP99Nanos());
 		assertThat(report.segments()).extracting(SegmentCount::segment).containsExactly(5, 9);
 		assertThat(report.segments().get(0).contended()).isEqualTo(100);
 	}
@@ -571,20 +575,33 @@ class HotspotsTests {
 	}
 
 	@Test
-	void racesAreCountedAndTheNewestKept() {
+	void everyRaceDetectedIsCountedAndReportsSeparatelyAndTheNewestKept() {
 		Hotspots hotspots = hotspots(HotspotsConfig.builder().recentRaces(2));
 		MapObserver observer = hotspots.create("legacy", GuardMode.DETECT);
 		for (int i = 0; i < 3; i++) {
+			observer.raceDetected(RaceReport.Kind.CONCURRENT_WRITE, MapOperation.PUT);
 			observer.race(race("legacy", "#k" + i, RaceReport.Kind.CONCURRENT_WRITE));
 		}
+		observer.raceDetected(RaceReport.Kind.LOST_UPDATE, MapOperation.PUT);
 		observer.race(race("legacy", "#k9", RaceReport.Kind.LOST_UPDATE));
+		// repeats of the same race within a second are detected, not reported
+		for (int i = 0; i < 1_000; i++) {
+			observer.raceDetected(RaceReport.Kind.LOST_UPDATE, MapOperation.PUT);
+		}
 
 		HotspotReport report = hotspots.report("legacy", false).orElseThrow();
 		assertThat(report.races()).containsEntry(RaceReport.Kind.CONCURRENT_WRITE, 3L)
+			.containsEntry(RaceReport.Kind.LOST_UPDATE, 1_001L)
+			.containsEntry(RaceReport.Kind.WRITE_DURING_ITERATION, 0L);
+		assertThat(report.totalRaces()).isEqualTo(1_004);
+		assertThat(report.reportedRaces()).containsEntry(RaceReport.Kind.CONCURRENT_WRITE, 3L)
 			.containsEntry(RaceReport.Kind.LOST_UPDATE, 1L)
 			.containsEntry(RaceReport.Kind.WRITE_DURING_ITERATION, 0L);
-		assertThat(report.totalRaces()).isEqualTo(4);
+		assertThat(report.totalReportedRaces()).isEqualTo(4);
 		assertThat(report.recentRaces()).extracting(RaceReport::maskedKey).containsExactly("#k9", "#k2");
+		MapStats stats = hotspots.stats("legacy").orElseThrow();
+		assertThat(stats.races(RaceReport.Kind.LOST_UPDATE)).isEqualTo(1_001);
+		assertThat(stats.reportedRaces(RaceReport.Kind.LOST_UPDATE)).isEqualTo(1);
 	}
 
 	@Test
@@ -597,6 +614,7 @@ class HotspotsTests {
 			observer.contended(MapOperation.PUT, "k", 1, 100);
 			other.operation(MapOperation.PUT, "k");
 		}
+		observer.raceDetected(RaceReport.Kind.CONCURRENT_WRITE, MapOperation.PUT);
 		observer.race(race("stock", "#k", RaceReport.Kind.CONCURRENT_WRITE));
 
 		assertThat(hotspots.reset("stock")).isTrue();
@@ -613,11 +631,13 @@ class HotspotsTests {
 		assertThat(report.segments()).isEmpty();
 		assertThat(report.recentRaces()).isEmpty();
 		assertThat(report.totalRaces()).isZero();
+		assertThat(report.totalReportedRaces()).isZero();
 		assertThat(hotspots.report("other", false).orElseThrow().operations()).isEqualTo(10);
 		MapStats stats = hotspots.stats("stock").orElseThrow();
 		assertThat(stats.operations()).isEqualTo(10);
 		assertThat(stats.contended()).isEqualTo(10);
 		assertThat(stats.races(RaceReport.Kind.CONCURRENT_WRITE)).isEqualTo(1);
+		assertThat(stats.reportedRaces(RaceReport.Kind.CONCURRENT_WRITE)).isEqualTo(1);
 
 		observer.operation(MapOperation.GET, "k");
 		assertThat(hotspots.report("stock", false).orElseThrow().operations()).isEqualTo(1);

@@ -87,6 +87,11 @@ public final class Perturbation {
 		}
 
 		@Override
+		public void raceDetected(RaceReport.Kind kind, MapOperation operation) {
+			this.delegate.raceDetected(kind, operation);
+		}
+
+		@Override
 		public void race(RaceReport report) {
 			this.delegate.race(report);
 		}

@@ -44,7 +44,7 @@ public final class FallbackCacheHealthIndicator extends AbstractHealthIndicator 
 			}
 			FallbackCacheStats stats = cache.stats();
 			Map<String, Object> cacheDetails = new LinkedHashMap<>();
-			cacheDetails.put("circuitBreaker", state.name());
+			cacheDetails.put("circuitBreaker", state.name().toLowerCase(java.util.Locale.ROOT));
 			cacheDetails.put("servingStale", cache.isServingStale());
 			cacheDetails.put("fallbacks", stats.fallbacks());
 			cacheDetails.put("staleRejected", stats.staleRejected());

@@ -1,6 +1,8 @@
 package dev.safemap.actuate.compensation;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -13,8 +15,10 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * Health of the compensation queue: {@link #DEGRADED} when the oldest waiting entry is older than the configured
- * age, or when there are more dead letters than allowed, else {@code UP}; details give the counts, the oldest age
- * and the reasons either way. Not {@code DOWN}: the application still serves, and a queue that waits for a
+ * age, or when there are more dead letters than allowed, else {@code UP}; details give the counts by state
+ * ({@code counts}, as the {@code compensations} endpoint gives them), the oldest waiting age
+ * ({@code oldestPendingAgeMillis}, 0 when none waits) and the reasons for a degraded status ({@code reasons},
+ * empty when up). Not {@code DOWN}: the application still serves, and a queue that waits for a
  * failing downstream must not get healthy instances restarted or taken out of the load balancer.
  * <p>
  * Spring Boot maps a status it does not know to HTTP 200 and leaves it out of the aggregate status unless it is
@@ -64,16 +68,17 @@ public final class CompensationHealthIndicator extends AbstractHealthIndicator {
 		else {
 			builder.up();
 		}
-		builder.withDetail("pending", counts.getOrDefault(CompensationStatus.PENDING, 0L))
-			.withDetail("inProgress", counts.getOrDefault(CompensationStatus.IN_PROGRESS, 0L))
-			.withDetail("dead", dead)
-			.withDetail("oldestPendingAge", oldest.toString());
+		List<String> reasons = new ArrayList<>();
 		if (tooOld) {
-			builder.withDetail("reason", "oldest pending entry is older than " + this.maxOldestPendingAge);
+			reasons.add("oldest pending entry is older than " + this.maxOldestPendingAge.toMillis() + " ms");
 		}
 		if (tooManyDead) {
-			builder.withDetail(tooOld ? "reason2" : "reason", dead + " dead letters (more than " + this.maxDead + ")");
+			reasons.add(dead + " dead letters (more than " + this.maxDead + ")");
 		}
+		// the same names and units as the compensations endpoint
+		builder.withDetail("counts", CompensationsEndpoint.counts(counts))
+			.withDetail("oldestPendingAgeMillis", oldest.toMillis())
+			.withDetail("reasons", reasons);
 	}
 
 }

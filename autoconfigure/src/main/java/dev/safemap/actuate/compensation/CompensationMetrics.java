@@ -54,7 +54,7 @@ public final class CompensationMetrics implements CompensationListener, MeterBin
 	public void bindTo(MeterRegistry meterRegistry) {
 		for (CompensationStatus status : CompensationStatus.values()) {
 			Gauge.builder("safemap.compensation.queue.depth", this, (m) -> m.count(status))
-				.tag("status", status.name().toLowerCase(java.util.Locale.ROOT))
+				.tag("status", CompensationsEndpoint.name(status))
 				.description("Compensation entries by state")
 				.register(meterRegistry);
 		}

@@ -2,7 +2,6 @@ package dev.safemap.actuate.compensation;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,8 +34,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * Actuator endpoint {@code compensations}: the state of the compensation queue and its dead letters, and
  * re-drive operations.
  * <ul>
- * <li>{@code GET /actuator/compensations?status=DEAD&page=0&size=20}: counts by state, age of the oldest waiting
- * entry and a page of entries (metadata only: keys masked, no arguments, unless {@code safemap.masking.show-keys}
+ * <li>{@code GET /actuator/compensations?status=dead&page=0&size=20}: counts by state (every state, in lower
+ * case, as {@code status} takes them, in any case), age of the oldest waiting entry in milliseconds (0 when none
+ * waits) and a page of entries (metadata only: keys masked, no arguments, unless {@code safemap.masking.show-keys}
  * shows them to the caller);</li>
  * <li>{@code GET /actuator/compensations/{id}}: one entry;</li>
  * <li>{@code POST /actuator/compensations/{id}} with {@code {"action":"retry"}}: resubmit a dead entry;</li>
@@ -132,13 +132,13 @@ public class CompensationsEndpoint {
 			throw new InvalidEndpointRequestException("page must be >= 0 and size between 1 and 1000, but were "
 					+ pageNumber + " and " + pageSize, "bad paging");
 		}
-		Map<CompensationStatus, Long> counts = new EnumMap<>(this.registry.counts());
-		Duration oldest = this.registry.oldestPendingAge().orElse(null);
+		Map<String, Long> counts = counts(this.registry.counts());
+		long oldest = this.registry.oldestPendingAge().map(Duration::toMillis).orElse(0L);
 		List<EntryDescriptor> entries = this.registry.entries(filter, pageNumber, pageSize)
 			.stream()
 			.map((entry) -> describe(entry, show))
 			.toList();
-		return new QueueDescriptor(counts, (oldest != null) ? oldest.toMillis() : null, pageNumber, pageSize, entries);
+		return new QueueDescriptor(counts, oldest, pageNumber, pageSize, entries);
 	}
 
 	/**
@@ -229,8 +229,31 @@ public class CompensationsEndpoint {
 		return new ActionDescriptor("discard", done ? 1 : 0, message);
 	}
 
+	/**
+	 * Counts by state for JSON: every state present (0 when none), named in lower case as {@code status} and the
+	 * entries' {@code status} name it.
+	 * @param counts counts by state, states with no entry may be missing
+	 * @return the counts, in the order of {@link CompensationStatus}
+	 */
+	public static Map<String, Long> counts(Map<CompensationStatus, Long> counts) {
+		Map<String, Long> named = new LinkedHashMap<>();
+		for (CompensationStatus status : CompensationStatus.values()) {
+			named.put(name(status), counts.getOrDefault(status, 0L));
+		}
+		return named;
+	}
+
+	/**
+	 * The name of a state in JSON and in the meters' {@code status} tag.
+	 * @param status the state
+	 * @return its name in lower case, for example {@code in_progress}
+	 */
+	public static String name(CompensationStatus status) {
+		return status.name().toLowerCase(Locale.ROOT);
+	}
+
 	private static void requireAction(@Nullable String action, String expected) {
-		if (!expected.equals(action)) {
+		if (action == null || !expected.equalsIgnoreCase(action.trim())) {
 			String given = (action != null) ? "was '" + action + "'" : "is missing";
 			throw new InvalidEndpointRequestException("action must be '" + expected + "', but " + given
 					+ " (send {\"action\":\"" + expected + "\"})", "unknown action");
@@ -248,7 +271,7 @@ public class CompensationsEndpoint {
 	}
 
 	private EntryDescriptor describe(CompensationEntry entry, boolean show) {
-		return new EntryDescriptor(entry.id(), entry.target(), entry.status(),
+		return new EntryDescriptor(entry.id(), entry.target(), name(entry.status()),
 				this.keyMasker.maskUnless(entry.idempotencyKey(), show),
 				this.keyMasker.maskUnless(entry.orderingKey(), show), entry.attempts(), entry.createdAt(),
 				(entry.status() == CompensationStatus.PENDING) ? entry.nextAttemptAt() : null, entry.lastError(),
@@ -258,16 +281,22 @@ public class CompensationsEndpoint {
 	/**
 	 * State of the queue. Immutable and thread-safe.
 	 *
-	 * @param counts number of entries by state
-	 * @param oldestPendingAgeMillis age of the oldest waiting entry in milliseconds, null when none waits
+	 * @param counts number of entries by state, every state present, in lower case ({@code pending},
+	 * {@code in_progress}, {@code done}, {@code dead})
+	 * @param oldestPendingAgeMillis age of the oldest waiting entry in milliseconds, 0 when none waits
 	 * @param page the page number
 	 * @param size the page size
 	 * @param entries the page of entries, oldest first
 	 * @since 0.1.0
 	 */
-	@JsonInclude(JsonInclude.Include.NON_NULL)
-	public record QueueDescriptor(Map<CompensationStatus, Long> counts, @Nullable Long oldestPendingAgeMillis,
-			int page, int size, List<EntryDescriptor> entries) implements OperationResponseBody {
+	public record QueueDescriptor(Map<String, Long> counts, long oldestPendingAgeMillis, int page, int size,
+			List<EntryDescriptor> entries) implements OperationResponseBody {
+
+		public QueueDescriptor {
+			counts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(counts));
+			entries = List.copyOf(entries);
+		}
+
 	}
 
 	/**
@@ -275,20 +304,20 @@ public class CompensationsEndpoint {
 	 *
 	 * @param id the entry id
 	 * @param target the method or registered write
-	 * @param status the state
+	 * @param status the state, in lower case ({@code pending}, {@code in_progress}, {@code done}, {@code dead})
 	 * @param key the idempotency key (masked unless arguments are shown)
 	 * @param orderingKey the ordering key (masked unless arguments are shown)
 	 * @param attempts failed attempts so far
 	 * @param createdAt time of the enqueue
-	 * @param nextAttemptAt next attempt, for pending entries
-	 * @param lastError last failure or dead-letter reason
-	 * @param leaseOwner instance replaying it, while in progress
-	 * @param arguments stored arguments, only when configured
-	 * @param context captured request context, only when configured
+	 * @param nextAttemptAt next attempt, for pending entries, else null
+	 * @param lastError last failure or dead-letter reason, null when none
+	 * @param leaseOwner instance replaying it, while in progress, else null
+	 * @param arguments stored arguments, only when shown to the caller, else null
+	 * @param context captured request context, only when shown to the caller, else null
 	 * @since 0.1.0
 	 */
-	@JsonInclude(JsonInclude.Include.NON_NULL)
-	public record EntryDescriptor(String id, String target, CompensationStatus status, String key,
+	@JsonInclude(JsonInclude.Include.ALWAYS) // every field present, null when it does not apply
+	public record EntryDescriptor(String id, String target, String status, String key,
 			String orderingKey, int attempts, Instant createdAt, @Nullable Instant nextAttemptAt,
 			@Nullable String lastError, @Nullable String leaseOwner, @Nullable String arguments,
 			@Nullable Map<String, String> context) implements OperationResponseBody {

@@ -63,8 +63,7 @@ public final class EndpointPanels {
 			// an idle queue is read once per snapshot, not twice
 			List<EntryDescriptor> pending = (counts.getOrDefault("pending", 0L) > 0)
 					? List.copyOf(endpoint.compensations("pending", 0, PENDING_SHOWN, viewer).entries()) : List.of();
-			Long oldest = dead.oldestPendingAgeMillis();
-			return new CompensationsPanel(scope, true, null, writable, counts, (oldest != null) ? oldest : 0, pending,
+			return new CompensationsPanel(scope, true, null, writable, counts, dead.oldestPendingAgeMillis(), pending,
 					List.copyOf(dead.entries()));
 		};
 	}

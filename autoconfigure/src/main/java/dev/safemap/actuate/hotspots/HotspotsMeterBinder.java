@@ -25,8 +25,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * Publishes the accounting of every guarded map as Micrometer meters, tagged with the map's name
  * (never with a key): {@code safemap.map.operations} (tag {@code op}), {@code safemap.map.contended},
- * {@code safemap.map.wait}, {@code safemap.map.size} and {@code safemap.races} (tag {@code kind}).
- * Maps guarded after the registry is bound get their meters when they appear.
+ * {@code safemap.map.wait}, {@code safemap.map.wait.percentile} (tag {@code phi}, one per configured
+ * percentile), {@code safemap.map.size}, {@code safemap.races} (every race detected) and
+ * {@code safemap.races.reported} (the races reported, at most one a second per kind and pair of call sites),
+ * both tagged {@code kind}. Maps guarded after the registry is bound get their meters when they appear.
+ * <p>
+ * The wait timer publishes count, total and max (and, when asked, a percentile histogram for server-side
+ * aggregation) but no client-side percentiles of its own: {@code safemap.map.wait.percentile} gauges read the
+ * accounting's quantiles sketch, the one the {@code safemaps} endpoint reports, so the endpoint's
+ * {@code p99Millis} and the published 0.99 percentile are one estimate (since the accounting's last reset).
  * <p>
  * Counters read the accounting's monotonic counters, so they cost nothing on the map's hot path and
  * are not affected by the endpoint's reset; only the wait timer is recorded per contended operation.
@@ -45,7 +52,11 @@ public class HotspotsMeterBinder implements MeterBinder, HotspotsListener {
 
 	static final String SIZE = "safemap.map.size";
 
+	static final String WAIT_PERCENTILE = "safemap.map.wait.percentile";
+
 	static final String RACES = "safemap.races";
+
+	static final String RACES_REPORTED = "safemap.races.reported";
 
 	private final Hotspots hotspots;
 
@@ -64,7 +75,8 @@ public class HotspotsMeterBinder implements MeterBinder, HotspotsListener {
 	/**
 	 * Creates a binder.
 	 * @param hotspots the accounting
-	 * @param percentiles percentiles of the wait timer to publish, each from 0 to 1
+	 * @param percentiles percentiles of the wait to publish as {@code safemap.map.wait.percentile} gauges, each
+	 * from 0 to 1
 	 * @param percentileHistogram whether to publish a percentile histogram of the wait timer
 	 * @param sizes the current size of a map by name, or null when unknown
 	 * @throws IllegalArgumentException if a percentile is not from 0 to 1 (its value is in the message)
@@ -118,9 +130,23 @@ public class HotspotsMeterBinder implements MeterBinder, HotspotsListener {
 			.register(registry);
 		for (RaceReport.Kind kind : RaceReport.Kind.values()) {
 			FunctionCounter.builder(RACES, map, (stats) -> stats.races(kind))
-				.description("Unsafe uses of a map found in detect mode")
+				.description("Unsafe uses of a map detected in detect mode, every one, reported or not")
 				.tag("map", name)
 				.tag("kind", kind.name().toLowerCase(Locale.ROOT))
+				.register(registry);
+			FunctionCounter.builder(RACES_REPORTED, map, (stats) -> stats.reportedRaces(kind))
+				.description("Race reports of detect mode: at most one a second per kind and pair of call sites")
+				.tag("map", name)
+				.tag("kind", kind.name().toLowerCase(Locale.ROOT))
+				.register(registry);
+		}
+		for (double percentile : this.percentiles) {
+			Gauge.builder(WAIT_PERCENTILE, map, (stats) -> stats.waitQuantileNanos(percentile) / 1e9)
+				.description("Wait of contended operations at a percentile, since the accounting's last reset: "
+						+ "the estimate the safemaps endpoint reports")
+				.baseUnit("seconds")
+				.tag("map", name)
+				.tag("phi", phi(percentile))
 				.register(registry);
 		}
 		Gauge.builder(SIZE, this.sizes, (sizes) -> {
@@ -130,11 +156,15 @@ public class HotspotsMeterBinder implements MeterBinder, HotspotsListener {
 		Timer timer = Timer.builder(WAIT)
 			.description("Time operations on a guarded map waited for another thread")
 			.tag("map", name)
-			.publishPercentiles(this.percentiles)
 			.publishPercentileHistogram(this.percentileHistogram)
 			.minimumExpectedValue(Duration.ofNanos(1_000))
 			.register(registry);
 		this.waitTimers.computeIfAbsent(name, (key) -> new CopyOnWriteArrayList<>()).add(timer);
+	}
+
+	/** The {@code phi} tag of a percentile: {@code 0.5}, {@code 0.99}, {@code 0.999}, as Micrometer writes it. */
+	static String phi(double percentile) {
+		return java.math.BigDecimal.valueOf(percentile).stripTrailingZeros().toPlainString();
 	}
 
 	@Override

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.safemap.guard.CallSite;
 import dev.safemap.guard.GuardMode;
 import dev.safemap.guard.GuardedMapRegistry;
@@ -178,7 +179,7 @@ public class SafeMapsEndpoint {
 		if (report.isEmpty()) {
 			// a map guarded without an observer: nothing was counted
 			return new SafeMapDescriptor(name, lower(mode), type, size, false, null, 0, Map.of(), 0, 0.0,
-					new WaitDescriptor(0, 0, 0, 0), new HotKeysDescriptor(List.of(), List.of()),
+					WaitDescriptor.NONE, new HotKeysDescriptor(List.of(), List.of()),
 					new CallSitesDescriptor(0, List.of()), List.of(), RacesDescriptor.EMPTY);
 		}
 		HotspotReport r = report.get();
@@ -186,7 +187,7 @@ public class SafeMapsEndpoint {
 		r.operationsByKind().forEach((operation, count) -> byKind.put(lower(operation), count));
 		return new SafeMapDescriptor(name, lower(mode), type, size, true, r.since(), r.operations(), byKind,
 				r.contended(), r.contentionRate(),
-				new WaitDescriptor(r.waitNanos(), r.waitP50Nanos(), r.waitP99Nanos(), r.waitMaxNanos()),
+				WaitDescriptor.ofNanos(r.waitNanos(), r.waitP50Nanos(), r.waitP99Nanos(), r.waitMaxNanos()),
 				new HotKeysDescriptor(r.hotKeysByContention().stream().map(HotKeyDescriptor::of).toList(),
 						r.hotKeysByOperations().stream().map(HotKeyDescriptor::of).toList()),
 				new CallSitesDescriptor(r.callSiteSamples(), r.callSites().stream().map(CallSiteDescriptor::of).toList()),
@@ -231,6 +232,7 @@ public class SafeMapsEndpoint {
 	 * @param races race reports (detect mode)
 	 * @since 0.1.0
 	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS) // every field present, null when unknown
 	public record SafeMapDescriptor(String name, String mode, @Nullable String type, @Nullable Integer size,
 			boolean observed, @Nullable Instant since, long operations, Map<String, Long> operationsByKind,
 			long contended, double contentionRate, WaitDescriptor waitTime, HotKeysDescriptor hotKeys,
@@ -245,15 +247,28 @@ public class SafeMapsEndpoint {
 	}
 
 	/**
-	 * Wait times of contended operations, in nanoseconds (percentiles are sketch estimates).
+	 * Wait times of contended operations, in milliseconds with a fraction (percentiles are estimates of the
+	 * accounting's quantiles sketch, the same the {@code safemap.map.wait.percentile} gauges publish).
 	 *
-	 * @param totalNanos total wait
-	 * @param p50Nanos median wait
-	 * @param p99Nanos 99th percentile wait
-	 * @param maxNanos longest wait
+	 * @param totalMillis total wait
+	 * @param p50Millis median wait
+	 * @param p99Millis 99th percentile wait
+	 * @param maxMillis longest wait
 	 * @since 0.1.0
 	 */
-	public record WaitDescriptor(long totalNanos, long p50Nanos, long p99Nanos, long maxNanos) {
+	public record WaitDescriptor(double totalMillis, double p50Millis, double p99Millis, double maxMillis) {
+
+		static final WaitDescriptor NONE = new WaitDescriptor(0, 0, 0, 0);
+
+		static WaitDescriptor ofNanos(long total, long p50, long p99, long max) {
+			return new WaitDescriptor(millis(total), millis(p50), millis(p99), millis(max));
+		}
+
+	}
+
+	/** A duration in nanoseconds as milliseconds with a fraction: the unit of every SafeMap duration in JSON. */
+	static double millis(long nanos) {
+		return nanos / 1_000_000.0;
 	}
 
 	/**
@@ -279,13 +294,13 @@ public class SafeMapsEndpoint {
 	 * {@code unresolved}
 	 * @param count estimated (contended) operations on the key
 	 * @param share the key's share of all (contended) operations counted, 0 to 1
-	 * @param waitNanos estimated total wait on the key (0 in {@code byOperations})
+	 * @param waitMillis estimated total wait on the key, in milliseconds (0 in {@code byOperations})
 	 * @since 0.1.0
 	 */
-	public record HotKeyDescriptor(String key, long count, double share, long waitNanos) {
+	public record HotKeyDescriptor(String key, long count, double share, double waitMillis) {
 
 		static HotKeyDescriptor of(HotKey key) {
-			return new HotKeyDescriptor(key.key(), key.count(), key.share(), key.waitNanos());
+			return new HotKeyDescriptor(key.key(), key.count(), key.share(), millis(key.waitNanos()));
 		}
 
 	}
@@ -314,13 +329,13 @@ public class SafeMapsEndpoint {
 	 * @param lineNumber the line, negative when unknown
 	 * @param samples sampled contended operations from this site
 	 * @param share share of all samples, 0 to 1
-	 * @param waitNanos total wait of the samples
-	 * @param maxWaitNanos longest wait of a sample
+	 * @param waitMillis total wait of the samples, in milliseconds
+	 * @param maxWaitMillis longest wait of a sample, in milliseconds
 	 * @param keys the keys this site waited on most
 	 * @since 0.1.0
 	 */
 	public record CallSiteDescriptor(String site, String className, String methodName, int lineNumber, long samples,
-			double share, long waitNanos, long maxWaitNanos, List<String> keys) {
+			double share, double waitMillis, double maxWaitMillis, List<String> keys) {
 
 		public CallSiteDescriptor {
 			keys = List.copyOf(keys);
@@ -329,7 +344,8 @@ public class SafeMapsEndpoint {
 		static CallSiteDescriptor of(CallSiteStats stats) {
 			CallSite site = stats.site();
 			return new CallSiteDescriptor(site.toString(), site.className(), site.methodName(), site.lineNumber(),
-					stats.samples(), stats.share(), stats.waitNanos(), stats.maxWaitNanos(), stats.topKeys());
+					stats.samples(), stats.share(), millis(stats.waitNanos()), millis(stats.maxWaitNanos()),
+					stats.topKeys());
 		}
 
 	}
@@ -351,16 +367,18 @@ public class SafeMapsEndpoint {
 	}
 
 	/**
-	 * Race reports of a map in detect mode.
+	 * Races of a map in detect mode.
 	 *
-	 * @param total reports since {@code since}
-	 * @param byKind reports per kind, every kind present
+	 * @param total races detected since {@code since}, every one, reported or not
+	 * @param byKind races detected per kind, every kind present
+	 * @param reported race reports since {@code since}: detect mode reports a race of the same kind between the
+	 * same two call sites at most once a second, so this is at most {@code total}
 	 * @param recent the newest reports, newest first
 	 * @since 0.1.0
 	 */
-	public record RacesDescriptor(long total, Map<String, Long> byKind, List<RaceDescriptor> recent) {
+	public record RacesDescriptor(long total, Map<String, Long> byKind, long reported, List<RaceDescriptor> recent) {
 
-		static final RacesDescriptor EMPTY = of(Map.of(), List.of());
+		static final RacesDescriptor EMPTY = of(Map.of(), 0, List.of());
 
 		public RacesDescriptor {
 			byKind = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byKind));
@@ -368,10 +386,10 @@ public class SafeMapsEndpoint {
 		}
 
 		static RacesDescriptor of(HotspotReport report) {
-			return of(report.races(), report.recentRaces());
+			return of(report.races(), report.totalReportedRaces(), report.recentRaces());
 		}
 
-		private static RacesDescriptor of(Map<RaceReport.Kind, Long> counts, List<RaceReport> recent) {
+		private static RacesDescriptor of(Map<RaceReport.Kind, Long> counts, long reported, List<RaceReport> recent) {
 			Map<String, Long> byKind = new LinkedHashMap<>();
 			long total = 0;
 			for (RaceReport.Kind kind : RaceReport.Kind.values()) {
@@ -379,7 +397,7 @@ public class SafeMapsEndpoint {
 				byKind.put(lower(kind), count);
 				total += count;
 			}
-			return new RacesDescriptor(total, byKind, recent.stream().map(RaceDescriptor::of).toList());
+			return new RacesDescriptor(total, byKind, reported, recent.stream().map(RaceDescriptor::of).toList());
 		}
 
 	}

@@ -14,6 +14,7 @@ import dev.safemap.aop.CompensationWorker;
 import dev.safemap.autoconfigure.compensation.SafeMapCompensationProperties.StoreType;
 import dev.safemap.compensation.Compensable;
 import dev.safemap.compensation.CompensationListener;
+import dev.safemap.compensation.CompensationMigration;
 import dev.safemap.compensation.CompensationRegistry;
 import dev.safemap.compensation.CompensationStore;
 import dev.safemap.compensation.CompensationTemplate;
@@ -24,6 +25,7 @@ import dev.safemap.compensation.jdbc.LazyEmbeddedCompensationStore;
 import dev.safemap.diagnostics.InvalidSafeMapPropertyException;
 import dev.safemap.web.IdempotencyKeyExchangeFilter;
 import dev.safemap.web.IdempotencyKeyInterceptor;
+import dev.safemap.web.RequestContextFactory;
 import dev.safemap.support.KeyMasker;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -204,17 +206,24 @@ public final class CompensationAutoConfiguration {
 		return store;
 	}
 
+	/**
+	 * Request context of a replay: rebuilt with the policy of the application's request contexts
+	 * ({@code safemap.context.*}: limits, MDC keys, violation listener), the default policy without one.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	ContextPropagator compensationContextPropagator() {
-		return ContextPropagator.requestContext();
+	ContextPropagator compensationContextPropagator(ObjectProvider<RequestContextFactory> requestContexts) {
+		RequestContextFactory factory = requestContexts.getIfUnique();
+		return (factory != null) ? ContextPropagator.requestContext(factory.policy())
+				: ContextPropagator.requestContext();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	CompensationRegistry compensationRegistry(CompensationStore store, SafeMapCompensationProperties properties,
 			BeanFactory beanFactory, ObjectProvider<JsonMapper> mapper, ObjectProvider<ContextPropagator> propagator,
-			ObjectProvider<CompensationListener> listeners, ObjectProvider<KeyMasker> keyMasker) {
+			ObjectProvider<CompensationListener> listeners, ObjectProvider<CompensationMigration> migrations,
+			ObjectProvider<KeyMasker> keyMasker) {
 		CompensationRegistry.Builder builder = CompensationRegistry.builder(store);
 		builder.keyMasker(keyMasker.getIfAvailable(KeyMasker::shared));
 		// the rules live in the core builder; each property is applied under its own name, before it is used
@@ -222,6 +231,8 @@ public final class CompensationAutoConfiguration {
 		apply("lease", properties.getLease(), "a positive duration such as 2m", builder::lease);
 		apply("max-age", properties.getMaxAge(), "a positive duration such as 1d", builder::maxAge);
 		apply("done-retention", properties.getDoneRetention(), "a duration such as 1h", builder::doneRetention);
+		apply("unknown-target-wait", properties.getUnknownTargetWait(), "a duration such as 1h (0 for no wait)",
+				builder::unknownTargetWait);
 		apply("batch-size", properties.getBatchSize(), "a batch size such as 50", builder::batchSize);
 		apply("max-attempts", properties.getMaxAttempts(),
 				"the number of attempts before an entry goes to dead letters, e.g. 10", builder::maxAttempts);
@@ -231,6 +242,7 @@ public final class CompensationAutoConfiguration {
 					beanFactory.getBeanProvider(CircuitBreakerRegistry.class), mapper, properties.getLease()))
 			.contextPropagator(propagator.getIfAvailable(ContextPropagator::none));
 		listeners.orderedStream().forEach(builder::listener);
+		migrations.orderedStream().forEach(builder::migration);
 		return builder.build();
 	}
 

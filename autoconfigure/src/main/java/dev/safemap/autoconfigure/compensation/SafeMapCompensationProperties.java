@@ -50,6 +50,13 @@ public class SafeMapCompensationProperties {
 	 */
 	private Duration doneRetention = Duration.ofHours(1);
 
+	/**
+	 * How long an entry whose target this instance does not know (a bean or @Compensable method that a rolling
+	 * deploy removed or renamed) waits for an instance that knows it, or a CompensationMigration bean, before it
+	 * goes to dead letters. Zero sends it to dead letters at once.
+	 */
+	private Duration unknownTargetWait = Duration.ofHours(1);
+
 	private final Backoff backoff = new Backoff();
 
 	private final Store store = new Store();
@@ -104,6 +111,14 @@ public class SafeMapCompensationProperties {
 
 	public void setMaxAge(Duration maxAge) {
 		this.maxAge = maxAge;
+	}
+
+	public Duration getUnknownTargetWait() {
+		return this.unknownTargetWait;
+	}
+
+	public void setUnknownTargetWait(Duration unknownTargetWait) {
+		this.unknownTargetWait = unknownTargetWait;
 	}
 
 	public Duration getDoneRetention() {

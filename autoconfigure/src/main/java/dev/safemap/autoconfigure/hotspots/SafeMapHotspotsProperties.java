@@ -144,7 +144,9 @@ public class SafeMapHotspotsProperties {
 		private boolean enabled = true;
 
 		/**
-		 * Percentiles of the safemap.map.wait timer to publish, each from 0 to 1.
+		 * Percentiles of the wait of contended operations to publish as safemap.map.wait.percentile gauges (tag
+		 * phi), each from 0 to 1: read from the quantiles sketch the safemaps endpoint reports, so both give one
+		 * estimate.
 		 */
 		private List<Double> percentiles = new ArrayList<>(List.of(0.5, 0.99));
 

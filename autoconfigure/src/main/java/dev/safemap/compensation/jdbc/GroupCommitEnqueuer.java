@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransactionRollbackException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,9 @@ import org.springframework.jdbc.support.SQLExceptionTranslator;
  * <p>
  * A row that fails on its own (a duplicate idempotency key is not a failure: the waiting entry is returned; a
  * value too long is) fails only its caller: H2 rolls back the failed statement and the transaction goes on. A
- * failed commit fails every caller of the batch, none of whose rows is then stored.
+ * failure that rolls back the whole transaction (SQLState class 40, such as H2's deadlock 40001, or a lost
+ * connection, class 08) and a failed commit fail every caller of the batch, none of whose rows is then stored: no
+ * caller is told its row was stored unless the commit that holds it succeeded.
  * <p>
  * Rows are inserted in queue order and batches are written one after the other, so an enqueue that starts after
  * another returned gets a higher sequence (per-key order). Relies on H2's statement-level rollback: not for
@@ -207,6 +210,10 @@ final class GroupCommitEnqueuer implements AutoCloseable {
 					pending.result = insert(pending);
 				}
 				catch (SQLException ex) {
+					if (rollsBackTheTransaction(ex)) {
+						// the rows written before it in this batch are gone too: every caller of the batch fails
+						throw ex;
+					}
 					// H2 rolled back this statement only; the rest of the batch goes on
 					pending.failure = translate(ex);
 				}
@@ -355,6 +362,29 @@ final class GroupCommitEnqueuer implements AutoCloseable {
 				// broken anyway
 			}
 		}
+	}
+
+	/**
+	 * Whether a failed statement ended the whole transaction rather than just itself: SQLState class 40
+	 * (transaction rollback: H2's deadlock and serialization failures, PostgreSQL's 40001 and 40P01) or 08 (the
+	 * connection is gone), including such a cause wrapped in another exception.
+	 */
+	static boolean rollsBackTheTransaction(SQLException ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLTransactionRollbackException) {
+				return true;
+			}
+			if (cause instanceof SQLException sql) {
+				String state = sql.getSQLState();
+				if (state != null && (state.startsWith("40") || state.startsWith("08"))) {
+					return true;
+				}
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return false;
 	}
 
 	private DataAccessException translate(SQLException ex) {

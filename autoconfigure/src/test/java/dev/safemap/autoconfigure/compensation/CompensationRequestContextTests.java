@@ -10,7 +10,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.safemap.compensation.Compensable;
 import dev.safemap.compensation.CompensationRegistry;
 import dev.safemap.compensation.CompensationStatus;
+import dev.safemap.aop.CompensationWorker;
+import dev.safemap.autoconfigure.context.ContextAutoConfiguration;
 import dev.safemap.context.RequestContext;
+import dev.safemap.web.RequestContextFactory;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,12 +80,54 @@ class CompensationRequestContextTests {
 			});
 	}
 
+	@Test
+	void replayRebuildsTheContextWithTheConfiguredPolicyNotTheDefaultOne() {
+		String longTenant = "t".repeat(600); // over the default 256 characters, within the configured 1000
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, JacksonAutoConfiguration.class,
+					ContextAutoConfiguration.class, CompensationAutoConfiguration.class))
+			.withBean(Notifier.class)
+			.withPropertyValues("safemap.compensation.store.directory=" + this.directory,
+					"safemap.compensation.poll-interval=1h", "safemap.context.max-value-length=1000",
+					"safemap.context.mdc-keys=tenant")
+			.run((context) -> {
+				context.getBean(CompensationWorker.class).stop(); // only this test replays
+				Notifier notifier = context.getBean(Notifier.class);
+				RequestContextFactory factory = context.getBean(RequestContextFactory.class);
+				notifier.setUp(false);
+				RequestContext.runWith(RequestContext.builder(factory.policy()).put("tenant", longTenant).build(),
+						() -> {
+							try {
+								notifier.notifyUser("u-2");
+							}
+							catch (IOException ex) {
+								throw new AssertionError(ex);
+							}
+						});
+				notifier.setUp(true);
+				CompensationRegistry registry = context.getBean(CompensationRegistry.class);
+				Thread replay = new Thread(registry::replayDue, "replay-thread");
+				replay.start();
+				replay.join();
+
+				assertThat(registry.counts()).containsEntry(CompensationStatus.DONE, 1L);
+				assertThat(notifier.tenants()).as("tenant length at the call, then at the replay")
+					.containsExactly(600 + " mdc=600", 600 + " mdc=600");
+			});
+	}
+
 	/** State is read through methods: the bean is a CGLIB proxy whose own fields are unused. */
 	public static class Notifier {
 
 		private volatile boolean up = true;
 
 		private final List<String> seen = new CopyOnWriteArrayList<>();
+
+		private final List<String> tenants = new CopyOnWriteArrayList<>();
+
+		public List<String> tenants() {
+			return this.tenants;
+		}
 
 		public void setUp(boolean up) {
 			this.up = up;
@@ -95,6 +140,8 @@ class CompensationRequestContextTests {
 		@Compensable(name = "notifications", key = "#user", on = IOException.class)
 		public void notifyUser(String user) throws IOException {
 			RequestContext current = RequestContext.current();
+			String mdc = org.slf4j.MDC.get("tenant");
+			this.tenants.add(current.get("tenant").orElse("").length() + " mdc=" + ((mdc != null) ? mdc.length() : "none"));
 			this.seen.add(user + " tenant=" + current.get("tenant").orElse("-") + " request="
 					+ current.requestId().orElse("-") + " on " + Thread.currentThread().getName());
 			if (!this.up) {

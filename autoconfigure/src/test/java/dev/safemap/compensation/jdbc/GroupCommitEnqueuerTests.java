@@ -1,18 +1,27 @@
 package dev.safemap.compensation.jdbc;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLTransactionRollbackException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 
 import dev.safemap.compensation.CompensationEntry;
 import dev.safemap.compensation.CompensationRequest;
@@ -108,6 +117,117 @@ class GroupCommitEnqueuerTests {
 	}
 
 	@Test
+	void aRowWhoseFailureRollsBackTheTransactionFailsEveryCallerOfTheBatch() throws Exception {
+		// H2 answers a deadlock (SQLState 40001) by rolling back the whole transaction, not just the statement: the
+		// rows written before it in the batch are gone, so none of their callers may be told they were stored
+		GroupCommitEnqueuer deadlocking = new GroupCommitEnqueuer(deadlockOn("victim", this.store.getDataSource()),
+				JdbcCompensationStore.DEFAULT_TABLE, (rs) -> {
+					throw new IllegalStateException("no duplicate expected");
+				}, null);
+		try {
+			List<CompletableFuture<Stored>> results = inOneBatch(deadlocking,
+					() -> deadlocking.enqueue(CompensationRequest.of("t#m()", "[1]").withIdempotencyKey("a"), "{}", NOW),
+					() -> deadlocking.enqueue(CompensationRequest.of("t#m()", "[2]").withIdempotencyKey("victim"), "{}",
+							NOW),
+					() -> deadlocking.enqueue(CompensationRequest.of("t#m()", "[3]").withIdempotencyKey("c"), "{}", NOW));
+			for (CompletableFuture<Stored> result : results) {
+				assertThat(result).failsWithin(Duration.ofSeconds(10))
+					.withThrowableOfType(ExecutionException.class)
+					.havingCause()
+					.isInstanceOf(DataAccessException.class);
+			}
+			assertThat(this.store.list(null, 0, 10)).as("stored").isEmpty();
+
+			// the next batch starts afresh and is stored
+			Stored next = deadlocking.enqueue(CompensationRequest.of("t#m()", "[4]").withIdempotencyKey("d"), "{}", NOW);
+			assertThat(this.store.find(next.entry().id())).isPresent();
+		}
+		finally {
+			deadlocking.close();
+		}
+	}
+
+	@Test
+	void everyCallerThatReturnedWasStoredWhenARowOfItsBatchRollsBackTheTransaction() throws Exception {
+		GroupCommitEnqueuer deadlocking = new GroupCommitEnqueuer(deadlockOn("victim", this.store.getDataSource()),
+				JdbcCompensationStore.DEFAULT_TABLE, (rs) -> {
+					throw new IllegalStateException("no duplicate expected");
+				}, null);
+		List<CompletableFuture<Stored>> results = new ArrayList<>();
+		try {
+			for (int i = 0; i < 200; i++) {
+				String key = (i % 17 == 5) ? "victim" : "k-" + i;
+				results.add(CompletableFuture.supplyAsync(
+						() -> deadlocking.enqueue(CompensationRequest.of("t#m()", "[]").withIdempotencyKey(key), "{}",
+								NOW),
+						this.callers));
+			}
+			CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).handle((r, ex) -> null)
+				.get(60, TimeUnit.SECONDS);
+		}
+		finally {
+			deadlocking.close();
+		}
+		int returned = 0;
+		for (CompletableFuture<Stored> result : results) {
+			if (!result.isCompletedExceptionally()) {
+				returned++;
+				assertThat(this.store.find(result.join().entry().id())).as("acknowledged and stored").isPresent();
+			}
+		}
+		assertThat(returned).as("some enqueues returned").isPositive();
+	}
+
+	/**
+	 * A DataSource whose insert of the given idempotency key fails as an H2 deadlock does: the whole transaction is
+	 * rolled back, then SQLState 40001 is thrown.
+	 */
+	private static DataSource deadlockOn(String victim, DataSource real) {
+		return (DataSource) Proxy.newProxyInstance(GroupCommitEnqueuerTests.class.getClassLoader(),
+				new Class<?>[] { DataSource.class }, (proxy, method, args) -> {
+					Object result = invoke(method, real, args);
+					return (result instanceof Connection connection) ? deadlocking(victim, connection) : result;
+				});
+	}
+
+	private static Connection deadlocking(String victim, Connection real) {
+		return (Connection) Proxy.newProxyInstance(GroupCommitEnqueuerTests.class.getClassLoader(),
+				new Class<?>[] { Connection.class }, (proxy, method, args) -> {
+					Object result = invoke(method, real, args);
+					if (result instanceof PreparedStatement statement && method.getName().equals("prepareStatement")
+							&& ((String) args[0]).startsWith("INSERT")) {
+						return insertFailingOn(victim, statement, real);
+					}
+					return result;
+				});
+	}
+
+	private static PreparedStatement insertFailingOn(String victim, PreparedStatement real, Connection connection) {
+		Map<Integer, Object> parameters = new ConcurrentHashMap<>();
+		return (PreparedStatement) Proxy.newProxyInstance(GroupCommitEnqueuerTests.class.getClassLoader(),
+				new Class<?>[] { PreparedStatement.class }, (proxy, method, args) -> {
+					if (method.getName().equals("setString")) {
+						parameters.put((Integer) args[0], args[1]);
+					}
+					if (method.getName().equals("executeUpdate") && victim.equals(parameters.get(4))) {
+						connection.rollback();
+						throw new SQLTransactionRollbackException("Deadlock detected. The current transaction was "
+								+ "rolled back.", "40001", 40001);
+					}
+					return invoke(method, real, args);
+				});
+	}
+
+	private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+		try {
+			return method.invoke(target, args);
+		}
+		catch (InvocationTargetException ex) {
+			throw ex.getCause();
+		}
+	}
+
+	@Test
 	void manyConcurrentCallersAreAllStoredWithIncreasingSequencesPerCaller() throws Exception {
 		int threads = 4;
 		int perThread = 200;
@@ -149,24 +269,32 @@ class GroupCommitEnqueuerTests {
 	/** Holds the write lock until every call is queued, so that all of them are written in one commit. */
 	@SafeVarargs
 	private List<CompletableFuture<Stored>> inOneBatch(Supplier<Stored>... calls) throws InterruptedException {
-		List<CompletableFuture<Stored>> results = new ArrayList<>();
 		long commitsBefore = this.groupCommit.commits();
-		this.groupCommit.hold();
+		List<CompletableFuture<Stored>> results = inOneBatch(this.groupCommit, calls);
+		assertThat(this.groupCommit.commits() - commitsBefore).as("commits").isEqualTo(1);
+		return results;
+	}
+
+	/** Holds the write lock of the given enqueuer until every call is queued: the calls form one batch. */
+	@SafeVarargs
+	private List<CompletableFuture<Stored>> inOneBatch(GroupCommitEnqueuer groupCommit, Supplier<Stored>... calls)
+			throws InterruptedException {
+		List<CompletableFuture<Stored>> results = new ArrayList<>();
+		groupCommit.hold();
 		try {
 			for (Supplier<Stored> call : calls) {
 				results.add(CompletableFuture.supplyAsync(call, this.callers));
 			}
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-			while (this.groupCommit.queued() < calls.length) {
+			while (groupCommit.queued() < calls.length) {
 				assertThat(System.nanoTime()).as("callers queued").isLessThan(deadline);
 				Thread.sleep(5);
 			}
 		}
 		finally {
-			this.groupCommit.release();
+			groupCommit.release();
 		}
 		CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).handle((r, ex) -> null).join();
-		assertThat(this.groupCommit.commits() - commitsBefore).as("commits").isEqualTo(1);
 		return results;
 	}
 

@@ -1,6 +1,7 @@
 package dev.safemap.example.breaker;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.safemap.breaker.FallbackCaches;
@@ -14,8 +15,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /prices/{symbol}}: the price, where it came from (fresh, fallback after failure,
- * fallback with the circuit open), its age and the breaker's state. Answers 503 with the
+ * {@code GET /prices/{symbol}}: the price, where it came from ({@code fresh}, {@code fallback_after_failure},
+ * {@code fallback_circuit_open}, ...: the {@code source} tag of {@code safemap.breaker.calls}), its age in
+ * milliseconds and the breaker's state ({@code closed}, {@code open}, {@code half_open}, ...), in lower case like
+ * every SafeMap enum value in JSON. Answers 503 with the
  * downstream's error when no value young enough is stored.
  */
 @RestController
@@ -40,7 +43,7 @@ class PriceController {
 			// when the request ends
 			FallbackResult<?> answer = FallbackContext.lastAnswer();
 			if (answer != null) {
-				body.put("source", answer.source());
+				body.put("source", answer.source().name().toLowerCase(Locale.ROOT));
 				body.put("stale", answer.isStale());
 				body.put("ageMillis", answer.age().toMillis());
 				if (answer.failure() != null) {
@@ -56,7 +59,8 @@ class PriceController {
 	}
 
 	private Map<String, Object> withBreaker(Map<String, Object> body) {
-		body.put("circuitBreaker", this.caches.cache("prices").circuitBreaker().getState());
+		body.put("circuitBreaker",
+				this.caches.cache("prices").circuitBreaker().getState().name().toLowerCase(Locale.ROOT));
 		return body;
 	}
 

@@ -2,6 +2,7 @@ package dev.safemap.example.guard;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -93,13 +94,17 @@ public class GuardDemoController {
 	 * Makes the lost update that {@link #setting} allows happen once, on purpose and deterministically: a
 	 * "reader" thread reads the {@code theme} setting, a "writer" thread changes it, then the reader writes the
 	 * value it computed from its stale read. The settings map is in detect mode, so this is reported as a
-	 * {@code LOST_UPDATE} with both call sites (run {@code GET /guard/maps} to see it).
-	 * @return the reports of the settings map made by this run
+	 * {@code lost_update} with both call sites (run {@code GET /guard/maps} to see it). Detect mode reports the same
+	 * race between the same two call sites at most once a second but counts every one: a second run within the
+	 * second is detected (counted) without a new report.
+	 * @return {@code detected}: the races this run detected (1), and {@code reports}: the reports it made (the
+	 * first run's one report, none for a repeat within a second)
 	 * @throws Exception if a demo thread fails or does not finish within 10 seconds
 	 */
 	@PostMapping("/race-demo")
-	public List<Map<String, Object>> raceDemo() throws Exception {
+	public Map<String, Object> raceDemo() throws Exception {
 		long before = this.registry.recentReports().size();
+		long detectedBefore = this.registry.raceCount("settings");
 		CountDownLatch read = new CountDownLatch(1);
 		CountDownLatch written = new CountDownLatch(1);
 		CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
@@ -114,12 +119,15 @@ public class GuardDemoController {
 			written.countDown();
 		}, (task) -> new Thread(task, "race-demo-writer").start());
 		CompletableFuture.allOf(reader, writer).get(10, TimeUnit.SECONDS);
-		return this.registry.recentReports()
+		Map<String, Object> answer = new LinkedHashMap<>();
+		answer.put("detected", this.registry.raceCount("settings") - detectedBefore);
+		answer.put("reports", this.registry.recentReports()
 			.stream()
 			.skip(before)
 			.filter((report) -> report.mapName().equals("settings"))
 			.map(GuardDemoController::describe)
-			.toList();
+			.toList());
+		return answer;
 	}
 
 	private static void await(CountDownLatch latch) {
@@ -136,23 +144,28 @@ public class GuardDemoController {
 
 	/**
 	 * Lists the guarded maps and the recent race reports.
-	 * @return maps (name, mode, type, size) and reports (map, kind, operation, masked key, both call sites and
-	 * threads)
+	 * @return maps (name, mode, type, size: the names of the {@code safemaps} endpoint) and reports (map, kind,
+	 * operation, masked key, both call sites and threads, time: the names of its {@code races.recent})
 	 */
 	@GetMapping("/maps")
 	public Map<String, Object> maps() {
 		return Map.of("maps", this.registry.maps()
 			.stream()
-			.map((info) -> Map.of("name", info.name(), "mode", info.mode(), "originalType",
+			.map((info) -> Map.of("name", info.name(), "mode", lower(info.mode()), "type",
 					info.originalType().getName(), "size", info.size()))
 			.toList(), "reports", this.registry.recentReports().stream().map(GuardDemoController::describe).toList());
+	}
+
+	/** Enum values in JSON are lower case, as in the {@code safemaps} endpoint and the meters' tags. */
+	private static String lower(Enum<?> value) {
+		return value.name().toLowerCase(Locale.ROOT);
 	}
 
 	private static Map<String, Object> describe(RaceReport report) {
 		Map<String, Object> described = new LinkedHashMap<>();
 		described.put("map", report.mapName());
-		described.put("kind", report.kind());
-		described.put("operation", report.operation());
+		described.put("kind", lower(report.kind()));
+		described.put("operation", lower(report.operation()));
 		described.put("key", report.maskedKey());
 		described.put("site", report.site().toString());
 		described.put("thread", report.thread());

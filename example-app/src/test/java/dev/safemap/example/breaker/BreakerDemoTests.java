@@ -29,7 +29,7 @@ class BreakerDemoTests {
 			})
 			.build();
 		Map<String, Object> fresh = get(client, "/prices/DEMO").getBody();
-		assertThat(fresh).containsEntry("source", "FRESH");
+		assertThat(fresh).containsEntry("source", "fresh");
 		Object price = fresh.get("price");
 		client.post().uri("/downstream/mode?m=failing").retrieve().toBodilessEntity();
 		try {
@@ -38,7 +38,7 @@ class BreakerDemoTests {
 				last = get(client, "/prices/DEMO").getBody();
 				assertThat(last).containsEntry("price", price).containsEntry("stale", true);
 			}
-			assertThat(last).containsEntry("source", "FALLBACK_CIRCUIT_OPEN").containsEntry("circuitBreaker", "OPEN");
+			assertThat(last).containsEntry("source", "fallback_circuit_open").containsEntry("circuitBreaker", "open");
 			ResponseEntity<Map<String, Object>> unknown = get(client, "/prices/NEVER-SEEN");
 			assertThat(unknown.getStatusCode().value()).isEqualTo(503);
 		}

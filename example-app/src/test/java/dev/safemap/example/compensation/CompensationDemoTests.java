@@ -67,7 +67,7 @@ class CompensationDemoTests {
 		ResponseEntity<Map<String, Object>> queue = actuator("viewer").get().uri("/actuator/compensations").retrieve().toEntity(JSON);
 		assertThat(queue.getStatusCode()).isEqualTo(HttpStatus.OK);
 		Map<String, Object> counts = (Map<String, Object>) queue.getBody().get("counts");
-		assertThat(((Number) counts.get("PENDING")).intValue() + ((Number) counts.get("IN_PROGRESS")).intValue())
+		assertThat(((Number) counts.get("pending")).intValue() + ((Number) counts.get("in_progress")).intValue())
 			.isEqualTo(6);
 		assertThat(queue.getBody().toString()).doesNotContain(orders[0]); // keys are masked
 

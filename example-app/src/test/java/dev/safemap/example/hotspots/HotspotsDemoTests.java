@@ -6,6 +6,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +15,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The hotspots demo's load shows up in the {@code safemaps} endpoint and, with
@@ -50,6 +53,16 @@ class HotspotsDemoTests {
 		HttpResponse<String> safemaps = send("GET", "/actuator/safemaps/carts");
 		assertThat(safemaps.statusCode()).isEqualTo(200);
 		assertThat(safemaps.body()).contains("\"contended\"").doesNotContain("example.com");
+
+		// one estimate of the 99th percentile: Prometheus' gauge (seconds) is the endpoint's p99Millis (the load is over)
+		Matcher endpointP99 = Pattern.compile("\"p99Millis\":([0-9.Ee+-]+)").matcher(safemaps.body());
+		assertThat(endpointP99.find()).as(safemaps.body()).isTrue();
+		Matcher scrapedP99 = Pattern
+			.compile("safemap_map_wait_percentile_seconds\\{map=\"carts\",phi=\"0.99\"} ([0-9.Ee+-]+)")
+			.matcher(send("GET", "/actuator/prometheus").body());
+		assertThat(scrapedP99.find()).isTrue();
+		assertThat(Double.parseDouble(scrapedP99.group(1)) * 1000).isPositive()
+			.isCloseTo(Double.parseDouble(endpointP99.group(1)), within(1e-9));
 	}
 
 	private HttpResponse<String> send(String method, String path) throws Exception {
