@@ -158,6 +158,39 @@ class DashboardAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void theStreamSendsASnapshotOnlyWhenTheDataChangedAndHeartbeatsOtherwise() {
+		this.withoutSecurity
+			.withPropertyValues("safemap.dashboard.enabled=true", "safemap.dashboard.heartbeat-interval=1ms")
+			.run((context) -> {
+				MockMvc mvc = mvc(context);
+				org.springframework.test.web.servlet.MvcResult result = mvc
+					.perform(from("127.0.0.1", get(PAGE + "api/stream")))
+					.andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.request().asyncStarted())
+					.andReturn();
+				DashboardStream stream = context.getBean(DashboardStream.class);
+				assertThat(stream.pages()).isEqualTo(1);
+				assertThat(stream.threadRunning()).isTrue();
+				// nothing changes in this application: one snapshot, then heartbeats (one per tick, as due every 1 ms)
+				org.awaitility.Awaitility.await()
+					.atMost(java.time.Duration.ofSeconds(60))
+					.until(() -> count(result.getResponse().getContentAsString(), "event:heartbeat") >= 2);
+				String sent = result.getResponse().getContentAsString();
+				assertThat(count(sent, "event:snapshot")).isEqualTo(1);
+				assertThat(sent).contains("retry:2000").contains("\"instance\":");
+				context.getBean(DashboardStream.class).close();
+				assertThat(stream.pages()).isZero();
+			});
+	}
+
+	private static int count(String text, String part) {
+		int count = 0;
+		for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+			count++;
+		}
+		return count;
+	}
+
 	private static void signIn(String name, String authority) {
 		SecurityContextHolder.getContext()
 			.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(name, "n/a",
