@@ -107,7 +107,7 @@ class DashboardScreenshotTests {
 
 			// data for the screenshot
 			fill();
-			browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1500));
+			browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1700));
 			browser.driver.get(page);
 			new WebDriverWait(browser.driver, GENEROUS).until(ExpectedConditions.textToBePresentInElementLocated(
 					By.cssSelector("#problems li[data-kind='breaker-open']"), "prices"));
