@@ -135,6 +135,34 @@ class DashboardBrowserTests {
 	}
 
 	@Test
+	void anOperatorDiscardsADeadLetterWithAReasonAndTheDiscardIsAudited() throws Exception {
+		CompensationEntry dead = deadLetter();
+		try (Browser browser = Browser.start("operator")) {
+			open(browser);
+			String row = "table.dead tr[data-id='" + dead.id() + "'] ";
+			new WebDriverWait(browser.driver, GENEROUS)
+				.until(ExpectedConditions.elementToBeClickable(By.cssSelector(row + "button.discard")))
+				.click();
+			WebElement reason = new WebDriverWait(browser.driver, GENEROUS)
+				.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(row + "form.reason input")));
+			// an empty reason is not sent (the field is required)
+			browser.driver.findElement(By.cssSelector(row + "form.reason button[type='submit']")).click();
+			assertThat(this.compensations.find(dead.id())).isPresent();
+			reason.sendKeys("order cancelled by the customer");
+			browser.driver.findElement(By.cssSelector(row + "form.reason button[type='submit']")).click();
+			new WebDriverWait(browser.driver, GENEROUS)
+				.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "discarded"));
+			assertThat(this.compensations.find(dead.id())).isEmpty();
+			List<AuditEvent> discards = this.audit.find("operator", null, "SAFEMAP_COMPENSATION_DISCARD");
+			assertThat(discards).anyMatch((event) -> dead.id().equals(event.getData().get("id"))
+					&& "order cancelled by the customer".equals(event.getData().get("reason")));
+			new WebDriverWait(browser.driver, GENEROUS).until(ExpectedConditions
+				.invisibilityOfElementLocated(By.cssSelector("table.dead tr[data-id='" + dead.id() + "']")));
+			assertThat(browser.consoleErrors()).isEmpty();
+		}
+	}
+
+	@Test
 	void aViewerSeesNoButtonsAndIsRefusedWhenItPostsAnyway() throws Exception {
 		CompensationEntry dead = deadLetter();
 		try (Browser browser = Browser.start("viewer")) {
