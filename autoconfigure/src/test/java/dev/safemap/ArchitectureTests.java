@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ArchitectureTests {
 
 	private static final String[] CORE = { "dev.safemap.guard", "dev.safemap.hotspots", "dev.safemap.breaker",
-			"dev.safemap.compensation", "dev.safemap.context", "dev.safemap.support" };
+			"dev.safemap.compensation", "dev.safemap.context", "dev.safemap.support", "dev.safemap.jfr" };
 
 	private static final JavaClasses MAIN = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -148,7 +148,7 @@ class ArchitectureTests {
 		for (String pkg : List.of("dev.safemap.guard", "dev.safemap.hotspots", "dev.safemap.breaker",
 				"dev.safemap.breaker.cache", "dev.safemap.compensation", "dev.safemap.compensation.jdbc",
 				"dev.safemap.context", "dev.safemap.aop", "dev.safemap.web", "dev.safemap.beans",
-				"dev.safemap.actuate.hotspots", "dev.safemap.autoconfigure.guard", "dev.safemap.diagnostics")) {
+				"dev.safemap.actuate.hotspots", "dev.safemap.autoconfigure.guard", "dev.safemap.diagnostics", "dev.safemap.jfr")) {
 			assertThat(MAIN.containPackage(pkg)).as(pkg).isTrue();
 		}
 		assertThat(MAIN.that(DescribedPredicate.describe("auto-configurations",

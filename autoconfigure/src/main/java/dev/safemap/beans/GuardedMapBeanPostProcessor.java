@@ -38,6 +38,7 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.Assert;
@@ -163,7 +164,7 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 					existing.name(), bean.getClass().getName());
 			return existing;
 		}
-		if (mode == GuardMode.GUARD) {
+		if (mode != GuardMode.DETECT) {
 			rejectNulls(map, "map bean '" + beanName + "'", "safemap.guard.exclude=" + beanName
 					+ " (or safemap.guard.maps." + beanName + ".mode=off)");
 		}
@@ -172,6 +173,7 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 			.observer(observerFor(beanName, mode))
 			.registry(this.registry.getObject())
 			.showKeys(this.settings.showKeys())
+			.watchSampling(this.settings.watchSampling())
 			.keyMasker(this.keyMasker.get());
 		if (declared.asMap().getGeneric(1).resolve() == Integer.class) {
 			builder.counterType(Integer.class);
@@ -181,9 +183,13 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 		GuardedMap<Object, Object> guarded = builder.wrap((Map<Object, Object>) map);
 		this.guardedByOriginal.put(map, guarded);
 		this.guardedBeans.add(beanName);
-		logger.info("SafeMap {} map bean '{}' ({}, {} entries) in {} mode", (mode == GuardMode.GUARD) ? "guards" : "watches",
+		logger.info("SafeMap {} map bean '{}' ({}, {} entries) in {} mode", verb(mode),
 				beanName, bean.getClass().getName(), size, mode);
 		return guarded;
+	}
+
+	private static String verb(GuardMode mode) {
+		return (mode == GuardMode.GUARD) ? "guards" : (mode == GuardMode.WATCH) ? "guards and watches" : "watches";
 	}
 
 	private Object leaveAlone(String beanName, Map<?, ?> map, GuardMode mode, boolean explicit, String whyNot) {
@@ -287,18 +293,78 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 	private void checkMapBean(String property, String name) {
 		if (!this.beanFactory.containsBean(name)) {
 			throw new InvalidSafeMapPropertyException(property, name, "there is no bean named '" + name + "'",
-					"Name a map bean of this context: " + mapBeanNames());
+					didYouMean(name) + "Name a map bean of this context: " + mapBeanNames());
 		}
 		Class<?> type = this.beanFactory.getType(name);
 		if (type != null && !Map.class.isAssignableFrom(type)) {
 			throw new InvalidSafeMapPropertyException(property, name,
 					"bean '" + name + "' is a " + type.getName() + ", not a Map",
-					"Name a map bean of this context: " + mapBeanNames());
+					didYouMean(name) + "Name a map bean of this context: " + mapBeanNames());
 		}
 	}
 
+	/** {@code Did you mean 'requestCounts'? } when a map bean's name is a small edit away, else empty. */
+	private String didYouMean(String name) {
+		String best = null;
+		int bestDistance = Integer.MAX_VALUE;
+		for (String candidate : mapBeanNames()) {
+			int distance = editDistance(name.toLowerCase(java.util.Locale.ROOT),
+					candidate.toLowerCase(java.util.Locale.ROOT));
+			if (!candidate.equals(name) && distance < bestDistance) {
+				best = candidate;
+				bestDistance = distance;
+			}
+		}
+		return (best != null && bestDistance <= Math.max(2, name.length() / 3)) ? "Did you mean '" + best + "'? "
+				: "";
+	}
+
+	/** Levenshtein distance: insertions, deletions and substitutions. */
+	static int editDistance(String a, String b) {
+		int[] previous = new int[b.length() + 1];
+		int[] current = new int[b.length() + 1];
+		for (int j = 0; j <= b.length(); j++) {
+			previous[j] = j;
+		}
+		for (int i = 1; i <= a.length(); i++) {
+			current[0] = i;
+			for (int j = 1; j <= b.length(); j++) {
+				int substitute = previous[j - 1] + ((a.charAt(i - 1) == b.charAt(j - 1)) ? 0 : 1);
+				current[j] = Math.min(substitute, Math.min(previous[j] + 1, current[j - 1] + 1));
+			}
+			int[] swap = previous;
+			previous = current;
+			current = swap;
+		}
+		return previous[b.length()];
+	}
+
+	/**
+	 * The map beans of the application: Spring's own ({@code systemProperties}, {@code systemEnvironment}, and any
+	 * infrastructure bean or bean of a Spring type) are never offered, as a user cannot mean them.
+	 */
 	private List<String> mapBeanNames() {
-		return Arrays.asList(this.beanFactory.getBeanNamesForType(Map.class, false, false));
+		List<String> names = new ArrayList<>();
+		for (String name : this.beanFactory.getBeanNamesForType(Map.class, false, false)) {
+			if (!isSpringsOwn(name)) {
+				names.add(name);
+			}
+		}
+		names.sort(null);
+		return names;
+	}
+
+	private boolean isSpringsOwn(String name) {
+		if (name.equals(ConfigurableApplicationContext.SYSTEM_PROPERTIES_BEAN_NAME)
+				|| name.equals(ConfigurableApplicationContext.SYSTEM_ENVIRONMENT_BEAN_NAME)) {
+			return true;
+		}
+		if (this.beanFactory.containsBeanDefinition(name)
+				&& this.beanFactory.getBeanDefinition(name).getRole() == BeanDefinition.ROLE_INFRASTRUCTURE) {
+			return true;
+		}
+		Class<?> type = this.beanFactory.getType(name, false);
+		return type != null && type.getName().startsWith("org.springframework.");
 	}
 
 	private List<String> guardableNames() {
@@ -373,7 +439,7 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 			return;
 		}
 		if (wrap && mode != GuardMode.OFF) {
-			if (mode == GuardMode.GUARD) {
+			if (mode != GuardMode.DETECT) {
 				rejectNulls(map, "field '" + field.getName() + "' of bean '" + beanName + "'",
 						"safemap.guard.exclude=" + fieldName);
 			}
@@ -384,12 +450,13 @@ public class GuardedMapBeanPostProcessor implements BeanPostProcessor, BeanFacto
 				.observer(observerFor(fieldName, mode))
 				.registry(this.registry.getObject())
 				.showKeys(this.settings.showKeys())
+				.watchSampling(this.settings.watchSampling())
 				.keyMasker(this.keyMasker.get())
 				.wrap((Map<Object, Object>) map);
 			this.guardedByOriginal.put(map, guarded);
 			setField(field, isStatic ? null : target, guarded, fieldName);
 			logger.info("SafeMap {} field '{}' of bean '{}' ({}, {} entries) in {} mode",
-					(mode == GuardMode.GUARD) ? "guards" : "watches", field.getName(), beanName,
+					verb(mode), field.getName(), beanName,
 					map.getClass().getName(), size, mode);
 			return;
 		}

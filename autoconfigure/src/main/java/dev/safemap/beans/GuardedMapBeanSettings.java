@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.safemap.guard.GuardMode;
+import dev.safemap.guard.GuardedMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,10 +30,29 @@ import org.jspecify.annotations.Nullable;
  * @param exclude the names of map beans (or {@code bean.field} map fields) to leave alone
  * @param fields what to do about singleton beans that keep a mutable map in a field
  * @param showKeys whether race reports show keys as they are instead of masked
+ * @param watchSampling watch mode watches one read in this many (a power of two, see
+ * {@link GuardedMap.Builder#watchSampling(int)})
  * @since 0.1.0
  */
 public record GuardedMapBeanSettings(GuardMode defaultMode, Map<String, @Nullable GuardMode> modes,
-		List<String> include, List<String> exclude, Fields fields, boolean showKeys) {
+		List<String> include, List<String> exclude, Fields fields, boolean showKeys, int watchSampling) {
+
+	/** Default of {@link #watchSampling()}: one read in 64. */
+	public static final int DEFAULT_WATCH_SAMPLING = 64;
+
+	/**
+	 * Settings with the default watch sampling.
+	 * @param defaultMode the mode of every map bean without a mode of its own
+	 * @param modes the modes of single map beans
+	 * @param include the names of the only map beans to guard
+	 * @param exclude the names of map beans to leave alone
+	 * @param fields what to do about map fields
+	 * @param showKeys whether race reports show raw keys
+	 */
+	public GuardedMapBeanSettings(GuardMode defaultMode, Map<String, @Nullable GuardMode> modes, List<String> include,
+			List<String> exclude, Fields fields, boolean showKeys) {
+		this(defaultMode, modes, include, exclude, fields, showKeys, DEFAULT_WATCH_SAMPLING);
+	}
 
 	/**
 	 * Checks and copies the settings.
@@ -46,6 +66,7 @@ public record GuardedMapBeanSettings(GuardMode defaultMode, Map<String, @Nullabl
 			.put(Objects.requireNonNull(name, "modes must not hold a null name"), mode));
 		modes = Collections.unmodifiableMap(copy);
 		include = List.copyOf(include);
+		GuardedMap.builder("settings").watchSampling(watchSampling); // throws IAE with the bad value
 		exclude = List.copyOf(exclude);
 	}
 

@@ -28,6 +28,7 @@ import dev.safemap.support.KeyMasker;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.timelimiter.TimeLimiter;
+import dev.safemap.jfr.SafeMapEvents;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +120,10 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 		this.keyMasker = builder.keyMasker;
 		this.listener = GuardedListener.of(List.copyOf(builder.listeners));
 		this.timed = !builder.listeners.isEmpty();
+		// one consumer per cache: the flight recorder's breaker transition event (a check when not recording)
+		this.circuitBreaker.getEventPublisher()
+			.onStateTransition((event) -> SafeMapEvents.breakerTransition(event.getCircuitBreakerName(),
+					event.getStateTransition().getFromState(), event.getStateTransition().getToState()));
 	}
 
 	@Override
@@ -383,6 +388,7 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 			logger.debug(FALLBACK_LOG, this.name, this.keyMasker.maskUnless(key, this.showKeys), age,
 					(failure != null) ? failure.toString() : "the circuit breaker is " + this.circuitBreaker.getState());
 		}
+		SafeMapEvents.fallbackServed(this.name, key, this.keyMasker, this.showKeys, age, failure);
 		this.listener.onFallbackServed(this.name, key, ageDuration, failure);
 		return new FallbackResult<>(entry.value(),
 				(failure != null) ? FallbackResult.Source.FALLBACK_AFTER_FAILURE : FallbackResult.Source.FALLBACK_CIRCUIT_OPEN,

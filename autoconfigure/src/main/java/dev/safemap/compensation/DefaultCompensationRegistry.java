@@ -25,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.function.Predicate;
 
+import dev.safemap.jfr.SafeMapEvents;
 import dev.safemap.support.KeyMasker;
 import io.github.resilience4j.core.IntervalFunction;
 import org.jspecify.annotations.Nullable;
@@ -131,6 +132,12 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 
 	private volatile boolean closed;
 
+	/** Set by a pass that ended on its budget with entries possibly still due. */
+	private volatile boolean moreDue;
+
+	/** Successful replays of the running pass; guarded by passLock. */
+	private int passSuccesses;
+
 	private volatile @Nullable ScheduledFuture<?> periodic;
 
 	private volatile Instant lastPurge = Instant.EPOCH;
@@ -170,6 +177,8 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		Objects.requireNonNull(request, "request must not be null");
 		CompensationStore.Stored stored = this.store.enqueue(request, this.clock.instant());
 		CompensationEntry entry = stored.entry();
+		SafeMapEvents.compensationQueued(entry.id(), entry.target(), entry.idempotencyKey(), this.keyMasker,
+				stored.created());
 		for (CompensationListener listener : this.listeners) {
 			try {
 				listener.enqueued(entry, stored.created());
@@ -228,10 +237,13 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 
 	private int runPass() {
 		int attempted = 0;
+		boolean drained = false;
+		this.passSuccesses = 0;
 		for (int batch = 0; batch < PASS_BUDGET_BATCHES && !halting(); batch++) {
 			Instant now = this.clock.instant();
 			List<CompensationEntry> claimed = this.store.claim(this.owner, now, this.lease, this.batchSize);
 			if (claimed.isEmpty()) {
+				drained = true;
 				break;
 			}
 			for (CompensationEntry entry : claimed) {
@@ -252,6 +264,11 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 			}
 		}
 		purgeDoneOccasionally();
+		// the pass ended on its budget, not on an empty claim: more may be due, so the worker goes on at once (as a
+		// new pass, so that stop() and close() can come in between) rather than a poll interval later
+		// (only when some replay succeeded: a pass of failures or refusals, say with a tiny backoff behind an open
+		// breaker, waits for the next poll instead of spinning)
+		this.moreDue = !drained && this.passSuccesses > 0 && !halting();
 		return attempted;
 	}
 
@@ -355,6 +372,7 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		Instant now = this.clock.instant();
 		if (failure == null) {
 			if (this.store.markDone(entry.id(), this.owner, now)) {
+				this.passSuccesses++;
 				notifyReplayed(entry, entry.age(now));
 			}
 			CompletableFuture<@Nullable Void> completion = this.completions.remove(entry.id());
@@ -487,6 +505,7 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		logger.warn("Compensation {} to {} (key {}) moved to dead letters after {} attempts: {}{}", entry.id(),
 				entry.target(), this.keyMasker.mask(entry.idempotencyKey()), attempts, why,
 				(cause != null) ? " (" + cause.getClass().getName() + ")" : "");
+		SafeMapEvents.compensationDead(entry.id(), entry.target(), entry.idempotencyKey(), this.keyMasker, attempts, text);
 		CompletableFuture<@Nullable Void> completion = this.completions.remove(entry.id());
 		if (completion != null) {
 			completion.completeExceptionally(new CompensationDeadException(entry.id(), text));
@@ -502,6 +521,8 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 	}
 
 	private void notifyReplayed(CompensationEntry entry, Duration lag) {
+		SafeMapEvents.compensationReplayed(entry.id(), entry.target(), entry.idempotencyKey(), this.keyMasker,
+				entry.attempts(), lag);
 		for (CompensationListener listener : this.listeners) {
 			try {
 				listener.replayed(entry, lag);
@@ -547,6 +568,9 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		}
 		try {
 			replayDue();
+			if (this.moreDue) {
+				wakeUp();
+			}
 		}
 		catch (Throwable ex) { // NOPMD: an exception would cancel the periodic task for good
 			logger.warn(PASS_FAILED, ex);

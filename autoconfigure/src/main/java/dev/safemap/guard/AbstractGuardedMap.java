@@ -39,6 +39,15 @@ abstract class AbstractGuardedMap<K, V> implements GuardedMap<K, V> {
 		return this.originalType;
 	}
 
+	/**
+	 * The number of entries, read from the contents without being observed: a monitoring read (the
+	 * {@code safemap.map.size} gauge, the endpoint's {@code size}) is not one of the application's map operations.
+	 * @return the number of entries now
+	 */
+	final int unobservedSize() {
+		return this.contents.size();
+	}
+
 	@Override
 	public Set<K> keySet() {
 		return this.contents.keySet();

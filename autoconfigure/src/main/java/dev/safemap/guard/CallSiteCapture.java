@@ -28,7 +28,7 @@ final class CallSiteCapture {
 	private static final Set<String> LIBRARY_PACKAGES = Set.of("dev.safemap.guard", "dev.safemap.hotspots",
 			"dev.safemap.breaker", "dev.safemap.compensation", "dev.safemap.context", "dev.safemap.aop",
 			"dev.safemap.web", "dev.safemap.beans", "dev.safemap.actuate", "dev.safemap.autoconfigure", "dev.safemap.diagnostics",
-			"dev.safemap.support");
+			"dev.safemap.support", "dev.safemap.jfr");
 
 	private static final String[] FRAMEWORK_PREFIXES = { "java.", "javax.", "jdk.", "sun.", "com.sun.",
 			"org.springframework.", "jakarta.", "org.apache.catalina.", "org.apache.tomcat.", "org.apache.coyote.",

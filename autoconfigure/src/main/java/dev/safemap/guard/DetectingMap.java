@@ -17,6 +17,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
+import dev.safemap.jfr.SafeMapEvents;
 import dev.safemap.support.KeyMasker;
 import org.jspecify.annotations.Nullable;
 
@@ -235,6 +236,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (this.registry != null) {
 			this.registry.record(report);
 		}
+		SafeMapEvents.race(this.name, GuardMode.DETECT, kind, operation, maskedKey, site, otherSite, otherThread);
 		try {
 			this.observer.race(report);
 		}

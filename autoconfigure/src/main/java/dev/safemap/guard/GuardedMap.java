@@ -24,10 +24,13 @@ import org.jspecify.annotations.Nullable;
  * thread's iteration and the check-then-act lost update ({@code put(k, get(k) + 1)}) are reported as
  * {@link RaceReport}s.
  * <p>
+ * In {@link GuardMode#WATCH watch} mode the map is a guard-mode map, and a sample of its reads is
+ * watched for the check-then-act lost update, reported as in detect mode.
+ * <p>
  * {@link #increment} and {@link #add} replace the {@code counter[k]++} pattern with one atomic
  * operation.
  * <p>
- * Thread-safety: a guard-mode map is thread-safe. A detect-mode map is exactly as thread-safe as
+ * Thread-safety: a guard- or watch-mode map is thread-safe. A detect-mode map is exactly as thread-safe as
  * the map it watches; its own bookkeeping is thread-safe.
  *
  * @param <K> the type of keys
@@ -43,7 +46,7 @@ public interface GuardedMap<K, V> extends ConcurrentMap<K, V> {
 	String name();
 
 	/**
-	 * Returns how this map is guarded: {@link GuardMode#GUARD} or {@link GuardMode#DETECT}.
+	 * Returns how this map is guarded: {@link GuardMode#GUARD}, {@link GuardMode#WATCH} or {@link GuardMode#DETECT}.
 	 * @return the mode
 	 */
 	GuardMode mode();
@@ -138,6 +141,11 @@ public interface GuardedMap<K, V> extends ConcurrentMap<K, V> {
 		// detect mode's clock; tests replace it so that no verdict depends on the machine's speed
 		private java.util.function.LongSupplier ticker = System::nanoTime;
 
+		private int watchSampling = WatchTable.DEFAULT_SAMPLE_EVERY;
+
+		// watch mode's read sampler; tests replace it with a seeded one
+		private WatchTable.@Nullable Sampler watchSampler;
+
 		private Builder(String name) {
 			Objects.requireNonNull(name, "name must not be null");
 			if (name.isBlank()) {
@@ -148,7 +156,7 @@ public interface GuardedMap<K, V> extends ConcurrentMap<K, V> {
 
 		/**
 		 * Sets the mode, {@link GuardMode#GUARD} by default.
-		 * @param mode {@link GuardMode#GUARD} or {@link GuardMode#DETECT}
+		 * @param mode {@link GuardMode#GUARD}, {@link GuardMode#WATCH} or {@link GuardMode#DETECT}
 		 * @return this builder
 		 * @throws IllegalArgumentException if mode is {@link GuardMode#OFF}, which wraps nothing
 		 */
@@ -156,9 +164,31 @@ public interface GuardedMap<K, V> extends ConcurrentMap<K, V> {
 			Objects.requireNonNull(mode, "mode must not be null");
 			if (mode == GuardMode.OFF) {
 				throw new IllegalArgumentException(
-						"mode must be GUARD or DETECT but was OFF for map '" + this.name + "': OFF leaves the map unwrapped");
+						"mode must be GUARD, WATCH or DETECT but was OFF for map '" + this.name + "': OFF leaves the map unwrapped");
 			}
 			this.mode = mode;
+			return this;
+		}
+
+		/**
+		 * Sets how many reads watch mode samples: one in {@code oneIn}, {@value WatchTable#DEFAULT_SAMPLE_EVERY}
+		 * by default. A lower number finds a lost update sooner and costs more (docs/guarded-maps.md).
+		 * @param oneIn a power of two from 1 to 2^20
+		 * @return this builder
+		 * @throws IllegalArgumentException if oneIn is not a power of two in that range
+		 */
+		public Builder watchSampling(int oneIn) {
+			if (oneIn < 1 || oneIn > (1 << 20) || Integer.bitCount(oneIn) != 1) {
+				throw new IllegalArgumentException(
+						"watchSampling must be a power of two from 1 to 1048576 but was " + oneIn);
+			}
+			this.watchSampling = oneIn;
+			return this;
+		}
+
+		/** For tests: watch mode asks {@code sampler} which reads to watch. */
+		Builder watchSampler(WatchTable.Sampler sampler) {
+			this.watchSampler = Objects.requireNonNull(sampler, "sampler must not be null");
 			return this;
 		}
 
@@ -260,7 +290,14 @@ public interface GuardedMap<K, V> extends ConcurrentMap<K, V> {
 				ConcurrentMap<K, V> target = MapKinds.concurrentCopyOf(map);
 				result = (this.observer == MapObserver.NOOP)
 						? new FastGuardedMap<>(this.name, target, map.getClass(), this.counterType)
-						: new ObservedGuardedMap<>(this.name, target, map.getClass(), this.observer, this.counterType);
+						: new ObservedGuardedMap<>(this.name, target, map.getClass(), this.observer, this.counterType,
+								this.keyMasker, this.showKeys);
+				if (this.mode == GuardMode.WATCH) {
+					WatchTable.Sampler sampler = (this.watchSampler != null) ? this.watchSampler
+							: WatchTable.randomSampler(this.watchSampling);
+					result = new WatchingMap<>(result, sampler, this.observer, this.registry, this.showKeys,
+							this.keyMasker, this.ticker);
+				}
 			}
 			if (this.registry != null) {
 				this.registry.register(result);

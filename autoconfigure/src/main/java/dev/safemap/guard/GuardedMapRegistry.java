@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every guarded map of an application, and the recent {@link RaceReport}s of those in detect mode.
+ * Every guarded map of an application, and the recent {@link RaceReport}s of those in detect or watch mode.
  * <p>
  * Race reports are logged at WARN once per distinct kind and pair of call sites of a map (the first
  * occurrence; later ones are counted, not logged) and kept in bounded in-memory lists (detect mode
@@ -195,11 +195,12 @@ public final class GuardedMapRegistry {
 		}
 
 		/**
-		 * Returns the map's current size.
+		 * Returns the map's current size, without counting it as an operation of the map (a monitoring read:
+		 * the {@code safemap.map.size} gauge, the endpoint's {@code size}).
 		 * @return the number of entries now
 		 */
 		public int size() {
-			return this.map.size();
+			return (this.map instanceof AbstractGuardedMap<?, ?> guarded) ? guarded.unobservedSize() : this.map.size();
 		}
 
 	}

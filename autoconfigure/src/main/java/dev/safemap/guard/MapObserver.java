@@ -55,8 +55,8 @@ public interface MapObserver {
 	}
 
 	/**
-	 * Called for <em>every</em> unsafe use detect mode finds, including the repeats that are not reported
-	 * (detect mode reports a race of the same kind between the same two call sites at most once a second);
+	 * Called for <em>every</em> unsafe use detect or watch mode finds, including the repeats that are not reported
+	 * (they report a race of the same kind between the same two call sites at most once a second);
 	 * {@link #race(RaceReport)} follows for those that are reported.
 	 * @param kind the kind of race
 	 * @param operation the operation that completed the race
@@ -66,7 +66,7 @@ public interface MapObserver {
 	}
 
 	/**
-	 * Called when detect mode reports an unsafe use of the map (after {@link #raceDetected}; repeats of the
+	 * Called when detect or watch mode reports an unsafe use of the map (after {@link #raceDetected}; repeats of the
 	 * same kind and pair of call sites within a second are detected but not reported).
 	 * @param report the report
 	 */

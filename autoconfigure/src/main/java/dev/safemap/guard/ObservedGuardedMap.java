@@ -8,6 +8,8 @@ import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
+import dev.safemap.jfr.SafeMapEvents;
+import dev.safemap.support.KeyMasker;
 import org.jspecify.annotations.Nullable;
 
 import static dev.safemap.guard.MapOperation.*;
@@ -85,9 +87,21 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 	 */
 	private final int[] stripes = new int[STRIPES * STRIDE];
 
+	/** Masks keys in flight recorder events. */
+	private final KeyMasker keyMasker;
+
+	private final boolean showKeys;
+
 	ObservedGuardedMap(String name, ConcurrentMap<K, V> target, Class<?> originalType, MapObserver observer,
 			Class<? extends Number> counterType) {
+		this(name, target, originalType, observer, counterType, KeyMasker.shared(), false);
+	}
+
+	ObservedGuardedMap(String name, ConcurrentMap<K, V> target, Class<?> originalType, MapObserver observer,
+			Class<? extends Number> counterType, KeyMasker keyMasker, boolean showKeys) {
 		super(name, target, originalType, counterType);
+		this.keyMasker = keyMasker;
+		this.showKeys = showKeys;
 		this.target = target;
 		this.observer = observer;
 		this.observerFailures = new ObserverFailures(name, observer);
@@ -182,6 +196,8 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 	}
 
 	private void reportWait(MapOperation operation, Object key, int stripe, long waited) {
+		// a check when no recording wants it; masks and walks the stack only for a recorded wait
+		SafeMapEvents.contended(this.name, operation, key, this.keyMasker, this.showKeys, waited, CallSite::capture);
 		try {
 			this.observer.contended(operation, key, stripe, waited);
 		}

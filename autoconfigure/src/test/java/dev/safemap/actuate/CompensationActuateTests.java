@@ -153,7 +153,8 @@ class CompensationActuateTests {
 			.withMessageContaining("{\"action\":\"retry\"}");
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
 			.isThrownBy(() -> endpoint.retryAllDead(NONE, null))
-			.withMessageContaining("action must be 'retry-dead', but is missing");
+			.withMessageContaining("action must be 'retry-dead'")
+			.withMessageContaining("but is missing");
 	}
 
 	@Test

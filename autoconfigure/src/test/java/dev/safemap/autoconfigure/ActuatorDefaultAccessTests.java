@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * answer reads and refuse every operation that changes state: they are read-only by default.
  */
 @SpringBootTest(classes = ActuatorOperationAccessTestSupport.App.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { ActuatorOperationAccessTestSupport.EXPOSED, ActuatorOperationAccessTestSupport.STORE })
+		properties = { ActuatorOperationAccessTestSupport.EXPOSED, ActuatorOperationAccessTestSupport.STORE,
+				ActuatorOperationAccessTestSupport.NO_UNKNOWN_TARGET_WAIT })
 @AutoConfigureRestTestClient
 class ActuatorDefaultAccessTests {
 

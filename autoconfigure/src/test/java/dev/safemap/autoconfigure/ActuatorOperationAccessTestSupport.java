@@ -28,10 +28,16 @@ final class ActuatorOperationAccessTestSupport {
 
 	static final String STORE = "safemap.compensation.store.directory=target/actuator-access-${random.uuid}";
 
+	/** An entry of an unknown target goes to dead letters at once (it would wait an hour by default). */
+	static final String NO_UNKNOWN_TARGET_WAIT = "safemap.compensation.unknown-target-wait=0";
+
 	private ActuatorOperationAccessTestSupport() {
 	}
 
-	/** Enqueues a write for a target without handler and replays it: it goes to dead letters at once. */
+	/**
+	 * Enqueues a write for a target without handler and replays it: with {@link #NO_UNKNOWN_TARGET_WAIT} it goes to
+	 * dead letters at once.
+	 */
 	static String deadEntry(CompensationRegistry registry) {
 		String id = registry.enqueue(CompensationRequest.of("nobody#handles()", "[]")).entry().id();
 		registry.replayDue();

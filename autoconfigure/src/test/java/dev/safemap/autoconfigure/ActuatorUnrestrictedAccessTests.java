@@ -36,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 		classes = { ActuatorOperationAccessTestSupport.App.class, ActuatorUnrestrictedAccessTests.Auditing.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { ActuatorOperationAccessTestSupport.EXPOSED, ActuatorOperationAccessTestSupport.STORE,
+				ActuatorOperationAccessTestSupport.NO_UNKNOWN_TARGET_WAIT,
 				"management.endpoint.safemaps.access=unrestricted",
 				"management.endpoint.compensations.access=unrestricted",
 				// Boot's auditing auto-configuration also wires Spring Security's listeners, and this test has no
@@ -97,17 +98,54 @@ class ActuatorUnrestrictedAccessTests {
 		String pending = pendingEntry(this.store);
 		EntityExchangeResult<String> discard = send(this.rest, "DELETE",
 				"/actuator/compensations/" + pending + "?reason=stuck", null);
-		assertThat(discard.getStatus()).isEqualTo(HttpStatus.OK);
+		assertThat(discard.getStatus()).isEqualTo(HttpStatus.CONFLICT);
 		assertThat(discard.getResponseBody()).contains("\"affected\":0")
 			.contains("is pending, only dead entries can be discarded");
 		assertThat(this.registry.find(pending).orElseThrow().status()).isEqualTo(CompensationStatus.PENDING);
 	}
 
 	@Test
+	void retryOfAnEntryThatIsNotDeadIsAConflictThatSaysWhyAndOfAnUnknownIdNotFound() {
+		String pending = pendingEntry(this.store);
+		EntityExchangeResult<String> retry = send(this.rest, "POST", "/actuator/compensations/" + pending,
+				"{\"action\":\"retry\"}");
+		assertThat(retry.getStatus()).isEqualTo(HttpStatus.CONFLICT);
+		assertThat(retry.getResponseBody()).isEqualTo("{\"action\":\"retry\",\"affected\":0,\"message\":\"entry " + pending
+				+ " is pending, only dead entries can be retried (a pending entry is replayed on its own at nextAttemptAt)\"}");
+		assertThat(this.registry.find(pending).orElseThrow().status()).isEqualTo(CompensationStatus.PENDING);
+
+		EntityExchangeResult<String> unknown = send(this.rest, "POST", "/actuator/compensations/no-such-id",
+				"{\"action\":\"retry\"}");
+		assertThat(unknown.getStatus()).isEqualTo(HttpStatus.NOT_FOUND);
+		assertThat(unknown.getResponseBody()).contains("\"message\":\"no entry with id no-such-id\"");
+	}
+
+	@Test
 	void retryWithAnUnknownActionIsABadRequestNamingTheAcceptedOne() {
 		EntityExchangeResult<String> retry = send(this.rest, "POST", "/actuator/compensations", "{\"action\":\"retry-all\"}");
 		assertThat(retry.getStatus()).isEqualTo(HttpStatus.BAD_REQUEST);
-		assertThat(retry.getResponseBody()).contains("action must be 'retry-dead', but was 'retry-all'");
+		assertThat(retry.getResponseBody()).contains("action must be 'retry-dead'").contains("but was 'retry-all'");
+		String dead = deadEntry(this.registry);
+		EntityExchangeResult<String> typo = send(this.rest, "POST", "/actuator/compensations/" + dead,
+				"{\"action\":\"rerty\"}");
+		assertThat(typo.getStatus()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(typo.getResponseBody()).isEqualTo("{\"error\":\"unknown action\",\"message\":\"action must be 'retry' "
+				+ "(the only accepted value here, in any case), but was 'rerty': send {\\\"action\\\":\\\"retry\\\"}\"}");
+		assertThat(this.registry.find(dead).orElseThrow().status()).isEqualTo(CompensationStatus.DEAD);
+	}
+
+	@Test
+	void anUnknownStatusIsABadRequestNamingTheAcceptedValues() {
+		EntityExchangeResult<String> bogus = send(this.rest, "GET", "/actuator/compensations?status=bogus", null);
+		assertThat(bogus.getStatus()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(bogus.getResponseBody()).isEqualTo("{\"error\":\"unknown status\",\"message\":\"status must be one of "
+				+ "pending, in_progress, done, dead (in any case), or left out for all, but was 'bogus'\"}");
+		EntityExchangeResult<String> paging = send(this.rest, "GET", "/actuator/compensations?size=5000", null);
+		assertThat(paging.getStatus()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(paging.getResponseBody()).contains("size between 1 and 1000").contains("5000");
+		EntityExchangeResult<String> dead = send(this.rest, "GET", "/actuator/compensations?status=Dead", null);
+		assertThat(dead.getStatus()).isEqualTo(HttpStatus.OK);
+		assertThat(dead.getResponseBody()).contains("\"counts\":{");
 	}
 
 	@Test

@@ -129,7 +129,7 @@ class CompensationAutoConfigurationTests {
 			assertThat(ex.getProperty()).isEqualTo("safemap.compensation.batch-size");
 			assertThat(ex.getValue()).isEqualTo(10001);
 			assertThat(ex.getReason()).contains("10000").contains("10001");
-			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("safemap.compensation.batch-size").contains("10001");
 			assertThat(analysis.getAction()).contains("safemap.compensation.batch-size");
 		});
@@ -144,6 +144,40 @@ class CompensationAutoConfigurationTests {
 			assertThat(store.getDataSource()).isSameAs(context.getBean(DataSource.class));
 			assertThat(Files.exists(this.directory.resolve("compensation.mv.db"))).isFalse();
 			});
+	}
+
+	@Test
+	void initializeSchemaTakesBootsDatabaseInitializationMode() {
+		ApplicationContextRunner jdbc = runner().withUserConfiguration(DataSourceConfiguration.class)
+			.withPropertyValues("safemap.compensation.store.type=jdbc");
+		jdbc.run((context) -> assertThat(tableExists(context.getBean(DataSource.class))).as("always, the default")
+			.isTrue());
+		jdbc.withPropertyValues("safemap.compensation.store.initialize-schema=never")
+			.run((context) -> assertThat(tableExists(context.getBean(DataSource.class))).isFalse());
+		jdbc.withPropertyValues("safemap.compensation.store.initialize-schema=embedded")
+			.run((context) -> assertThat(tableExists(context.getBean(DataSource.class))).as("in-memory").isTrue());
+		// embedded leaves a database that is not in memory alone
+		runner().withBean("dataSource", DataSource.class,
+				() -> new SimpleDriverDataSource(new org.h2.Driver(), "jdbc:h2:file:" + this.directory.resolve("app")))
+			.withPropertyValues("safemap.compensation.store.type=jdbc",
+					"safemap.compensation.store.initialize-schema=embedded")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(tableExists(context.getBean(DataSource.class))).isFalse();
+			});
+		// the boolean of earlier versions fails with Boot's report of the accepted values
+		jdbc.withPropertyValues("safemap.compensation.store.initialize-schema=true")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("true"));
+	}
+
+	private static boolean tableExists(DataSource dataSource) {
+		Integer count = new org.springframework.jdbc.core.JdbcTemplate(dataSource).queryForObject(
+				"select count(*) from information_schema.tables where lower(table_name) = 'safemap_compensation'",
+				Integer.class);
+		return count != null && count > 0;
 	}
 
 	@Test
@@ -176,7 +210,7 @@ class CompensationAutoConfigurationTests {
 				InvalidSafeMapPropertyException ex = failure(context.getStartupFailure());
 				assertThat(ex.getProperty()).isEqualTo("safemap.compensation.store.directory");
 				assertThat(ex.getValue()).isEqualTo(file.resolve("queue").toString());
-				FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer()
+				FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment())
 					.analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("safemap.compensation.store.directory")
 					.contains("cannot be opened");

@@ -276,7 +276,7 @@ class ContextAutoConfigurationTests {
 				.hasMessageContaining("safemap.context.max-entries")
 				.hasMessageContaining("-1")
 				.hasCauseInstanceOf(IllegalArgumentException.class);
-			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(context.getStartupFailure());
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription()).contains("safemap.context.max-entries").contains("-1");
 		});
@@ -294,7 +294,7 @@ class ContextAutoConfigurationTests {
 					.isInstanceOf(InvalidSafeMapPropertyException.class)
 					.hasMessageContaining("safemap.context.headers[1]")
 					.hasMessageContaining("X Tenant: 1");
-				FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+				FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(context.getStartupFailure());
 				assertThat(analysis.getAction()).contains("X-Tenant-Id");
 			});
 		this.runner.withPropertyValues("safemap.context.request-id-header=Bad(Header)")

@@ -142,7 +142,7 @@ class GuardedMapAutoConfigurationTests {
 				.isInstanceOf(InvalidSafeMapPropertyException.class)
 				.hasMessageContaining("'requestCount'")
 				.hasMessageContaining("safemap.guard.include");
-			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("safemap.guard.include").contains("requestCount");
 			assertThat(analysis.getAction()).contains("requestCounts").contains("settings");
 		});
@@ -198,6 +198,36 @@ class GuardedMapAutoConfigurationTests {
 	}
 
 	@Test
+	void watchModeAsTheDefaultAndPerMapGuardsAndWatchesTheMaps(CapturedOutput output) {
+		this.runner.withPropertyValues("safemap.guard.default-mode=watch", "safemap.guard.maps.settings.mode=guard")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				GuardedMap<?, ?> counters = context.getBean("requestCounts", GuardedMap.class);
+				assertThat(counters.mode()).isEqualTo(GuardMode.WATCH);
+				assertThat(context.getBean("settings", GuardedMap.class).mode()).isEqualTo(GuardMode.GUARD);
+				assertThat(context.getBean(GuardedMapRegistry.class).maps())
+					.anySatisfy((info) -> assertThat(info.mode()).isEqualTo(GuardMode.WATCH));
+			});
+		assertThat(output).contains("SafeMap guards and watches map bean 'requestCounts' (java.util.HashMap, 0 entries) in WATCH mode");
+		this.runner.withPropertyValues("safemap.guard.maps.requestCounts.mode=watch", "safemap.guard.watch-sampling=1")
+			.run((context) -> assertThat(context.getBean("requestCounts", GuardedMap.class).mode())
+				.isEqualTo(GuardMode.WATCH));
+	}
+
+	@Test
+	void watchSamplingThatIsNoPowerOfTwoFailsStartupNamingPropertyValueAndFix() {
+		this.runner.withPropertyValues("safemap.guard.watch-sampling=100").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("safemap.guard.watch-sampling")
+				.contains("Value: \"100\"")
+				.contains("power of two");
+			assertThat(analysis.getAction()).contains("safemap.guard.watch-sampling").contains("default 64");
+		});
+	}
+
+	@Test
 	void maxReportsBelowOneFailsStartup() {
 		this.runner.withPropertyValues("safemap.guard.max-reports=0").run((context) -> {
 			assertThat(context).hasFailed();
@@ -212,8 +242,8 @@ class GuardedMapAutoConfigurationTests {
 			InvalidSafeMapPropertyException invalid = (InvalidSafeMapPropertyException) failure;
 			assertThat(invalid.getValue()).isEqualTo(0);
 			assertThat(invalid.getReason()).contains("0");
-			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
-			assertThat(analysis.getDescription()).contains("safemap.guard.max-reports").contains("Value: 0");
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("safemap.guard.max-reports").contains("Value: \"0\"");
 			assertThat(analysis.getAction()).contains("safemap.guard.max-reports");
 		});
 	}
@@ -229,6 +259,7 @@ class GuardedMapAutoConfigurationTests {
 			.contains("safemap.guard.default-mode")
 			.contains("gaurd")
 			.contains("GUARD")
+			.contains("WATCH")
 			.contains("DETECT")
 			.contains("OFF");
 	}

@@ -69,6 +69,8 @@ class HotspotsMeterBinderTests {
 		assertThat(counter("safemap.map.operations", "map", "early", "op", "put")).isEqualTo(1);
 		assertThat(counter("safemap.map.operations", "map", "late", "op", "merge")).isEqualTo(1);
 		assertThat(this.registry.get("safemap.map.size").tag("map", "early").gauge().value()).isEqualTo(1);
+		// reading the gauge is monitoring, not one of the application's operations on the map
+		assertThat(counter("safemap.map.operations", "map", "early", "op", "size")).isZero();
 		assertThat(counter("safemap.map.contended", "map", "early")).isZero();
 	}
 

@@ -564,6 +564,58 @@ class CompensationRegistryTests {
 	}
 
 	@Test
+	void backlogLargerThanOnePassIsDrainedWithoutWaitingForThePollInterval() throws Exception {
+		// one pass attempts at most 20 claims (here of 1 entry): the rest must follow at once, not a poll later
+		CountDownLatch replayed = new CountDownLatch(45);
+		for (int i = 0; i < 45; i++) {
+			this.store.enqueue(CompensationRequest.of("t", "[" + i + "]"), this.clock.instant());
+		}
+		CompensationRegistry registry = builder().pollInterval(Duration.ofHours(1)).batchSize(1)
+			.handlers((t) -> (e) -> replayed.countDown())
+			.build();
+		registry.start();
+		try {
+			assertThat(replayed.await(60, TimeUnit.SECONDS)).as("all 45 replayed, %d left", replayed.getCount())
+				.isTrue();
+		}
+		finally {
+			registry.close();
+		}
+	}
+
+	@Test
+	void passOfOnlyFailuresThatUsedItsBudgetWaitsForThePollInsteadOfGoingOnAtOnce() throws Exception {
+		// 25 failing entries, one per claim: the pass stops after 20 claims with no success; going on at once would
+		// hammer a failing downstream (with a tiny backoff, the same entries again and again)
+		AtomicInteger calls = new AtomicInteger();
+		for (int i = 0; i < 25; i++) {
+			this.store.enqueue(CompensationRequest.of("t", "[" + i + "]"), this.clock.instant());
+		}
+		java.util.concurrent.ScheduledThreadPoolExecutor scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(1);
+		CompensationRegistry registry = builder().maxAttempts(100).pollInterval(Duration.ofHours(1)).batchSize(1)
+			.scheduler(scheduler)
+			.handlers((t) -> (e) -> {
+				calls.incrementAndGet();
+				throw new IOException("down");
+			})
+			.build();
+		try {
+			registry.start();
+			// the first pass has run and ended: a wake-up it asked for would be queued (or running) by then
+			org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS)
+				.until(() -> calls.get() > 0 && scheduler.getActiveCount() == 0);
+			assertThat(calls).hasValue(20);
+			assertThat(scheduler.getQueue()).as("only the periodic poll is scheduled").hasSize(1);
+			// each run of the periodic poll counts as a completed task: the first poll, and no wake-up
+			assertThat(scheduler.getCompletedTaskCount()).as("tasks run").isEqualTo(1);
+		}
+		finally {
+			registry.close();
+			scheduler.shutdownNow();
+		}
+	}
+
+	@Test
 	void stopWaitsForTheReplayInProgressAndStartsNoFurtherEntry() throws Exception {
 		CountDownLatch inReplay = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);

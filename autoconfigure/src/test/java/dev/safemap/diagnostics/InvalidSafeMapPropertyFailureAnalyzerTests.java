@@ -15,7 +15,7 @@ class InvalidSafeMapPropertyFailureAnalyzerTests {
 				"turbo", "unknown mode", "Use one of: guard, detect, off.");
 		BeanCreationException failure = new BeanCreationException("someBean", "creation failed", cause);
 
-		FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(failure);
+		FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(failure);
 
 		assertThat(analysis).isNotNull();
 		assertThat(analysis.getDescription()).contains("safemap.guard.default-mode")
@@ -27,7 +27,7 @@ class InvalidSafeMapPropertyFailureAnalyzerTests {
 
 	@Test
 	void otherFailuresAreNotAnalyzed() {
-		assertThat(new InvalidSafeMapPropertyFailureAnalyzer().analyze(new IllegalStateException("x"))).isNull();
+		assertThat(new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(new IllegalStateException("x"))).isNull();
 	}
 
 }

@@ -74,6 +74,34 @@ class DetectedRacesAreAllCountedTests {
 		assertThat(races.recent()).hasSize(1);
 	}
 
+	@Test
+	void everyRaceWatchModeFindsIsCountedNotOnlyTheReportedOnes() throws Exception {
+		new HotspotsMeterBinder(this.hotspots, new double[0], false, (name) -> null).bindTo(this.registry);
+		AtomicLong frozen = new AtomicLong();
+		GuardedMap<String, Integer> map = GuardedMap.builder("watched")
+			.mode(GuardMode.WATCH)
+			.registry(this.maps)
+			.observer(this.hotspots.create("watched", GuardMode.WATCH))
+			.ticker(frozen::get)
+			.watchSampler(() -> true)
+			.wrap(new HashMap<>(Map.of("k", 1)));
+		ExecutorService other = Executors.newSingleThreadExecutor();
+		try {
+			for (int i = 0; i < 20; i++) {
+				Integer seen = map.get("k");
+				other.submit(() -> map.put("k", 100)).get(10, TimeUnit.SECONDS);
+				map.put("k", seen + 1);
+			}
+		}
+		finally {
+			other.shutdownNow();
+		}
+
+		assertThat(this.maps.raceCount("watched")).isEqualTo(20);
+		assertThat(count("safemap.races", "map", "watched", "kind", "lost_update")).isEqualTo(20);
+		assertThat(count("safemap.races.reported", "map", "watched", "kind", "lost_update")).isEqualTo(1);
+	}
+
 	private double count(String name, String... tags) {
 		return this.registry.get(name).tags(tags).functionCounter().count();
 	}

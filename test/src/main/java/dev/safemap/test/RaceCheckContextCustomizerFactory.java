@@ -69,7 +69,8 @@ final class RaceCheckContextCustomizerFactory implements ContextCustomizerFactor
 				properties.put("safemap.guard.fields", "wrap");
 			}
 			guard.getMaps().forEach((name, settings) -> {
-				if (settings.getMode() == GuardMode.GUARD) {
+				// watch mode samples lost updates only: under the race check every pattern is looked for
+				if (settings.getMode() == GuardMode.GUARD || settings.getMode() == GuardMode.WATCH) {
 					properties.put("safemap.guard.maps." + name + ".mode", "detect");
 				}
 			});

@@ -3,8 +3,11 @@ package dev.safemap.actuate.compensation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import dev.safemap.compensation.CompensationEntry;
@@ -20,7 +23,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Micrometer metrics of the compensation queue: counters {@code safemap.compensation.enqueued},
- * {@code .replayed}, {@code .failed} and {@code .dead} (tag {@code target}), the timer
+ * {@code .replayed}, {@code .failed} and {@code .dead} (tag {@code target}: the target without its parameter list,
+ * {@code stockClient#reserve}; at most {@value #MAX_TARGETS} distinct values, further targets are tagged
+ * {@code other} with one WARN, so that a target name built from data cannot grow the tag without bound), the timer
  * {@code safemap.compensation.replay.lag} (enqueue to successful replay), and the gauges
  * {@code safemap.compensation.queue.depth} (tag {@code status}) and
  * {@code safemap.compensation.oldest.pending.age} (seconds). Gauges read the store at most once per
@@ -31,6 +36,18 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public final class CompensationMetrics implements CompensationListener, MeterBinder {
+
+	/** Distinct {@code target} tag values at most; further targets are counted as {@code other}. */
+	static final int MAX_TARGETS = 100;
+
+	/** The tag of targets beyond {@link #MAX_TARGETS}. */
+	static final String OTHER_TARGET = "other";
+
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(CompensationMetrics.class);
+
+	private final Set<String> targets = ConcurrentHashMap.newKeySet();
+
+	private final AtomicBoolean warnedOther = new AtomicBoolean();
 
 	private final Supplier<@Nullable CompensationRegistry> registry;
 
@@ -78,7 +95,7 @@ public final class CompensationMetrics implements CompensationListener, MeterBin
 		for (MeterRegistry meterRegistry : this.meters) {
 			Timer.builder("safemap.compensation.replay.lag")
 				.description("Time from enqueue to successful replay")
-				.tag("target", entry.target())
+				.tag("target", targetTag(entry.target()))
 				.register(meterRegistry)
 				.record(lag.toNanos(), TimeUnit.NANOSECONDS);
 		}
@@ -96,8 +113,34 @@ public final class CompensationMetrics implements CompensationListener, MeterBin
 
 	private void count(String name, CompensationEntry entry) {
 		for (MeterRegistry meterRegistry : this.meters) {
-			Counter.builder(name).tag("target", entry.target()).register(meterRegistry).increment();
+			Counter.builder(name).tag("target", targetTag(entry.target())).register(meterRegistry).increment();
 		}
+	}
+
+	/**
+	 * The {@code target} tag of a target: without its parameter list, and {@code other} beyond
+	 * {@value #MAX_TARGETS} distinct values.
+	 * @param target the entry's target, for example {@code stockClient#reserve(com.example.Reservation)}
+	 * @return the tag value, for example {@code stockClient#reserve}
+	 */
+	String targetTag(String target) {
+		int parameters = target.indexOf('(');
+		String tag = (parameters > 0) ? target.substring(0, parameters) : target;
+		if (this.targets.contains(tag)) {
+			return tag;
+		}
+		synchronized (this.targets) {
+			if (this.targets.size() < MAX_TARGETS) {
+				this.targets.add(tag);
+				return tag;
+			}
+		}
+		if (this.warnedOther.compareAndSet(false, true)) {
+			logger.warn("More than {} compensation targets: the safemap.compensation.* meters count '{}' and every "
+					+ "further target under target=other (a target name built from data would grow the tag without "
+					+ "bound; name targets by method or operation)", MAX_TARGETS, tag);
+		}
+		return OTHER_TARGET;
 	}
 
 	private double count(CompensationStatus status) {

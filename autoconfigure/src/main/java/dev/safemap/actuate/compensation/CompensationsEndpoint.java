@@ -164,9 +164,13 @@ public class CompensationsEndpoint {
 	@WriteOperation
 	public ActionDescriptor retry(SecurityContext securityContext, @Selector String id, @Nullable String action) {
 		requireAction(action, "retry");
+		Optional<CompensationEntry> before = this.registry.find(id);
 		boolean done = this.registry.retry(id);
-		ActionDescriptor result = new ActionDescriptor("retry", done ? 1 : 0,
-				done ? "resubmitted" : "no dead entry with id " + id);
+		ActionDescriptor result = new ActionDescriptor("retry", done ? 1 : 0, done ? "resubmitted"
+				: before.map((entry) -> "entry " + id + " is " + name(entry.status())
+						+ ", only dead entries can be retried" + ((entry.status() == CompensationStatus.PENDING)
+								? " (a pending entry is replayed on its own at nextAttemptAt)" : ""))
+					.orElse("no entry with id " + id));
 		this.actions.changed(securityContext, RETRY_EVENT,
 				Map.of("endpoint", "compensations", "id", id, "affected", result.affected()));
 		return result;
@@ -255,8 +259,8 @@ public class CompensationsEndpoint {
 	private static void requireAction(@Nullable String action, String expected) {
 		if (action == null || !expected.equalsIgnoreCase(action.trim())) {
 			String given = (action != null) ? "was '" + action + "'" : "is missing";
-			throw new InvalidEndpointRequestException("action must be '" + expected + "', but " + given
-					+ " (send {\"action\":\"" + expected + "\"})", "unknown action");
+			throw new InvalidEndpointRequestException("action must be '" + expected + "' (the only accepted value here, "
+					+ "in any case), but " + given + ": send {\"action\":\"" + expected + "\"}", "unknown action");
 		}
 	}
 
@@ -265,8 +269,8 @@ public class CompensationsEndpoint {
 			return CompensationStatus.valueOf(status.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidEndpointRequestException("status must be one of pending, in_progress, done, dead, but was '"
-					+ status + "'", "unknown status");
+			throw new InvalidEndpointRequestException("status must be one of pending, in_progress, done, dead (in any "
+					+ "case), or left out for all, but was '" + status + "'", "unknown status");
 		}
 	}
 

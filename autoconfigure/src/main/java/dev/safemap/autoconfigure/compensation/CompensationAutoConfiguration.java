@@ -47,6 +47,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -119,7 +120,7 @@ public final class CompensationAutoConfiguration {
 					"Configure spring.datasource.*, or set " + PREFIX + "store.type=embedded");
 		}
 		if (type == StoreType.JDBC || (type == StoreType.AUTO && application != null && !inMemory(application))) {
-			return jdbcStore(application, table, store.isInitializeSchema(), type);
+			return jdbcStore(application, table, initialize(store.getInitializeSchema(), application), type);
 		}
 		LazyEmbeddedCompensationStore embedded = new LazyEmbeddedCompensationStore(Path.of(store.getDirectory()),
 				table);
@@ -164,6 +165,22 @@ public final class CompensationAutoConfiguration {
 	}
 
 	/** An in-memory database would lose the queue on restart: auto mode keeps it on disk instead. */
+	/** Boot's meaning of the mode: embedded means an in-memory database, as {@code spring.sql.init.mode} has it. */
+	private static boolean initialize(DatabaseInitializationMode mode, DataSource dataSource) {
+		return switch (mode) {
+			case ALWAYS -> true;
+			case NEVER -> false;
+			case EMBEDDED -> {
+				try {
+					yield JdbcCompensationStore.isInMemory(dataSource);
+				}
+				catch (IllegalStateException ex) {
+					yield false; // reported with its cause when the JDBC store connects
+				}
+			}
+		};
+	}
+
 	private static boolean inMemory(DataSource dataSource) {
 		try {
 			boolean inMemory = JdbcCompensationStore.isInMemory(dataSource);
@@ -200,7 +217,7 @@ public final class CompensationAutoConfiguration {
 				throw new InvalidSafeMapPropertyException(PREFIX + "store.table-name", table,
 						"the compensation table cannot be created: " + ex.getMostSpecificCause().getMessage(),
 						"Grant CREATE on the schema, or create it with dev/safemap/compensation/schema-*.sql and set "
-								+ PREFIX + "store.initialize-schema=false");
+								+ PREFIX + "store.initialize-schema=never");
 			}
 		}
 		return store;

@@ -3,6 +3,7 @@ package dev.safemap.autoconfigure.compensation;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
 /**
  * Configuration of the async compensation queue ({@code safemap.compensation.*}).
@@ -231,10 +232,12 @@ public class SafeMapCompensationProperties {
 		private String tableName = "safemap_compensation";
 
 		/**
-		 * Whether to create the table at startup when it does not exist (turn off when migrations manage it; the
-		 * SQL ships as dev/safemap/compensation/schema-*.sql).
+		 * When to create the table in the application's DataSource at startup if it does not exist, as Spring Boot's
+		 * JDBC-backed modules take it: always, embedded (only in an in-memory database) or never (migrations manage
+		 * it; the SQL ships as dev/safemap/compensation/schema-*.sql). The embedded store on local disk always
+		 * creates its own table.
 		 */
-		private boolean initializeSchema = true;
+		private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.ALWAYS;
 
 		public StoreType getType() {
 			return this.type;
@@ -260,11 +263,11 @@ public class SafeMapCompensationProperties {
 			this.tableName = tableName;
 		}
 
-		public boolean isInitializeSchema() {
+		public DatabaseInitializationMode getInitializeSchema() {
 			return this.initializeSchema;
 		}
 
-		public void setInitializeSchema(boolean initializeSchema) {
+		public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
 			this.initializeSchema = initializeSchema;
 		}
 

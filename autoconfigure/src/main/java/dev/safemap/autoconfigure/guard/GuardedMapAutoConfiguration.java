@@ -72,9 +72,13 @@ public final class GuardedMapAutoConfiguration {
 	static GuardedMapBeanSettings settings(SafeMapGuardProperties properties, boolean showKeys) {
 		Map<String, @Nullable GuardMode> modes = new LinkedHashMap<>();
 		properties.getMaps().forEach((name, map) -> modes.put(name, map.getMode()));
-		return new GuardedMapBeanSettings(properties.getDefaultMode(), modes, properties.getInclude(),
-				properties.getExclude(), GuardedMapBeanSettings.Fields.valueOf(properties.getFields().name()),
-				showKeys);
+		int watchSampling = properties.getWatchSampling();
+		return InvalidSafeMapPropertyException.apply("safemap.guard.watch-sampling", watchSampling,
+				"Set safemap.guard.watch-sampling to a power of two from 1 to 1048576 (default "
+						+ GuardedMapBeanSettings.DEFAULT_WATCH_SAMPLING + ")",
+				() -> new GuardedMapBeanSettings(properties.getDefaultMode(), modes, properties.getInclude(),
+						properties.getExclude(), GuardedMapBeanSettings.Fields.valueOf(properties.getFields().name()),
+						showKeys, watchSampling));
 	}
 
 }

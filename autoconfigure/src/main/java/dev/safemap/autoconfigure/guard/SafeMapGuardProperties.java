@@ -27,7 +27,8 @@ public class SafeMapGuardProperties {
 
 	/**
 	 * Mode of every map bean without a mode of its own: guard (replace by a thread-safe map),
-	 * detect (keep the map and report unsafe use) or off.
+	 * watch (guard, and sample reads for check-then-act lost updates), detect (keep the map and
+	 * report unsafe use) or off.
 	 */
 	private GuardMode defaultMode = GuardMode.GUARD;
 
@@ -57,6 +58,20 @@ public class SafeMapGuardProperties {
 	 * Maximum number of race reports kept in memory, for the whole application and for each map.
 	 */
 	private int maxReports = 100;
+
+	/**
+	 * Watch mode watches one read in this many for lost updates: a power of two from 1 to 1048576.
+	 * Lower finds a lost update sooner and costs more.
+	 */
+	private int watchSampling = 64;
+
+	public int getWatchSampling() {
+		return this.watchSampling;
+	}
+
+	public void setWatchSampling(int watchSampling) {
+		this.watchSampling = watchSampling;
+	}
 
 	public boolean isEnabled() {
 		return this.enabled;

@@ -146,9 +146,9 @@ public class SafeMapHotspotsProperties {
 		/**
 		 * Percentiles of the wait of contended operations to publish as safemap.map.wait.percentile gauges (tag
 		 * phi), each from 0 to 1: read from the quantiles sketch the safemaps endpoint reports, so both give one
-		 * estimate.
+		 * estimate. None by default (Micrometer's convention: percentiles are asked for), for example 0.5,0.99.
 		 */
-		private List<Double> percentiles = new ArrayList<>(List.of(0.5, 0.99));
+		private List<Double> percentiles = new ArrayList<>();
 
 		/**
 		 * Whether to publish a percentile histogram of safemap.map.wait, for percentiles that can be

@@ -221,7 +221,7 @@ class BreakerAutoConfigurationTests {
 			assertThat(ex.getValue()).isEqualTo(0);
 			assertThat(ex.getReason()).contains("threads must be positive").contains("0");
 			assertThat(ex.getCause()).isInstanceOf(IllegalArgumentException.class);
-			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("safemap.breaker.threads");
 			assertThat(analysis.getAction()).contains("positive number");
 		});
@@ -276,7 +276,7 @@ class BreakerAutoConfigurationTests {
 					context.getStartupFailure());
 			assertThat(ex.getProperty()).isEqualTo("safemap.breaker.caches.prices.max-staleness");
 			assertThat(ex.getValue()).isEqualTo(Duration.ZERO);
-			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("safemap.breaker.caches.prices.max-staleness");
 		});
 	}
@@ -321,7 +321,7 @@ class BreakerAutoConfigurationTests {
 					context.getStartupFailure());
 			assertThat(ex.getProperty()).contains("BadKeyService.price(String)").contains("(key)");
 			assertThat(ex.getValue()).isEqualTo("#symbol +");
-			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("BadKeyService.price(String)");
 		});
 	}
@@ -353,7 +353,7 @@ class BreakerAutoConfigurationTests {
 					context.getStartupFailure());
 			assertThat(ex.getValue()).isEqualTo("shared");
 			assertThat(ex.getReason()).contains("java.lang.String").contains("java.lang.Integer");
-			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(context.getStartupFailure());
 			assertThat(analysis.getAction()).contains("own cache name");
 		});
 	}

@@ -112,7 +112,26 @@ class HotspotsAutoConfigurationTests {
 			context.getBean(HotspotsMeterBinder.class).bindTo(registry);
 			context.getBean(Hotspots.class).create("orders", GuardMode.GUARD);
 			assertThat(registry.find("safemap.map.contended").tag("map", "orders").functionCounter()).isNotNull();
+			// percentiles are off by default, as Micrometer's convention has it
+			assertThat(registry.find("safemap.map.wait.percentile").gauges()).isEmpty();
+			assertThat(registry.get("safemap.map.wait").tag("map", "orders").timer().takeSnapshot().histogramCounts())
+				.as("no histogram buckets unless asked for")
+				.isEmpty();
 		});
+	}
+
+	@Test
+	void percentilesArePublishedWhenAskedFor() {
+		this.runner.withBean(SimpleMeterRegistry.class)
+			.withPropertyValues("safemap.hotspots.metrics.percentiles=0.5,0.99")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				context.getBean(HotspotsMeterBinder.class).bindTo(registry);
+				context.getBean(Hotspots.class).create("orders", GuardMode.GUARD);
+				assertThat(registry.find("safemap.map.wait.percentile").tag("map", "orders").gauges())
+					.extracting((gauge) -> gauge.getId().getTag("phi"))
+					.containsExactlyInAnyOrder("0.5", "0.99");
+			});
 	}
 
 	@Test
@@ -210,7 +229,7 @@ class HotspotsAutoConfigurationTests {
 			assertThat(invalid.getCause()).isInstanceOf(IllegalArgumentException.class);
 			assertThat(invalid.getReason()).contains(value);
 			assertThat(String.valueOf(invalid.getValue())).isEqualTo(value);
-			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(context.getStartupFailure());
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription()).contains(name).contains(value);
 			assertThat(analysis.getAction()).contains(name);

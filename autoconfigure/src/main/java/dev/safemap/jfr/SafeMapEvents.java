@@ -1,0 +1,211 @@
+package dev.safemap.jfr;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import dev.safemap.support.KeyMasker;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Commits SafeMap's flight recorder events. Each method first asks the event whether a recording
+ * wants it ({@code isEnabled()}, and {@code shouldCommit()} for thresholds), and only then masks the
+ * key, captures the call site or builds text: with no recording, or a recording that leaves SafeMap's
+ * events off, a call costs a check and allocates nothing once the JIT has removed the event object.
+ * The event names are the constants below; their settings are in
+ * {@value SafeMapFlightRecorder#SETTINGS_RESOURCE}.
+ * <p>
+ * Thread-safety: every method may be called from any thread.
+ *
+ * @since 0.1.0
+ */
+public final class SafeMapEvents {
+
+	/** Name of the contended map operation event. */
+	public static final String CONTENDED = "dev.safemap.ContendedOperation";
+
+	/** Name of the race reported event. */
+	public static final String RACE = "dev.safemap.RaceReported";
+
+	/** Name of the fallback served event. */
+	public static final String FALLBACK = "dev.safemap.FallbackServed";
+
+	/** Name of the breaker transition event. */
+	public static final String BREAKER = "dev.safemap.BreakerTransition";
+
+	/** Name of the compensation queued event. */
+	public static final String COMPENSATION_QUEUED = "dev.safemap.CompensationQueued";
+
+	/** Name of the compensation replayed event. */
+	public static final String COMPENSATION_REPLAYED = "dev.safemap.CompensationReplayed";
+
+	/** Name of the compensation dead-lettered event. */
+	public static final String COMPENSATION_DEAD = "dev.safemap.CompensationDeadLettered";
+
+	private SafeMapEvents() {
+	}
+
+	/**
+	 * A keyed write that waited {@code waitNanos} for another write on its stripe. The key is masked
+	 * and the call site captured only when the event is recorded (enabled, and the wait at least the
+	 * recording's {@code waitThreshold}).
+	 * @param map the map's name
+	 * @param operation the operation
+	 * @param key the key
+	 * @param masker masks the key
+	 * @param showKeys whether the raw key may be shown
+	 * @param waitNanos the wait
+	 * @param callSite captures the call site (a stack walk), called only when the event is recorded
+	 */
+	public static void contended(String map, Object operation, Object key, KeyMasker masker, boolean showKeys,
+			long waitNanos, Supplier<?> callSite) {
+		ContendedOperationEvent event = new ContendedOperationEvent();
+		if (!event.isEnabled()) {
+			return;
+		}
+		event.waitNanos = waitNanos;
+		if (!event.shouldCommit()) {
+			return;
+		}
+		event.map = map;
+		event.operation = String.valueOf(operation);
+		event.key = masker.maskUnless(key, showKeys);
+		event.callSite = String.valueOf(callSite.get());
+		event.commit();
+	}
+
+	/**
+	 * A race report (already masked and rate-limited by the map).
+	 * @param map the map's name
+	 * @param mode the map's mode
+	 * @param kind the kind of race
+	 * @param operation the operation
+	 * @param maskedKey the masked key
+	 * @param callSite the reporting thread's call site
+	 * @param otherCallSite the other thread's call site
+	 * @param otherThread the other thread's name
+	 */
+	public static void race(String map, Object mode, Object kind, Object operation, String maskedKey, Object callSite,
+			Object otherCallSite, String otherThread) {
+		RaceReportedEvent event = new RaceReportedEvent();
+		if (!event.isEnabled()) {
+			return;
+		}
+		event.map = map;
+		event.mode = String.valueOf(mode);
+		event.kind = String.valueOf(kind);
+		event.operation = String.valueOf(operation);
+		event.key = maskedKey;
+		event.callSite = String.valueOf(callSite);
+		event.otherCallSite = String.valueOf(otherCallSite);
+		event.otherThread = otherThread;
+		event.commit();
+	}
+
+	/**
+	 * A fallback cache served its last known good value.
+	 * @param cache the cache's name
+	 * @param key the key
+	 * @param masker masks the key
+	 * @param showKeys whether the raw key may be shown
+	 * @param ageMillis the value's age
+	 * @param failure the downstream's failure, or {@code null} when the breaker did not permit the call
+	 */
+	public static void fallbackServed(String cache, Object key, KeyMasker masker, boolean showKeys, long ageMillis,
+			@Nullable Throwable failure) {
+		FallbackServedEvent event = new FallbackServedEvent();
+		if (!event.isEnabled()) {
+			return;
+		}
+		event.cache = cache;
+		event.key = masker.maskUnless(key, showKeys);
+		event.age = ageMillis;
+		// the failure's class only: a message may carry arguments or a downstream's body
+		event.reason = (failure != null) ? failure.getClass().getName() : "circuit breaker open";
+		event.commit();
+	}
+
+	/**
+	 * A circuit breaker changed state.
+	 * @param breaker the breaker's name
+	 * @param from the state it left
+	 * @param to the state it entered
+	 */
+	public static void breakerTransition(String breaker, Object from, Object to) {
+		BreakerTransitionEvent event = new BreakerTransitionEvent();
+		if (!event.isEnabled()) {
+			return;
+		}
+		event.breaker = breaker;
+		event.from = String.valueOf(from);
+		event.to = String.valueOf(to);
+		event.commit();
+	}
+
+	/**
+	 * A write was queued for compensation.
+	 * @param id the entry's id
+	 * @param target the target
+	 * @param idempotencyKey the idempotency key (masked here)
+	 * @param masker masks the key
+	 * @param created false when the key was already waiting
+	 */
+	public static void compensationQueued(String id, String target, String idempotencyKey, KeyMasker masker,
+			boolean created) {
+		CompensationEvent.Queued event = new CompensationEvent.Queued();
+		if (!event.isEnabled()) {
+			return;
+		}
+		event.id = id;
+		event.target = target;
+		event.key = masker.mask(idempotencyKey);
+		event.created = created;
+		event.commit();
+	}
+
+	/**
+	 * A queued write was replayed.
+	 * @param id the entry's id
+	 * @param target the target
+	 * @param idempotencyKey the idempotency key (masked here)
+	 * @param masker masks the key
+	 * @param attempts failed attempts before this one
+	 * @param lag from the enqueue to the replay
+	 */
+	public static void compensationReplayed(String id, String target, String idempotencyKey, KeyMasker masker,
+			int attempts, Duration lag) {
+		CompensationEvent.Replayed event = new CompensationEvent.Replayed();
+		if (!event.isEnabled()) {
+			return;
+		}
+		event.id = id;
+		event.target = target;
+		event.key = masker.mask(idempotencyKey);
+		event.attempts = attempts;
+		event.lag = lag.toMillis();
+		event.commit();
+	}
+
+	/**
+	 * A queued write was moved to dead letters.
+	 * @param id the entry's id
+	 * @param target the target
+	 * @param idempotencyKey the idempotency key (masked here)
+	 * @param masker masks the key
+	 * @param attempts the attempts made
+	 * @param reason why (the failure's class and sanitized message)
+	 */
+	public static void compensationDead(String id, String target, String idempotencyKey, KeyMasker masker,
+			int attempts, String reason) {
+		CompensationEvent.DeadLettered event = new CompensationEvent.DeadLettered();
+		if (!event.isEnabled()) {
+			return;
+		}
+		event.id = id;
+		event.target = target;
+		event.key = masker.mask(idempotencyKey);
+		event.attempts = attempts;
+		event.reason = reason;
+		event.commit();
+	}
+
+}
