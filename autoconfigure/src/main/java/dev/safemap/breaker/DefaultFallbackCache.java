@@ -315,6 +315,11 @@ final class DefaultFallbackCache<K, V> implements FallbackCache<K, V> {
 	}
 
 	@Override
+	public Duration maxStaleness() {
+		return Duration.ofMillis(this.maxStalenessMillis);
+	}
+
+	@Override
 	public FallbackCacheStats stats() {
 		return new FallbackCacheStats(this.hits.sum(), this.staleWhileRefreshing.sum(), this.fallbacks.sum(),
 				this.downstreamCalls.sum(), this.refreshes.sum(), this.refreshFailures.sum(), this.staleRejected.sum(),

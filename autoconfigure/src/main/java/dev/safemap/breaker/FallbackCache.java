@@ -143,6 +143,13 @@ public interface FallbackCache<K, V> {
 	FallbackCacheStats stats();
 
 	/**
+	 * Returns the staleness budget: the oldest a last known good value may be and still be served.
+	 * @return the maximum staleness
+	 * @since 0.1.0
+	 */
+	Duration maxStaleness();
+
+	/**
 	 * Starts building a fallback cache.
 	 * @param <K> the key type
 	 * @param <V> the value type

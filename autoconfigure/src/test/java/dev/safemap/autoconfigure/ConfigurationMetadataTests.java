@@ -59,6 +59,8 @@ class ConfigurationMetadataTests {
 			"safemap.breaker.caches", // per-cache settings: none unless configured
 			"safemap.breaker.refresh-after", // not set: no background refresh
 			"safemap.breaker.wait-timeout", // the time limiter's timeout
+			"safemap.dashboard.fleet-dashboard-url", // not set: no link on the page
+			"safemap.dashboard.instance-name", // not set: spring.application.name and pid@host
 			"safemap.guard.maps", // per-map settings: none unless configured
 			"safemap.masking.secret"); // generated at startup
 
