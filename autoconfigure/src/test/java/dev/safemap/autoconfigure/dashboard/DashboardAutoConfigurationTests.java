@@ -123,6 +123,22 @@ class DashboardAutoConfigurationTests {
 	}
 
 	@Test
+	void withoutSpringSecurityALoopbackRequestNamingAnotherHostIsRefused() {
+		// DNS rebinding: a page of attacker.example re-points its name at 127.0.0.1 and reads the dashboard from the
+		// browser of someone on this machine; the connection is loopback, the Host header is not
+		this.withoutSecurity.withPropertyValues("safemap.dashboard.enabled=true").run((context) -> {
+			MockMvc mvc = mvc(context);
+			mvc.perform(from("127.0.0.1", get(PAGE + "api/snapshot")).header("Host", "attacker.example:8080"))
+				.andExpect(status().isForbidden())
+				.andExpect(content().string(org.hamcrest.Matchers.containsString("attacker.example")));
+			for (String host : List.of("localhost:8080", "127.0.0.1:8080", "[::1]:8080")) {
+				mvc.perform(from("127.0.0.1", get(PAGE + "api/snapshot")).header("Host", host))
+					.andExpect(status().isOk());
+			}
+		});
+	}
+
+	@Test
 	void withoutSpringSecurityThePageIsReadOnlyEvenForLoopbackClients() {
 		this.withoutSecurity.withPropertyValues("safemap.dashboard.enabled=true").run((context) -> {
 			MockMvc mvc = mvc(context);
