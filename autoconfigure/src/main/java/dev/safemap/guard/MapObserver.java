@@ -30,9 +30,9 @@ public interface MapObserver {
 	}
 
 	/**
-	 * A sampler that counts the map's keyed operations on the calling thread: reads ({@code get},
-	 * {@code getOrDefault}, {@code containsKey}) sampled in time, writes exactly under the map's lock
-	 * stripes (guard mode; detect mode reports its writes to {@link #operation}), so that such an
+	 * A sampler that counts the map's keyed operations on the calling thread, sampled in time: reads
+	 * ({@code get}, {@code getOrDefault}, {@code containsKey}) and, in guard mode, writes (detect mode
+	 * reports its writes to {@link #operation}), so that such an
 	 * operation does not call this observer at all. Called once, when the map is built.
 	 * @return the sampler, or {@code null} (the default) to have every operation reported to
 	 * {@link #operation}

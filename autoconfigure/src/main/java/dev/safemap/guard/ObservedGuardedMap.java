@@ -29,8 +29,10 @@ import static dev.safemap.guard.MapOperation.*;
  * the whole call (operations without one, or a function the contents did not call). That wait is
  * reported through {@link MapObserver#contended} after the operation. With a sampler, a write is
  * watched only while the window is open or on a stripe where writes of one key met lately
- * ({@link OperationSampler#watches(int)}); any other write goes straight to the contents, counted by
- * the sampler.</li>
+ * ({@link OperationSampler#watches(int)}); any other write goes straight to the contents, uncounted
+ * (the sampler counts keyed writes, as keyed reads, only while the window is open). While the window
+ * is closed and no stripe is hot ({@link OperationSampler#idle()}), a write does not even find its
+ * stripe: it runs the null checks and two loads before the contents' own call.</li>
  * </ul>
  * <b>No lock of this class is ever held</b>, around the contents or around user code (mapping
  * functions, the observer, keys' {@code hashCode}/{@code equals}): the contents (a
@@ -128,6 +130,15 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 	}
 
+	/**
+	 * Whether a keyed write can go straight to the contents, unwatched and uncounted: the sampler's
+	 * window is closed and none of its stripes is hot ({@link OperationSampler#idle()}).
+	 */
+	private boolean idle() {
+		OperationSampler sampler = this.operationSampler;
+		return sampler != null && sampler.idle();
+	}
+
 	/** The stripe of a key (package-private for tests). */
 	static int stripeIndex(Object key) {
 		int h = key.hashCode();
@@ -137,8 +148,8 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 	/**
 	 * Starts a keyed write: unless the operation sampler says it need not be watched
 	 * ({@link OperationSampler#watches(int)}: the window is closed and the stripe has not seen writes of
-	 * one key meet lately), in which case the sampler counts it and nothing else happens, counts it (by
-	 * the sampler, else through the observer) and marks it in flight on its stripe. Never waits. The
+	 * one key meet lately), in which case nothing happens, counts it (by the sampler while its window is
+	 * open, else through the observer) and marks it in flight on its stripe. Never waits. The
 	 * caller must call {@link #exit} with the result, in a {@code finally} block.
 	 * @return {@link #UNWATCHED}, {@link #ALONE} or {@link #MET}
 	 */
@@ -146,7 +157,6 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		OperationSampler sampler = this.operationSampler;
 		if (sampler != null) {
 			if (!sampler.watches(stripe)) {
-				sampler.unwatchedWrite(operation);
 				return UNWATCHED;
 			}
 			sampler.watchedWrite(operation, key);
@@ -243,6 +253,14 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (key == null) {
 			throw Nulls.key(this.name, INCREMENT);
 		}
+		if (idle()) {
+			return Counters.add(this.target, key, delta, this.counterType, this.name);
+		}
+		return watchedAdd(key, delta);
+	}
+
+	/** The rest of {@link #add} when the write is watched or counted. */
+	private long watchedAdd(K key, long delta) {
 		int stripe = stripeIndex(key);
 		int entered = enter(INCREMENT, key, stripe);
 		long start = start(entered);
@@ -251,8 +269,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		finally {
 			exit(INCREMENT, key, stripe, entered, start);
-		}
-	}
+		}	}
 
 	@Override
 	public int size() {
@@ -307,6 +324,14 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (value == null) {
 			throw Nulls.value(this.name, PUT);
 		}
+		if (idle()) {
+			return this.target.put(key, value);
+		}
+		return watchedPut(key, value);
+	}
+
+	/** The rest of {@link #put} when the write is watched or counted. */
+	private @Nullable V watchedPut(K key, V value) {
 		int stripe = stripeIndex(key);
 		int entered = enter(PUT, key, stripe);
 		long start = start(entered);
@@ -315,8 +340,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		finally {
 			exit(PUT, key, stripe, entered, start);
-		}
-	}
+		}	}
 
 	@Override
 	public void putAll(Map<? extends K, ? extends V> m) {
@@ -338,6 +362,14 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (key == null) {
 			throw Nulls.key(this.name, REMOVE);
 		}
+		if (idle()) {
+			return this.target.remove(key);
+		}
+		return watchedRemove(key);
+	}
+
+	/** The rest of {@link #remove} when the write is watched or counted. */
+	private @Nullable V watchedRemove(Object key) {
 		int stripe = stripeIndex(key);
 		int entered = enter(REMOVE, key, stripe);
 		long start = start(entered);
@@ -346,8 +378,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		finally {
 			exit(REMOVE, key, stripe, entered, start);
-		}
-	}
+		}	}
 
 	@Override
 	public void clear() {
@@ -363,6 +394,14 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (value == null) {
 			throw Nulls.value(this.name, PUT_IF_ABSENT);
 		}
+		if (idle()) {
+			return this.target.putIfAbsent(key, value);
+		}
+		return watchedPutIfAbsent(key, value);
+	}
+
+	/** The rest of {@link #putIfAbsent} when the write is watched or counted. */
+	private @Nullable V watchedPutIfAbsent(K key, V value) {
 		int stripe = stripeIndex(key);
 		int entered = enter(PUT_IF_ABSENT, key, stripe);
 		long start = start(entered);
@@ -371,8 +410,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		finally {
 			exit(PUT_IF_ABSENT, key, stripe, entered, start);
-		}
-	}
+		}	}
 
 	@Override
 	public boolean remove(Object key, Object value) {
@@ -382,6 +420,14 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (value == null) {
 			return false;
 		}
+		if (idle()) {
+			return this.target.remove(key, value);
+		}
+		return watchedRemove(key, value);
+	}
+
+	/** The rest of {@link #remove} when the write is watched or counted. */
+	private boolean watchedRemove(Object key, Object value) {
 		int stripe = stripeIndex(key);
 		int entered = enter(REMOVE, key, stripe);
 		long start = start(entered);
@@ -390,8 +436,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		finally {
 			exit(REMOVE, key, stripe, entered, start);
-		}
-	}
+		}	}
 
 	@Override
 	public boolean replace(K key, V oldValue, V newValue) {
@@ -401,6 +446,14 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (oldValue == null || newValue == null) {
 			throw Nulls.value(this.name, REPLACE);
 		}
+		if (idle()) {
+			return this.target.replace(key, oldValue, newValue);
+		}
+		return watchedReplace(key, oldValue, newValue);
+	}
+
+	/** The rest of {@link #replace} when the write is watched or counted. */
+	private boolean watchedReplace(K key, V oldValue, V newValue) {
 		int stripe = stripeIndex(key);
 		int entered = enter(REPLACE, key, stripe);
 		long start = start(entered);
@@ -409,8 +462,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		finally {
 			exit(REPLACE, key, stripe, entered, start);
-		}
-	}
+		}	}
 
 	@Override
 	public @Nullable V replace(K key, V value) {
@@ -420,6 +472,14 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (value == null) {
 			throw Nulls.value(this.name, REPLACE);
 		}
+		if (idle()) {
+			return this.target.replace(key, value);
+		}
+		return watchedReplace(key, value);
+	}
+
+	/** The rest of {@link #replace} when the write is watched or counted. */
+	private @Nullable V watchedReplace(K key, V value) {
 		int stripe = stripeIndex(key);
 		int entered = enter(REPLACE, key, stripe);
 		long start = start(entered);
@@ -428,8 +488,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		finally {
 			exit(REPLACE, key, stripe, entered, start);
-		}
-	}
+		}	}
 
 	@Override
 	public @Nullable V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
@@ -439,6 +498,14 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (mappingFunction == null) {
 			throw Nulls.argument(this.name, COMPUTE_IF_ABSENT, "mapping function");
 		}
+		if (idle()) {
+			return this.target.computeIfAbsent(key, mappingFunction);
+		}
+		return watchedComputeIfAbsent(key, mappingFunction);
+	}
+
+	/** The rest of {@link #computeIfAbsent} when the write is watched or counted. */
+	private @Nullable V watchedComputeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
 		int stripe = stripeIndex(key);
 		int entered = enter(COMPUTE_IF_ABSENT, key, stripe);
 		Timed timed = null;
@@ -454,8 +521,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		finally {
 			exit(COMPUTE_IF_ABSENT, key, stripe, entered, timed);
-		}
-	}
+		}	}
 
 	@Override
 	public @Nullable V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
@@ -465,6 +531,14 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (remappingFunction == null) {
 			throw Nulls.argument(this.name, COMPUTE_IF_PRESENT, "remapping function");
 		}
+		if (idle()) {
+			return this.target.computeIfPresent(key, remappingFunction);
+		}
+		return watchedComputeIfPresent(key, remappingFunction);
+	}
+
+	/** The rest of {@link #computeIfPresent} when the write is watched or counted. */
+	private @Nullable V watchedComputeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
 		int stripe = stripeIndex(key);
 		int entered = enter(COMPUTE_IF_PRESENT, key, stripe);
 		Timed timed = null;
@@ -480,8 +554,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		finally {
 			exit(COMPUTE_IF_PRESENT, key, stripe, entered, timed);
-		}
-	}
+		}	}
 
 	@Override
 	public @Nullable V compute(K key, BiFunction<? super K, ? super @Nullable V, ? extends V> remappingFunction) {
@@ -491,6 +564,14 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (remappingFunction == null) {
 			throw Nulls.argument(this.name, COMPUTE, "remapping function");
 		}
+		if (idle()) {
+			return this.target.compute(key, remappingFunction);
+		}
+		return watchedCompute(key, remappingFunction);
+	}
+
+	/** The rest of {@link #compute} when the write is watched or counted. */
+	private @Nullable V watchedCompute(K key, BiFunction<? super K, ? super @Nullable V, ? extends V> remappingFunction) {
 		int stripe = stripeIndex(key);
 		int entered = enter(COMPUTE, key, stripe);
 		Timed timed = null;
@@ -506,8 +587,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		finally {
 			exit(COMPUTE, key, stripe, entered, timed);
-		}
-	}
+		}	}
 
 	@Override
 	public @Nullable V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
@@ -520,6 +600,14 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (remappingFunction == null) {
 			throw Nulls.argument(this.name, MERGE, "remapping function");
 		}
+		if (idle()) {
+			return this.target.merge(key, value, remappingFunction);
+		}
+		return watchedMerge(key, value, remappingFunction);
+	}
+
+	/** The rest of {@link #merge} when the write is watched or counted. */
+	private @Nullable V watchedMerge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
 		int stripe = stripeIndex(key);
 		int entered = enter(MERGE, key, stripe);
 		Timed timed = null;
@@ -535,8 +623,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		finally {
 			exit(MERGE, key, stripe, entered, timed);
-		}
-	}
+		}	}
 
 	@Override
 	public void forEach(BiConsumer<? super K, ? super V> action) {

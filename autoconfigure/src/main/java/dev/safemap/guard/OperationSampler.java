@@ -13,21 +13,23 @@ import org.jspecify.annotations.Nullable;
  * ({@code size}, iteration, {@code clear}, ...) and contention; a detect-mode map hands it its keyed
  * reads only.
  * <p>
- * <b>Keyed reads</b> ({@code get}, {@code getOrDefault}, {@code containsKey}) are sampled in time.
- * While the shared {@link ReadWindow} is closed, a guard-mode map reads its contents directly (the
- * window tells the map when it opens and closes), so an uncounted read runs no code of the sampler's; while
- * it is open, the read increments a {@link LongAdder} for its operation. Whoever drives the window
- * {@linkplain #harvest(MapOperation) harvests} the counts and scales them by how long the window was
- * open (measured: docs/benchmarks.md).
+ * <b>Keyed operations</b>, reads ({@code get}, {@code getOrDefault}, {@code containsKey}) and writes
+ * alike, are sampled in time. While the shared {@link ReadWindow} is closed, a guard-mode map reads its
+ * contents directly (the window tells the map when it opens and closes), so an uncounted read runs no
+ * code of the sampler's, and an unwatched write runs only {@link #watches(int)} (two plain loads, no
+ * atomic instruction, no store); while it is open, each keyed operation increments a {@link LongAdder}
+ * for its kind. Whoever drives the window {@linkplain #harvest(MapOperation) harvests} the counts and
+ * scales them by how long the window was open (measured: docs/benchmarks.md). Counting every write
+ * exactly, as an earlier version did, cost a locked compare-and-swap per write, a third of an
+ * uncontended {@code ConcurrentHashMap.merge} (docs/benchmarks.md, "The default against
+ * ConcurrentHashMap").
  * <p>
- * <b>Keyed writes</b> are counted exactly, in a {@link LongAdder} per kind of write. A write is
- * <em>watched</em> (the guarded map marks it in flight on its stripe, and so can see it meet another
- * write there) only while the window is open or when writes of one key have met on that stripe in
- * the last {@value #HOT_PERIODS} harvests ({@link #watches(int)}); any other write goes straight to
- * the contents. Nothing here, nor in the guarded map, ever makes a write wait: the stripes are
- * counters, not locks (failure catalogue #16). Memory is fixed per map (64 bytes of stripe state and
- * one adder per kind of write) whatever the number of threads, virtual ones included.
- * {@link #writes(MapOperation)} sums them.
+ * A keyed write is <em>watched</em> (the guarded map marks it in flight on its stripe, and so can see it
+ * meet another write there) only while the window is open or when writes of one key have met on that
+ * stripe in the last {@value #HOT_PERIODS} harvests ({@link #watches(int)}); any other write goes
+ * straight to the contents. Nothing here, nor in the guarded map, ever makes a write wait: the stripes
+ * are counters, not locks (failure catalogue #16). Memory is fixed per map (64 bytes of stripe state
+ * and one adder per kind of keyed operation) whatever the number of threads, virtual ones included.
  * <p>
  * <b>Contention</b> is therefore seen on a stripe while the window is open, and then continuously
  * while it lasts on the same key: a write that starts while a write of the same key (same
@@ -45,11 +47,11 @@ import org.jspecify.annotations.Nullable;
  * Thread-safe.
  * <p>
  * Why this is a public final class of {@code guard}, not a package-private class of {@code hotspots}
- * behind an interface: the guarded map calls {@link #watches(int)}, {@code unwatchedWrite},
- * {@code watchedWrite} and {@code count} on every keyed write and counted read, and those calls stay direct,
+ * behind an interface: the guarded map calls {@link #watches(int)} on every keyed write, and
+ * {@code watchedWrite} and {@code count} on watched writes and counted reads, and those calls stay direct,
  * monomorphic calls to a final class (reading the window's field directly), which the measured
  * accounting cost relies on (docs/benchmarks.md). The hotspots accounting, in another package,
- * creates one per map and harvests it: only the constructor, {@link #harvest}, {@link #writes},
+ * creates one per map and harvests it: only the constructor, {@link #harvest},
  * {@link #coolDown} and {@link #watchAll} are public; what the map calls is package-private.
  *
  * @since 0.1.0
@@ -73,10 +75,8 @@ public final class OperationSampler {
 
 	private final int slotMask;
 
+	/** Keyed operations counted while the window was open, per operation, since the last harvest. */
 	private final LongAdder[] counted = new LongAdder[OPERATIONS.length];
-
-	/** Keyed writes, per operation (write kinds only), exact. */
-	private final LongAdder[] writes = new LongAdder[OPERATIONS.length];
 
 	/**
 	 * Per stripe, the harvests left during which its writes are watched outside windows: set when
@@ -85,6 +85,13 @@ public final class OperationSampler {
 	 * nothing else.
 	 */
 	private final byte[] hot = new byte[ObservedGuardedMap.STRIPES];
+
+	/**
+	 * Whether any stripe is {@link #hot}: set with it, recomputed by {@link #coolDown()}. Plain: a
+	 * {@code coolDown} that races with {@link #sameKeyMet} can clear it while a stripe has just become
+	 * hot, which leaves that stripe unwatched until the next window finds its writes meeting again.
+	 */
+	private boolean anyHot;
 
 	/**
 	 * @param window the switch that says when reads are counted
@@ -109,19 +116,15 @@ public final class OperationSampler {
 		this.keySlots = keySlots;
 		this.slotMask = keySlots.length() - 1;
 		for (MapOperation operation : OPERATIONS) {
-			if (!operation.isWrite()) {
-				this.counted[operation.ordinal()] = new LongAdder();
-			}
-			else {
-				this.writes[operation.ordinal()] = new LongAdder();
-			}
+			this.counted[operation.ordinal()] = new LongAdder();
 		}
 	}
 
 	/**
-	 * Takes the reads counted since the last harvest.
-	 * @param operation a read operation
-	 * @return how many such reads were counted (while the window was open) since the last call
+	 * Takes the keyed operations of one kind counted since the last harvest.
+	 * @param operation a kind of operation
+	 * @return how many were counted (while the window was open) since the last call; 0 for keyless
+	 * operations, which the observer counts
 	 */
 	public long harvest(MapOperation operation) {
 		LongAdder adder = this.counted[operation.ordinal()];
@@ -137,16 +140,19 @@ public final class OperationSampler {
 		return this.window.open || this.hot[stripe] != 0;
 	}
 
-	/** Counts a keyed write that is not watched. */
-	void unwatchedWrite(MapOperation operation) {
-		this.writes[operation.ordinal()].increment();
+	/**
+	 * Whether no keyed write needs watching now: the window is closed and no stripe is hot. Then a
+	 * guarded map sends its writes straight to its contents, without even finding their stripe. The
+	 * window's volatile flag is read first, so that the plain {@link #anyHot} is read anew each time.
+	 */
+	boolean idle() {
+		return !this.window.open && !this.anyHot;
 	}
 
-	/** Counts a watched keyed write, and samples its key while the window is open. */
+	/** A watched keyed write: while the window is open, counts it and samples its key. */
 	void watchedWrite(MapOperation operation, Object key) {
-		this.writes[operation.ordinal()].increment();
 		if (this.window.open) {
-			sampleKey(key);
+			count(operation, key);
 		}
 	}
 
@@ -157,6 +163,9 @@ public final class OperationSampler {
 	void sameKeyMet(int stripe) {
 		if (this.hot[stripe] != HOT_PERIODS) {
 			this.hot[stripe] = HOT_PERIODS;
+		}
+		if (!this.anyHot) {
+			this.anyHot = true;
 		}
 	}
 
@@ -169,6 +178,7 @@ public final class OperationSampler {
 		for (int i = 0; i < this.hot.length; i++) {
 			this.hot[i] = HOT_PERIODS;
 		}
+		this.anyHot = true;
 	}
 
 	/**
@@ -177,22 +187,15 @@ public final class OperationSampler {
 	 * unwatched writes outside windows.
 	 */
 	public void coolDown() {
+		boolean stillHot = false;
 		for (int i = 0; i < this.hot.length; i++) {
 			byte left = this.hot[i];
 			if (left != 0) {
 				this.hot[i] = (byte) (left - 1);
+				stillHot |= (left > 1);
 			}
 		}
-	}
-
-	/**
-	 * How many keyed writes of a kind the guarded map has counted here, exactly.
-	 * @param operation a write operation
-	 * @return the count since the map was built
-	 */
-	public long writes(MapOperation operation) {
-		LongAdder adder = this.writes[operation.ordinal()];
-		return (adder != null) ? adder.sum() : 0;
+		this.anyHot = stillHot;
 	}
 
 	ReadWindow window() {
@@ -206,7 +209,10 @@ public final class OperationSampler {
 		}
 	}
 
-	/** Counts a keyed read made while the window is open (or just closed: a read already on its way). */
+	/**
+	 * Counts a keyed operation made while the window is open (or just closed: an operation already on
+	 * its way), and samples its key.
+	 */
 	void count(MapOperation operation, Object key) {
 		this.counted[operation.ordinal()].increment();
 		sampleKey(key);

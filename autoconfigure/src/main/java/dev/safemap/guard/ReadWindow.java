@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * A switch that tells {@link OperationSampler}s when to count: keyed reads are counted, and every
  * keyed write is watched for contention, only while it is open. Whoever owns it opens it for short windows at
- * random times (the hotspots accounting does, for {@code read-sample-rate} of the time) and scales
+ * random times (the hotspots accounting does, for {@code sample-rate} of the time) and scales
  * what was counted by the time it was open.
  * <p>
  * Opening and closing also tell every guarded map attached to the window, so that the map swaps the

@@ -23,13 +23,13 @@ import dev.safemap.guard.ReadWindow;
 /**
  * The default {@link Hotspots}: one {@link MapAccounting} per map name, and one background thread,
  * {@code safemap-hotspots-drain}, started with the first map, that drains the maps' key samples and
- * drives the read window: when reads are sampled, each period of {@code window / readSampleRate} it
+ * drives the read window: when keyed operations are sampled, each period of {@code window / sampleRate} it
  * opens the shared {@link ReadWindow} for {@value #READ_WINDOW_MILLIS} ms at a uniformly random
  * moment, and at the period's end has every map add what it counted, scaled by the measured length
  * of the period over that of the window.
  * <p>
  * <b>A starved drain thread:</b> on a machine whose CPUs are busy the drain thread may run long after
- * the moment drawn for a window. Read estimates stay unbiased (each period is scaled by its measured
+ * the moment drawn for a window. Estimates stay unbiased (each period is scaled by its measured
  * lengths), but contention would go unseen, since writes are watched only in windows and on stripes
  * already found contended. So a window that opens more than a whole period late is counted
  * ({@link #lateWindows()}), logged (WARN the first time, DEBUG after), and makes every map watch all
@@ -128,19 +128,19 @@ final class DefaultHotspots implements Hotspots {
 		long interval = this.config.drainInterval().toNanos();
 		executor.scheduleWithFixedDelay(this::drainAll, interval, interval, TimeUnit.NANOSECONDS);
 		this.drainer = executor;
-		if (this.driveReadWindow && this.config.readSampleRate() < 1.0) {
+		if (this.driveReadWindow && this.config.sampleRate() < 1.0) {
 			new ReadWindowCycle(new ExecutorTimer(executor)).start();
 		}
 	}
 
 	/**
-	 * Adds every map's reads counted in the last window, scaled, and drains the keys sampled in it;
+	 * Adds every map's keyed operations counted in the last window, scaled, and drains the keys sampled in it;
 	 * package-private for tests.
 	 */
-	void harvestReads(double scale) {
+	void harvest(double scale) {
 		for (MapAccounting accounting : this.maps.values()) {
 			try {
-				accounting.harvestReads(scale);
+				accounting.harvest(scale);
 				accounting.drain();
 			}
 			catch (RuntimeException ex) {
@@ -248,7 +248,7 @@ final class DefaultHotspots implements Hotspots {
 
 		ReadWindowCycle(CycleTimer timer) {
 			this.timer = timer;
-			this.periodNanos = Math.round(this.windowNanos / DefaultHotspots.this.config.readSampleRate());
+			this.periodNanos = Math.round(this.windowNanos / DefaultHotspots.this.config.sampleRate());
 		}
 
 		void start() {
@@ -278,7 +278,7 @@ final class DefaultHotspots implements Hotspots {
 		private void harvest(long periodStart, long openNanos) {
 			long end = this.timer.nanoTime();
 			try {
-				harvestReads((double) (end - periodStart) / Math.max(1, openNanos));
+				DefaultHotspots.this.harvest((double) (end - periodStart) / Math.max(1, openNanos));
 			}
 			finally {
 				start(end);

@@ -30,8 +30,8 @@ public final class HotspotsConfig {
 	/** Default fraction of operations whose key feeds the hot-key sketch: 1 in 64. */
 	public static final double DEFAULT_KEY_SAMPLE_RATE = 1.0 / 64;
 
-	/** Default fraction of the time during which reads are counted: a 1 ms window every 64 ms. */
-	public static final double DEFAULT_READ_SAMPLE_RATE = 1.0 / 64;
+	/** Default fraction of the time during which keyed operations are counted: a 1 ms window every 64 ms. */
+	public static final double DEFAULT_SAMPLE_RATE = 1.0 / 64;
 
 	/** Default fraction of contended operations whose call site is captured: 1 in 10. */
 	public static final double DEFAULT_CALL_SITE_SAMPLE_RATE = 0.1;
@@ -42,7 +42,7 @@ public final class HotspotsConfig {
 
 	private final double callSiteSampleRate;
 
-	private final double readSampleRate;
+	private final double sampleRate;
 
 	private final int maxCallSites;
 
@@ -61,7 +61,7 @@ public final class HotspotsConfig {
 		this.topKeys = builder.topKeys;
 		this.keySampleRate = builder.keySampleRate;
 		this.callSiteSampleRate = builder.callSiteSampleRate;
-		this.readSampleRate = builder.readSampleRate;
+		this.sampleRate = builder.sampleRate;
 		this.maxCallSites = builder.maxCallSites;
 		this.recentRaces = builder.recentRaces;
 		this.clock = builder.clock;
@@ -104,12 +104,12 @@ public final class HotspotsConfig {
 	}
 
 	/**
-	 * @return fraction of the time during which reads are counted: 1 means every read is counted
-	 * exactly, 1/n that reads are counted during a 1 ms window at a random moment of every n ms and
-	 * scaled by n
+	 * @return fraction of the time during which keyed operations are counted: 1 means every one is
+	 * counted exactly, 1/n that they are counted during a 1 ms window at a random moment of every n ms
+	 * and scaled by n
 	 */
-	public double readSampleRate() {
-		return this.readSampleRate;
+	public double sampleRate() {
+		return this.sampleRate;
 	}
 
 	/** @return fraction of contended operations whose call site is captured */
@@ -158,7 +158,7 @@ public final class HotspotsConfig {
 
 		private double callSiteSampleRate = DEFAULT_CALL_SITE_SAMPLE_RATE;
 
-		private double readSampleRate = DEFAULT_READ_SAMPLE_RATE;
+		private double sampleRate = DEFAULT_SAMPLE_RATE;
 
 		private int maxCallSites = 64;
 
@@ -220,24 +220,24 @@ public final class HotspotsConfig {
 		}
 
 		/**
-		 * Sets the fraction of the time during which keyed reads ({@code get}, {@code containsKey})
-		 * are counted. Reads take no lock and cost a few nanoseconds, so counting each one would
-		 * cost as much as the read: instead reads are counted only during a 1 ms window placed at
-		 * random in every period of {@code 1 / rate} ms, and each window's count is scaled by the
-		 * measured length of its period over that of the window (an estimate that lags by at most
-		 * one period; see {@code docs/actuator.md} for its bias). Writes are always counted exactly;
-		 * they are watched for contention during the windows, continuously on a stripe where writes
-		 * of one key met lately, and all of them for a while after a window that opened a period late
-		 * (a starved drain thread). A rate of 1 counts every read exactly and
-		 * watches every write.
+		 * Sets the fraction of the time during which keyed operations, reads ({@code get},
+		 * {@code containsKey}) and writes alike, are counted. A read takes no lock and costs a few
+		 * nanoseconds, and counting a write exactly costs an atomic instruction, a third of an
+		 * uncontended {@code merge}: instead keyed operations are counted only during a 1 ms window
+		 * placed at random in every period of {@code 1 / rate} ms, and each window's count is scaled
+		 * by the measured length of its period over that of the window (an estimate that lags by at
+		 * most one period; see {@code docs/actuator.md} for its bias). Writes are watched for
+		 * contention during the windows, continuously on a stripe where writes of one key met lately,
+		 * and all of them for a while after a window that opened a period late (a starved drain
+		 * thread). A rate of 1 counts every operation exactly and watches every write.
 		 * @param rate greater than 0, at most 1
 		 * @return this builder
 		 */
-		public Builder readSampleRate(double rate) {
+		public Builder sampleRate(double rate) {
 			if (!(rate > 0.0 && rate <= 1.0)) {
-				throw new IllegalArgumentException("readSampleRate must be in (0, 1] but was " + rate);
+				throw new IllegalArgumentException("sampleRate must be in (0, 1] but was " + rate);
 			}
-			this.readSampleRate = rate;
+			this.sampleRate = rate;
 			return this;
 		}
 

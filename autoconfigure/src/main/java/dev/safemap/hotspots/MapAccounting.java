@@ -28,21 +28,22 @@ import dev.safemap.guard.ReadWindow;
 /**
  * The accounting of one map: the {@link MapObserver} its guarded map calls.
  * <p>
- * Keyed reads are not reported one by one: a lock-free read costs a few nanoseconds, as much as
+ * Keyed operations are not reported one by one: a lock-free read costs a few nanoseconds, as much as
  * counting it would, a call into this class from the read path makes that path too big for the JIT
- * to inline into its callers, and even a per-read random draw cut a read loop's throughput by 40%
- * (measured: docs/benchmarks.md). So, unless the read sample rate is 1, reads are sampled in time: the owner
- * opens a shared {@link dev.safemap.guard.ReadWindow} for {@value DefaultHotspots#READ_WINDOW_MILLIS}
- * ms at a random moment of every period of {@code window / readSampleRate}; the guarded map's
- * {@link OperationSampler} counts the reads made while it is open, and after each period
- * {@link #harvestReads} adds them scaled by the period's measured length over the window's. That
- * estimates the read count without bias when the read rate does not follow the (random) windows;
- * counts lag by at most one period. Keyed writes are counted exactly by the same sampler (a
- * {@code LongAdder} per kind); the map watches a write on its stripe, and so can see it wait, only
- * while the window is open or on a stripe where writes of one key met lately, which
- * {@link #harvestReads} lets cool down period by period, or on every stripe after a window that could
- * not open in time ({@link #watchAll()}; see {@link OperationSampler}). Every other operation (keyless
- * ones such as {@code size}, and every operation when reads are not sampled) calls
+ * to inline into its callers, and even a per-read random draw cut a read loop's throughput by 40%;
+ * counting every write exactly with a {@code LongAdder} cost a third of an uncontended
+ * {@code ConcurrentHashMap.merge} (measured: docs/benchmarks.md). So, unless the sample rate is 1,
+ * keyed reads and writes are sampled in time: the owner opens a shared
+ * {@link dev.safemap.guard.ReadWindow} for {@value DefaultHotspots#READ_WINDOW_MILLIS} ms at a random
+ * moment of every period of {@code window / sampleRate}; the guarded map's {@link OperationSampler}
+ * counts the keyed operations made while it is open, and after each period {@link #harvest} adds them
+ * scaled by the period's measured length over the window's. That estimates the counts without bias
+ * when the operation rate does not follow the (random) windows; counts lag by at most one period. The
+ * map watches a write on its stripe, and so can see it wait, only while the window is open or on a
+ * stripe where writes of one key met lately, which {@link #harvest} lets cool down period by period,
+ * or on every stripe after a window that could not open in time ({@link #watchAll()}; see
+ * {@link OperationSampler}). Every other operation (keyless ones such as {@code size}, and every
+ * operation when the sample rate is 1) calls
  * {@link #operation}, which increments the calling thread's own counter (see
  * {@link OperationCounters}: no atomic instruction) and, when it has a key and the window is open
  * (or reads are not sampled), draws one number from the thread's own xorshift generator for the key
@@ -51,9 +52,9 @@ import dev.safemap.guard.ReadWindow;
  * Keys: a fraction of the operations store their key in a random slot of a fixed sample buffer
  * (one plain reference store: no lock, no allocation, no hashing); when reads are sampled in
  * windows, only operations made while the window is open do, reads and writes (through the operation
- * sampler) alike, with probability {@code min(1, keySampleRate / readSampleRate)}, so that over time
+ * sampler) alike, with probability {@code min(1, keySampleRate / sampleRate)}, so that over time
  * every operation has its key sampled with the same probability
- * {@code min(keySampleRate, readSampleRate)} and key shares stay unbiased; each window's keys are
+ * {@code min(keySampleRate, sampleRate)} and key shares stay unbiased; each window's keys are
  * drained when it is harvested. The buffer is drained into the hot-keys-by-operations sketch off the
  * hot path, by the accounting's drain thread and before each report. A sample that lands in a slot
  * not yet drained replaces the one there: since slots are chosen at random, whatever the drain finds
@@ -145,7 +146,7 @@ final class MapAccounting implements MapObserver, MapStats {
 	/**
 	 * Key sampling of the operations reported one by one: {@code keySampleRate * 2^31} when every
 	 * read is reported; when reads are sampled in windows, keys are sampled only while the window is
-	 * open, {@code min(1, keySampleRate / readSampleRate) * 2^31}, as the read sampler does, so that
+	 * open, {@code min(1, keySampleRate / sampleRate) * 2^31}, as the read sampler does, so that
 	 * reads and writes have their keys sampled alike.
 	 */
 	private final long keySampleThreshold;
@@ -154,14 +155,14 @@ final class MapAccounting implements MapObserver, MapStats {
 	private final @Nullable ReadWindow readWindow;
 
 	/**
-	 * Counts the keyed reads while the owner's read window is open ({@code readSampleRate} of the
-	 * time) and the keyed writes exactly, or {@code null} when that rate is 1 and every operation is
-	 * reported to {@link #operation}.
+	 * Counts the keyed reads and writes while the owner's read window is open ({@code sampleRate} of
+	 * the time), or {@code null} when that rate is 1 and every operation is reported to
+	 * {@link #operation}.
 	 */
 	private final @Nullable OperationSampler operationSampler;
 
 	/** Estimated keyed reads per operation kind, from the harvested windows; guarded by itself. */
-	private final double[] readEstimates = new double[OPERATIONS.length];
+	private final double[] estimates = new double[OPERATIONS.length];
 
 	private volatile Baseline baseline;
 
@@ -184,7 +185,7 @@ final class MapAccounting implements MapObserver, MapStats {
 		this.callSites = new CallSiteTable(config.maxCallSites());
 		this.recentRaces = new ArrayDeque<>(config.recentRaces());
 		// compare a uniform 31-bit draw against rate * 2^31: no rounding of the rate to a power of 2
-		double readRate = config.readSampleRate();
+		double readRate = config.sampleRate();
 		double keyRate = Math.min(config.keySampleRate(), readRate);
 		// while the window is open, an operation keeps its key with probability keyRate / readRate:
 		// over time every operation has its key sampled with probability keyRate, read or write
@@ -239,11 +240,6 @@ final class MapAccounting implements MapObserver, MapStats {
 	}
 
 	/**
-	 * Adds the reads counted during the last window, scaled, and lets contended stripes cool down by
-	 * one period: called by the owner after each window.
-	 * @param scale how much longer the whole period was than its window
-	 */
-	/**
 	 * The owner's window could not open in time (its thread was starved): watch every write of this
 	 * map for contention until the stripes cool down, rather than miss it.
 	 */
@@ -254,17 +250,20 @@ final class MapAccounting implements MapObserver, MapStats {
 		}
 	}
 
-	void harvestReads(double scale) {
+	/**
+	 * Adds the keyed operations counted during the last window, scaled, and lets contended stripes
+	 * cool down by one period: called by the owner after each window.
+	 * @param scale how much longer the whole period was than its window
+	 */
+	void harvest(double scale) {
 		OperationSampler sampler = this.operationSampler;
 		if (sampler == null) {
 			return;
 		}
 		sampler.coolDown();
-		synchronized (this.readEstimates) {
+		synchronized (this.estimates) {
 			for (MapOperation operation : OPERATIONS) {
-				if (!operation.isWrite()) {
-					this.readEstimates[operation.ordinal()] += sampler.harvest(operation) * scale;
-				}
+				this.estimates[operation.ordinal()] += sampler.harvest(operation) * scale;
 			}
 		}
 	}
@@ -354,11 +353,8 @@ final class MapAccounting implements MapObserver, MapStats {
 		if (sampler == null) {
 			return reported;
 		}
-		if (operation.isWrite()) {
-			return reported + sampler.writes(operation);
-		}
-		synchronized (this.readEstimates) {
-			return reported + Math.round(this.readEstimates[operation.ordinal()]);
+		synchronized (this.estimates) {
+			return reported + Math.round(this.estimates[operation.ordinal()]);
 		}
 	}
 

@@ -35,7 +35,7 @@ class SafeMapsEndpointTests {
 
 	private static final String RAW_KEY = "alice@example.com";
 
-	private final Hotspots hotspots = Hotspots.create(HotspotsConfig.builder().keySampleRate(1.0).readSampleRate(1.0).callSiteSampleRate(1.0).build());
+	private final Hotspots hotspots = Hotspots.create(HotspotsConfig.builder().keySampleRate(1.0).sampleRate(1.0).callSiteSampleRate(1.0).build());
 
 	private final GuardedMapRegistry registry = new GuardedMapRegistry();
 

@@ -62,6 +62,7 @@ class ConfigurationMetadataTests {
 			"safemap.dashboard.fleet-dashboard-url", // not set: no link on the page
 			"safemap.dashboard.instance-name", // not set: spring.application.name and pid@host
 			"safemap.guard.maps", // per-map settings: none unless configured
+			"safemap.hotspots.read-sample-rate", // deprecated: sample-rate when not set
 			"safemap.masking.secret"); // generated at startup
 
 	private static final Pattern DOC_ROW = Pattern.compile("^\\| `(safemap\\.[a-z0-9.-]+)` \\| (`([^`]*)`|empty) \\|");

@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"safemap.hotspots.call-site-sample-rate=1",
 				"safemap.hotspots.metrics.percentiles=0.5,0.99",
 				// count every read, so that the counts asserted below are exact
-				"safemap.hotspots.read-sample-rate=1" })
+				"safemap.hotspots.sample-rate=1" })
 @AutoConfigureRestTestClient
 @ExtendWith(OutputCaptureExtension.class)
 class HotspotsIntegrationTests {

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 class HotspotsMeterBinderTests {
 
-	private final Hotspots hotspots = Hotspots.create(HotspotsConfig.builder().keySampleRate(1.0).readSampleRate(1.0).build());
+	private final Hotspots hotspots = Hotspots.create(HotspotsConfig.builder().keySampleRate(1.0).sampleRate(1.0).build());
 
 	private final GuardedMapRegistry maps = new GuardedMapRegistry();
 

@@ -44,15 +44,14 @@ class OperationSamplerTests {
 		assertThat(reported).containsExactly(MapOperation.SIZE, MapOperation.CLEAR);
 		assertThat(sampler.harvest(MapOperation.GET)).isEqualTo(2);
 		assertThat(sampler.harvest(MapOperation.CONTAINS_KEY)).isEqualTo(1);
-		assertThat(sampler.harvest(MapOperation.PUT)).as("writes are not sampled").isZero();
-		assertThat(sampler.writes(MapOperation.PUT)).isEqualTo(1);
-		assertThat(sampler.writes(MapOperation.MERGE)).isEqualTo(1);
-		assertThat(sampler.writes(MapOperation.REMOVE)).isEqualTo(1);
-		assertThat(sampler.writes(MapOperation.CLEAR)).as("keyless: reported to the observer").isZero();
+		assertThat(sampler.harvest(MapOperation.PUT)).isEqualTo(1);
+		assertThat(sampler.harvest(MapOperation.MERGE)).isEqualTo(1);
+		assertThat(sampler.harvest(MapOperation.REMOVE)).isEqualTo(1);
+		assertThat(sampler.harvest(MapOperation.CLEAR)).as("keyless: reported to the observer").isZero();
 	}
 
 	@Test
-	void writesAreCountedExactlyFromManyThreadsWhetherTheWindowIsOpenOrNot() throws Exception {
+	void writesMadeWhileTheWindowIsOpenAreCountedExactlyFromManyThreads() throws Exception {
 		OperationSampler sampler = new OperationSampler(this.window, new AtomicReferenceArray<>(16), 0.0);
 		MapObserver observer = new MapObserver() {
 			@Override
@@ -64,13 +63,10 @@ class OperationSamplerTests {
 		int threads = 4;
 		int each = 50_000;
 		Thread[] workers = new Thread[threads];
+		this.window.open();
 		for (int t = 0; t < threads; t++) {
-			boolean opener = (t == 0);
 			workers[t] = new Thread(() -> {
 				for (int i = 0; i < each; i++) {
-					if (opener && i == each / 2) {
-						this.window.open();
-					}
 					// 8 keys: the threads keep meeting on the same stripes and keys, where a count that
 					// is not atomic would lose increments
 					map.merge(i & 7, 1, Integer::sum);
@@ -83,8 +79,41 @@ class OperationSamplerTests {
 		for (Thread worker : workers) {
 			worker.join();
 		}
-		assertThat(sampler.writes(MapOperation.MERGE)).isEqualTo((long) threads * each);
+		assertThat(sampler.harvest(MapOperation.MERGE)).isEqualTo((long) threads * each);
 		assertThat(map.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(threads * each);
+	}
+
+	@Test
+	void isIdleOnlyWhileTheWindowIsClosedAndNoStripeIsHot() {
+		OperationSampler sampler = new OperationSampler(this.window, new AtomicReferenceArray<>(16), 0.0);
+		assertThat(sampler.idle()).isTrue();
+		this.window.open();
+		assertThat(sampler.idle()).as("window open").isFalse();
+		this.window.close();
+		assertThat(sampler.idle()).isTrue();
+
+		sampler.sameKeyMet(5);
+		for (int period = 1; period < OperationSampler.HOT_PERIODS; period++) {
+			sampler.coolDown();
+			assertThat(sampler.idle()).as("stripe 5 still hot after %d periods", period).isFalse();
+			assertThat(sampler.watches(5)).isTrue();
+			assertThat(sampler.watches(6)).isFalse();
+		}
+		sampler.coolDown();
+		assertThat(sampler.idle()).as("cooled down").isTrue();
+
+		sampler.sameKeyMet(5);
+		sampler.coolDown();
+		sampler.sameKeyMet(9);
+		for (int period = 1; period < OperationSampler.HOT_PERIODS; period++) {
+			sampler.coolDown();
+		}
+		assertThat(sampler.idle()).as("stripe 9 met a period after stripe 5: still hot").isFalse();
+		sampler.coolDown();
+		assertThat(sampler.idle()).isTrue();
+
+		sampler.watchAll();
+		assertThat(sampler.idle()).as("every stripe watched").isFalse();
 	}
 
 	@Test

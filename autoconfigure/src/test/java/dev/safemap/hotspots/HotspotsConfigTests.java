@@ -12,7 +12,7 @@ class HotspotsConfigTests {
 		HotspotsConfig config = HotspotsConfig.defaults();
 		assertThat(config.topKeys()).isEqualTo(10);
 		assertThat(config.keySampleRate()).isEqualTo(1.0 / 64);
-		assertThat(config.readSampleRate()).isEqualTo(1.0 / 64);
+		assertThat(config.sampleRate()).isEqualTo(1.0 / 64);
 		assertThat(config.callSiteSampleRate()).isEqualTo(HotspotsConfig.DEFAULT_CALL_SITE_SAMPLE_RATE);
 		assertThat(config.maxCallSites()).isEqualTo(64);
 		assertThat(config.recentRaces()).isEqualTo(20);
@@ -30,9 +30,9 @@ class HotspotsConfigTests {
 			.withMessageContaining("0.0");
 		assertThatIllegalArgumentException().isThrownBy(() -> HotspotsConfig.builder().keySampleRate(Double.NaN))
 			.withMessageContaining("NaN");
-		assertThatIllegalArgumentException().isThrownBy(() -> HotspotsConfig.builder().readSampleRate(0))
-			.withMessageContaining("readSampleRate").withMessageContaining("0.0");
-		assertThatIllegalArgumentException().isThrownBy(() -> HotspotsConfig.builder().readSampleRate(2))
+		assertThatIllegalArgumentException().isThrownBy(() -> HotspotsConfig.builder().sampleRate(0))
+			.withMessageContaining("sampleRate").withMessageContaining("0.0");
+		assertThatIllegalArgumentException().isThrownBy(() -> HotspotsConfig.builder().sampleRate(2))
 			.withMessageContaining("2.0");
 		assertThatIllegalArgumentException().isThrownBy(() -> HotspotsConfig.builder().callSiteSampleRate(-0.5))
 			.withMessageContaining("-0.5");

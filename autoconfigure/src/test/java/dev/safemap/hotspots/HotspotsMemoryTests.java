@@ -32,7 +32,7 @@ class HotspotsMemoryTests {
 		int[] siteLine = { 0 };
 		DefaultHotspots hotspots = (DefaultHotspots) Hotspots.create(HotspotsConfig.builder()
 			.keySampleRate(1.0)
-			.readSampleRate(1.0)
+			.sampleRate(1.0)
 			.callSiteSampleRate(0.01)
 			.callSiteCapture(() -> new CallSite("com.example.Load", "run", siteLine[0]++ % 200))
 			.build());

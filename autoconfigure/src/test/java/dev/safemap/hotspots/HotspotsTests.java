@@ -46,7 +46,7 @@ class HotspotsTests {
 
 	/** Counts every read exactly, so that counts are known; read sampling has tests of its own. */
 	private Hotspots hotspots(HotspotsConfig.Builder builder) {
-		return sampledHotspots(builder.readSampleRate(1.0));
+		return sampledHotspots(builder.sampleRate(1.0));
 	}
 
 	private Hotspots sampledHotspots(HotspotsConfig.Builder builder) {
@@ -83,28 +83,37 @@ class HotspotsTests {
 	}
 
 	@Test
-	void readsAreCountedOnlyWhileTheWindowIsOpenAndScaledWhileWritesAreCountedExactly() {
+	void keyedReadsAndWritesAreCountedOnlyWhileTheWindowIsOpenAndScaled() {
 		DefaultHotspots hotspots = manualWindowHotspots(HotspotsConfig.builder());
 		Map<String, Long> map = GuardedMap.builder("orders")
 			.observer(hotspots.create("orders", GuardMode.GUARD))
 			.wrap(new HashMap<String, Long>());
 		readTimes(map, 1000);
+		for (int i = 0; i < 50; i++) {
+			map.put("k" + i, 1L);
+		}
 		hotspots.readWindow().open();
 		readTimes(map, 500);
 		map.containsKey("k1");
+		map.put("k1", 2L);
+		map.merge("k1", 1L, Long::sum);
 		hotspots.readWindow().close();
 		readTimes(map, 1000);
 		for (int i = 0; i < 50; i++) {
 			map.put("k" + i, 1L);
 		}
-		hotspots.harvestReads(64.0);
+		map.size();
+		hotspots.harvest(64.0);
 
 		HotspotReport report = hotspots.report("orders", false).orElseThrow();
 		assertThat(report.operationsByKind()).containsEntry(MapOperation.GET, 500L * 64)
 			.containsEntry(MapOperation.CONTAINS_KEY, 64L)
-			.containsEntry(MapOperation.PUT, 50L);
+			.containsEntry(MapOperation.PUT, 64L)
+			.containsEntry(MapOperation.MERGE, 64L)
+			.as("keyless operations are counted exactly")
+			.containsEntry(MapOperation.SIZE, 1L);
 		// a second harvest adds nothing: what was counted has been taken
-		hotspots.harvestReads(64.0);
+		hotspots.harvest(64.0);
 		assertThat(hotspots.report("orders", false).orElseThrow().operationsByKind())
 			.containsEntry(MapOperation.GET, 500L * 64);
 	}
@@ -114,7 +123,7 @@ class HotspotsTests {
 		// the drain thread's cycle, on a virtual clock: a window of 1 ms at a random moment of every
 		// 4 ms period, 150 periods, a reader making 3 reads every 10 us. Each period's window sees a
 		// quarter of its reads, and the harvest scales them by the measured period over the window
-		DefaultHotspots hotspots = manualWindowHotspots(HotspotsConfig.builder().readSampleRate(0.25));
+		DefaultHotspots hotspots = manualWindowHotspots(HotspotsConfig.builder().sampleRate(0.25));
 		Map<String, Long> map = GuardedMap.builder("orders")
 			.observer(hotspots.create("orders", GuardMode.GUARD))
 			.wrap(new HashMap<String, Long>());
@@ -161,20 +170,20 @@ class HotspotsTests {
 		for (int i = 0; i < 10; i++) {
 			contend(map, "hot");
 			map.put("cold-" + i, 1L);
-			hotspots.harvestReads(64.0);
+			hotspots.harvest(64.0);
 		}
 		HotspotReport report = hotspots.report("stock", true).orElseThrow();
 		assertThat(report.contended()).as("measured after the window, period after period").isEqualTo(11);
 		assertThat(report.waitNanos()).as("each waiter was held at least " + HOLD_MILLIS + " ms")
 			.isGreaterThanOrEqualTo(11 * TimeUnit.MILLISECONDS.toNanos(HOLD_MILLIS));
 		assertThat(report.hotKeysByContention().get(0).key()).isEqualTo("hot");
-		assertThat(report.operationsByKind()).as("writes are counted exactly, watched or not")
-			.containsEntry(MapOperation.MERGE, 12L)
-			.containsEntry(MapOperation.COMPUTE, 12L)
-			.containsEntry(MapOperation.PUT, 10L);
+		assertThat(report.operationsByKind()).as("writes are counted only in the window (one contend), scaled")
+			.containsEntry(MapOperation.MERGE, 64L)
+			.containsEntry(MapOperation.COMPUTE, 64L)
+			.containsEntry(MapOperation.PUT, 0L);
 
 		for (int i = 0; i < 16; i++) {
-			hotspots.harvestReads(64.0);
+			hotspots.harvest(64.0);
 		}
 		contend(map, "hot");
 		assertThat(hotspots.report("stock", true).orElseThrow().contended())
@@ -302,7 +311,7 @@ class HotspotsTests {
 	@Test
 	void readSamplingKeepsKeySharesUnbiasedBetweenReadsAndWrites() {
 		DefaultHotspots hotspots = manualWindowHotspots(
-				HotspotsConfig.builder().keySampleRate(1.0).readSampleRate(1.0 / 8));
+				HotspotsConfig.builder().keySampleRate(1.0).sampleRate(1.0 / 8));
 		Map<String, Long> map = GuardedMap.builder("orders")
 			.observer(hotspots.create("orders", GuardMode.GUARD))
 			.wrap(new HashMap<String, Long>());
@@ -391,7 +400,7 @@ class HotspotsTests {
 	void aFullSampleBufferStaysAnUnbiasedSample() {
 		// no drain during the run: 1,000,000 samples into 1,024 slots, only the survivors count
 		Hotspots hotspots = Hotspots.create(HotspotsConfig.builder().keySampleRate(1.0)
-			.readSampleRate(1.0)
+			.sampleRate(1.0)
 			.drainInterval(java.time.Duration.ofMinutes(1))
 			.build());
 		MapObserver observer = hotspots.create("sessions", GuardMode.GUARD);

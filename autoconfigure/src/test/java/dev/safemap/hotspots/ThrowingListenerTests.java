@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class ThrowingListenerTests {
 
-	private final Hotspots hotspots = Hotspots.create(HotspotsConfig.builder().readSampleRate(1.0).build());
+	private final Hotspots hotspots = Hotspots.create(HotspotsConfig.builder().sampleRate(1.0).build());
 
 	@AfterEach
 	void close() {

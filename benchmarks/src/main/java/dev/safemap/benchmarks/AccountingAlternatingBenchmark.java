@@ -108,7 +108,7 @@ public class AccountingAlternatingBenchmark {
 			case "sampler" -> builder.observer(AccountingBenchmark.samplerObserver(new ReadWindow()));
 			case "accounting" -> builder.observer(accounting(HotspotsConfig.defaults()));
 			case "rareWindows" -> builder
-				.observer(accounting(HotspotsConfig.builder().readSampleRate(1.0 / 1024).build()));
+				.observer(accounting(HotspotsConfig.builder().sampleRate(1.0 / 1024).build()));
 			case "fewKeys" -> builder
 				.observer(accounting(HotspotsConfig.builder().keySampleRate(1.0 / 1024).build()));
 			default -> throw new IllegalArgumentException("unknown candidate " + this.candidate);

@@ -42,11 +42,11 @@ import dev.safemap.hotspots.HotspotsConfig;
  * thread of the benchmark's, as the accounting does: the windows' counting, without the accounting's
  * drain work;</li>
  * <li>{@code accounting}: the observed path with the hotspots accounting at its defaults
- * (what an application gets by default: reads counted during a 1 ms window every 64 ms, writes
- * counted under their stripe);</li>
- * <li>{@code rareWindows}: the accounting with windows four times rarer ({@code read-sample-rate=1/256}):
+ * (what an application gets by default: keyed reads and writes counted during a 1 ms window every
+ * 64 ms);</li>
+ * <li>{@code rareWindows}: the accounting with windows four times rarer ({@code sample-rate=1/256}):
  * how much of its cost the windows' counted reads make;</li>
- * <li>{@code exact}: the same accounting counting every read ({@code read-sample-rate=1}).</li>
+ * <li>{@code exact}: the same accounting counting every read ({@code sample-rate=1}).</li>
  * </ul>
  * {@code readMostly} is 95% {@code get} / 5% {@code put} over 16,384 existing keys; {@code writes} is
  * 100% {@code put}; {@code reads} is 100% {@code get}. Run at 1 and 2 threads ({@code -t}). The
@@ -110,9 +110,9 @@ public class AccountingBenchmark {
 			case "accounting" -> builder
 				.observer(Hotspots.create(HotspotsConfig.defaults()).create("bench", GuardMode.GUARD));
 			case "rareWindows" -> builder.observer(Hotspots
-				.create(HotspotsConfig.builder().readSampleRate(1.0 / 256).keySampleRate(1.0 / 256).build())
+				.create(HotspotsConfig.builder().sampleRate(1.0 / 256).keySampleRate(1.0 / 256).build())
 				.create("bench", GuardMode.GUARD));
-			case "exact" -> builder.observer(Hotspots.create(HotspotsConfig.builder().readSampleRate(1.0).build())
+			case "exact" -> builder.observer(Hotspots.create(HotspotsConfig.builder().sampleRate(1.0).build())
 				.create("bench", GuardMode.GUARD));
 			default -> throw new IllegalArgumentException("unknown impl " + this.impl);
 		}

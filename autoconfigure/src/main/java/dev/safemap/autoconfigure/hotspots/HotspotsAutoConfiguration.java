@@ -64,11 +64,15 @@ public final class HotspotsAutoConfiguration {
 				"Set safemap.hotspots.key-sample-rate to a value in (0, 1], for example 0.015625 (1 in 64, the"
 						+ " default).",
 				() -> builder.keySampleRate(keySampleRate));
-		double readSampleRate = properties.getReadSampleRate();
-		InvalidSafeMapPropertyException.apply(PREFIX + "read-sample-rate", readSampleRate,
-				"Set safemap.hotspots.read-sample-rate to a value in (0, 1], for example 0.015625 (a 1 ms window"
-						+ " every 64 ms, the default) or 1 to count every read exactly.",
-				() -> builder.readSampleRate(readSampleRate));
+		double sampleRate = properties.effectiveSampleRate();
+		@SuppressWarnings("deprecation")
+		boolean deprecatedName = (sampleRate != properties.getSampleRate());
+		InvalidSafeMapPropertyException.apply(PREFIX + (deprecatedName ? "read-sample-rate" : "sample-rate"), sampleRate,
+				(deprecatedName ? "Replace safemap.hotspots.read-sample-rate (deprecated) with safemap.hotspots.sample-rate, set"
+						: "Set safemap.hotspots.sample-rate")
+						+ " to a value in (0, 1], for example 0.015625 (a 1 ms window every 64 ms, the default) or 1 to"
+						+ " count every operation exactly.",
+				() -> builder.sampleRate(sampleRate));
 		double callSiteSampleRate = properties.getCallSiteSampleRate();
 		InvalidSafeMapPropertyException.apply(PREFIX + "call-site-sample-rate", callSiteSampleRate,
 				"Set safemap.hotspots.call-site-sample-rate to a value from 0 (never) to 1 (every contended"

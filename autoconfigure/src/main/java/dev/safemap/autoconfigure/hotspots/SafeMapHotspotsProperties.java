@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.safemap.hotspots.HotspotsConfig;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 
 /**
  * Configuration properties of the contention-hotspots accounting of guarded maps, its metrics and
@@ -36,14 +38,20 @@ public class SafeMapHotspotsProperties {
 	private double keySampleRate = HotspotsConfig.DEFAULT_KEY_SAMPLE_RATE;
 
 	/**
-	 * Fraction of the time during which reads are counted, above 0 and at most 1: reads are counted
-	 * during a 1 ms window placed at random in every period of 1 / rate ms, and scaled by the
-	 * period's length over the window's (an estimate). Writes are always counted exactly; they are
-	 * watched for contention during the windows, and continuously on a stripe where writes of one key
-	 * waited for each other in the last 16 periods. 1 counts every read exactly and watches every
-	 * write, at the cost of a thread-local increment per read and a lock per write.
+	 * Fraction of the time during which keyed reads and writes are counted, above 0 and at most 1:
+	 * they are counted during a 1 ms window placed at random in every period of 1 / rate ms, and
+	 * scaled by the period's length over the window's (an estimate). Writes are watched for
+	 * contention during the windows, and continuously on a stripe where writes of one key waited for
+	 * each other in the last 16 periods. 1 counts every operation exactly and watches every write, at
+	 * the cost of a thread-local increment per operation.
 	 */
-	private double readSampleRate = HotspotsConfig.DEFAULT_READ_SAMPLE_RATE;
+	private double sampleRate = HotspotsConfig.DEFAULT_SAMPLE_RATE;
+
+	/** Whether {@code sample-rate} was set (then the deprecated {@code read-sample-rate} is ignored). */
+	private boolean sampleRateSet;
+
+	/** Fraction of the time during which keyed reads were counted; deprecated for sample-rate, which it stands for when that is not set. */
+	private @Nullable Double readSampleRate;
 
 	/**
 	 * Fraction of contended operations whose call site is captured (a stack walk), 0 to 1.
@@ -83,12 +91,40 @@ public class SafeMapHotspotsProperties {
 		this.topKeys = topKeys;
 	}
 
-	public double getReadSampleRate() {
+	public double getSampleRate() {
+		return this.sampleRate;
+	}
+
+	public void setSampleRate(double sampleRate) {
+		this.sampleRate = sampleRate;
+		this.sampleRateSet = true;
+	}
+
+	/**
+	 * Fraction of the time during which keyed reads were counted (writes were counted exactly).
+	 * @return the value set, or {@code null}
+	 * @deprecated since 0.1.0 for {@code safemap.hotspots.sample-rate}, which samples keyed writes as
+	 * well: counting every write exactly cost an atomic instruction per write
+	 */
+	@Deprecated(since = "0.1.0")
+	@DeprecatedConfigurationProperty(replacement = "safemap.hotspots.sample-rate",
+			reason = "Keyed writes are now sampled in the same windows as keyed reads", since = "0.1.0")
+	public @Nullable Double getReadSampleRate() {
 		return this.readSampleRate;
 	}
 
-	public void setReadSampleRate(double readSampleRate) {
+	@Deprecated(since = "0.1.0")
+	public void setReadSampleRate(@Nullable Double readSampleRate) {
 		this.readSampleRate = readSampleRate;
+	}
+
+	/**
+	 * The sample rate in effect: {@code sample-rate}, or the deprecated {@code read-sample-rate} when
+	 * only that one is set.
+	 * @return the rate
+	 */
+	public double effectiveSampleRate() {
+		return (this.readSampleRate != null && !this.sampleRateSet) ? this.readSampleRate : this.sampleRate;
 	}
 
 	public double getKeySampleRate() {

@@ -41,14 +41,14 @@ class HotspotsAutoConfigurationTests {
 	void propertiesReachTheAccounting() {
 		this.runner
 			.withPropertyValues("safemap.hotspots.top-keys=2", "safemap.hotspots.key-sample-rate=1",
-					"safemap.hotspots.read-sample-rate=0.25", "safemap.hotspots.call-site-sample-rate=0.5", "safemap.hotspots.max-call-sites=7",
+					"safemap.hotspots.sample-rate=0.25", "safemap.hotspots.call-site-sample-rate=0.5", "safemap.hotspots.max-call-sites=7",
 					"safemap.hotspots.recent-races=3")
 			.run((context) -> {
 				HotspotsConfig config = HotspotsAutoConfiguration.config(context.getBean(SafeMapHotspotsProperties.class),
 						KeyMasker.shared());
 				assertThat(config.topKeys()).isEqualTo(2);
 				assertThat(config.keySampleRate()).isEqualTo(1.0);
-				assertThat(config.readSampleRate()).isEqualTo(0.25);
+				assertThat(config.sampleRate()).isEqualTo(0.25);
 				assertThat(config.callSiteSampleRate()).isEqualTo(0.5);
 				assertThat(config.maxCallSites()).isEqualTo(7);
 				assertThat(config.recentRaces()).isEqualTo(3);
@@ -194,6 +194,19 @@ class HotspotsAutoConfigurationTests {
 	}
 
 	@Test
+	void theDeprecatedReadSampleRateStandsForSampleRateUnlessThatIsSet() {
+		this.runner.withPropertyValues("safemap.hotspots.read-sample-rate=0.5")
+			.run((context) -> assertThat(HotspotsAutoConfiguration
+				.config(context.getBean(SafeMapHotspotsProperties.class), KeyMasker.shared())
+				.sampleRate()).isEqualTo(0.5));
+		this.runner.withPropertyValues("safemap.hotspots.read-sample-rate=0.5", "safemap.hotspots.sample-rate=0.25")
+			.run((context) -> assertThat(HotspotsAutoConfiguration
+				.config(context.getBean(SafeMapHotspotsProperties.class), KeyMasker.shared())
+				.sampleRate()).isEqualTo(0.25));
+		assertStartupFails("safemap.hotspots.read-sample-rate=2", "safemap.hotspots.read-sample-rate", "2.0");
+	}
+
+	@Test
 	void topKeysOfAMillionFailsStartup() {
 		assertStartupFails("safemap.hotspots.top-keys=1000000", "safemap.hotspots.top-keys", "1000000");
 	}
@@ -201,8 +214,8 @@ class HotspotsAutoConfigurationTests {
 	@Test
 	void otherBadValuesFailStartup() {
 		assertStartupFails("safemap.hotspots.key-sample-rate=0", "safemap.hotspots.key-sample-rate", "0.0");
-		assertStartupFails("safemap.hotspots.read-sample-rate=-0.5", "safemap.hotspots.read-sample-rate", "-0.5");
-		assertStartupFails("safemap.hotspots.read-sample-rate=1.5", "safemap.hotspots.read-sample-rate", "1.5");
+		assertStartupFails("safemap.hotspots.sample-rate=-0.5", "safemap.hotspots.sample-rate", "-0.5");
+		assertStartupFails("safemap.hotspots.sample-rate=1.5", "safemap.hotspots.sample-rate", "1.5");
 		assertStartupFails("safemap.hotspots.call-site-sample-rate=2", "safemap.hotspots.call-site-sample-rate", "2.0");
 		assertStartupFails("safemap.hotspots.max-call-sites=0", "safemap.hotspots.max-call-sites", "0");
 		assertStartupFails("safemap.hotspots.recent-races=-1", "safemap.hotspots.recent-races", "-1");

@@ -9,8 +9,12 @@ import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.safemap.support.KeyMasker;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -33,6 +37,9 @@ class HotspotsDemoTests {
 	@LocalServerPort
 	private int port;
 
+	@Autowired
+	private KeyMasker keyMasker;
+
 	@Test
 	void contentionOnTheCartsMapIsScrapedByPrometheusWithMaskedKeys() throws Exception {
 		// at the default rates, writes are watched for contention during a 1 ms window in every 64 ms (and from
@@ -53,6 +60,13 @@ class HotspotsDemoTests {
 		HttpResponse<String> safemaps = send("GET", "/actuator/safemaps/carts");
 		assertThat(safemaps.statusCode()).isEqualTo(200);
 		assertThat(safemaps.body()).contains("\"contended\"").doesNotContain("example.com");
+
+		// the promise of the default sampling: after one load, the hot key and its call site rank first
+		JsonNode carts = JsonMapper.builder().build().readTree(safemaps.body());
+		assertThat(carts.path("hotKeys").path("byContention").path(0).path("key").asString())
+			.as(safemaps.body()).isEqualTo(this.keyMasker.mask(HotspotsDemoController.HOT_USER));
+		assertThat(carts.path("callSites").path("top").path(0).path("site").asString()).as(safemaps.body())
+			.startsWith(CartService.class.getName() + ".addToCart:");
 
 		// one estimate of the 99th percentile: Prometheus' gauge (seconds) is the endpoint's p99Millis (the load is over)
 		Matcher endpointP99 = Pattern.compile("\"p99Millis\":([0-9.Ee+-]+)").matcher(safemaps.body());
