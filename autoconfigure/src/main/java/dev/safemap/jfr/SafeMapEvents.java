@@ -3,8 +3,12 @@ package dev.safemap.jfr;
 import java.time.Duration;
 import java.util.function.Supplier;
 
+import java.util.Locale;
+
 import dev.safemap.support.KeyMasker;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Commits SafeMap's flight recorder events. Each method first asks the event whether a recording
@@ -13,6 +17,12 @@ import org.jspecify.annotations.Nullable;
  * events off, a call costs a check and allocates nothing once the JIT has removed the event object.
  * The event names are the constants below; their settings are in
  * {@value SafeMapFlightRecorder#SETTINGS_RESOURCE}.
+ * <p>
+ * The JVM system property {@value #HOOKS_PROPERTY}{@code =false} takes the calls out altogether: it is read once,
+ * into a constant, when this class is initialized, and every method then returns before it touches an event, so
+ * the JIT removes the calls from the compiled code and no recording gets any SafeMap event. It exists to measure
+ * what the calls cost against their absence, and for a JVM whose recordings must never hold SafeMap's events
+ * whatever their settings say. It is a JVM flag ({@code -D}), not a Spring property.
  * <p>
  * Thread-safety: every method may be called from any thread.
  *
@@ -41,7 +51,47 @@ public final class SafeMapEvents {
 	/** Name of the compensation dead-lettered event. */
 	public static final String COMPENSATION_DEAD = "dev.safemap.CompensationDeadLettered";
 
+	/**
+	 * The JVM system property that switches the event calls off: {@value}; {@code false} takes them out,
+	 * {@code true} or no value keeps them (any other value keeps them and logs a warning).
+	 * @since 0.1.0
+	 */
+	public static final String HOOKS_PROPERTY = "dev.safemap.jfr.events";
+
+	private static final Logger logger = LoggerFactory.getLogger(SafeMapEvents.class);
+
+	/** Whether the calls below do anything: a constant, so that the JIT folds the check away. */
+	private static final boolean HOOKS = hooks(System.getProperty(HOOKS_PROPERTY));
+
 	private SafeMapEvents() {
+	}
+
+	/**
+	 * Whether the event calls are in this JVM: false when it was started with {@code -D}{@value #HOOKS_PROPERTY}
+	 * {@code =false}. When false, no recording gets any of SafeMap's events.
+	 * @return whether the events can be recorded
+	 * @since 0.1.0
+	 */
+	public static boolean hooksEnabled() {
+		return HOOKS;
+	}
+
+	/** Reads the switch, saying once what it does when set (package-private for tests). */
+	static boolean hooks(@Nullable String value) {
+		if (value == null) {
+			return true;
+		}
+		String text = value.trim().toLowerCase(Locale.ROOT);
+		if (text.equals("false")) {
+			logger.info("SafeMap's flight recorder events are off in this JVM (-D{}=false): no recording gets them",
+					HOOKS_PROPERTY);
+			return false;
+		}
+		if (!text.equals("true")) {
+			logger.warn("Ignoring -D{}='{}' (use true or false): SafeMap's flight recorder events stay on",
+					HOOKS_PROPERTY, value);
+		}
+		return true;
 	}
 
 	/**
@@ -58,6 +108,9 @@ public final class SafeMapEvents {
 	 */
 	public static void contended(String map, Object operation, Object key, KeyMasker masker, boolean showKeys,
 			long waitNanos, Supplier<?> callSite) {
+		if (!HOOKS) {
+			return;
+		}
 		ContendedOperationEvent event = new ContendedOperationEvent();
 		if (!event.isEnabled()) {
 			return;
@@ -86,6 +139,9 @@ public final class SafeMapEvents {
 	 */
 	public static void race(String map, Object mode, Object kind, Object operation, String maskedKey, Object callSite,
 			Object otherCallSite, String otherThread) {
+		if (!HOOKS) {
+			return;
+		}
 		RaceReportedEvent event = new RaceReportedEvent();
 		if (!event.isEnabled()) {
 			return;
@@ -112,6 +168,9 @@ public final class SafeMapEvents {
 	 */
 	public static void fallbackServed(String cache, Object key, KeyMasker masker, boolean showKeys, long ageMillis,
 			@Nullable Throwable failure) {
+		if (!HOOKS) {
+			return;
+		}
 		FallbackServedEvent event = new FallbackServedEvent();
 		if (!event.isEnabled()) {
 			return;
@@ -131,6 +190,9 @@ public final class SafeMapEvents {
 	 * @param to the state it entered
 	 */
 	public static void breakerTransition(String breaker, Object from, Object to) {
+		if (!HOOKS) {
+			return;
+		}
 		BreakerTransitionEvent event = new BreakerTransitionEvent();
 		if (!event.isEnabled()) {
 			return;
@@ -151,6 +213,9 @@ public final class SafeMapEvents {
 	 */
 	public static void compensationQueued(String id, String target, String idempotencyKey, KeyMasker masker,
 			boolean created) {
+		if (!HOOKS) {
+			return;
+		}
 		CompensationEvent.Queued event = new CompensationEvent.Queued();
 		if (!event.isEnabled()) {
 			return;
@@ -173,6 +238,9 @@ public final class SafeMapEvents {
 	 */
 	public static void compensationReplayed(String id, String target, String idempotencyKey, KeyMasker masker,
 			int attempts, Duration lag) {
+		if (!HOOKS) {
+			return;
+		}
 		CompensationEvent.Replayed event = new CompensationEvent.Replayed();
 		if (!event.isEnabled()) {
 			return;
@@ -196,6 +264,9 @@ public final class SafeMapEvents {
 	 */
 	public static void compensationDead(String id, String target, String idempotencyKey, KeyMasker masker,
 			int attempts, String reason) {
+		if (!HOOKS) {
+			return;
+		}
 		CompensationEvent.DeadLettered event = new CompensationEvent.DeadLettered();
 		if (!event.isEnabled()) {
 			return;
