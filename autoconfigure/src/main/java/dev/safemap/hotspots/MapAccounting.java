@@ -8,7 +8,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -133,10 +135,27 @@ final class MapAccounting implements MapObserver, MapStats {
 	/** Logs the first failure of contention recording (a key's hashCode() or the call-site capture). */
 	private final CallbackFailures contentionFailures;
 
+	/**
+	 * Guards {@link #waitQuantiles}, and serializes the contention sketches' updates: a contended write
+	 * that finds it taken (the write it met is recording too) leaves its sample in
+	 * {@link #pendingContention} rather than wait, and whoever next holds the lock applies it.
+	 */
 	private final ReentrantLock waitLock = new ReentrantLock();
 
 	// guarded by waitLock
 	private final KllLongsSketch waitQuantiles = KllLongsSketch.newHeapInstance(WAIT_SKETCH_K);
+
+	/**
+	 * Contention samples left by writes that found {@link #waitLock} taken, applied by the next holder
+	 * (a contended write, the drain thread or a report), so that two writes that met never make each
+	 * other wait a second time to record it. At most {@value #MAX_PENDING}: past that, a write waits
+	 * for the lock (nothing is dropped).
+	 */
+	private final ConcurrentLinkedQueue<Contention> pendingContention = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger pendingCount = new AtomicInteger();
+
+	static final int MAX_PENDING = 4096;
 
 	private final CallSiteTable callSites;
 
@@ -268,9 +287,10 @@ final class MapAccounting implements MapObserver, MapStats {
 		}
 	}
 
-	/** Moves the sampled keys into the sketch; called off the hot path. */
+	/** Moves the sampled keys into the sketch, and pending contention samples into theirs; off the hot path. */
 	void drain() {
 		this.operationKeys.drain(this.samples);
+		flushContention();
 	}
 
 	@Override
@@ -292,24 +312,74 @@ final class MapAccounting implements MapObserver, MapStats {
 	}
 
 	private void recordContention(@Nullable Object key, long wait) {
-		this.waitLock.lock();
-		try {
-			this.waitQuantiles.update(wait);
+		// the key's hashCode() is user code: never under a lock of ours
+		int hash = (key != null) ? key.hashCode() : 0;
+		if (this.waitLock.tryLock()) {
+			try {
+				applyPendingContention();
+				applyContention(key, hash, wait);
+			}
+			finally {
+				this.waitLock.unlock();
+			}
 		}
-		finally {
-			this.waitLock.unlock();
+		else if (this.pendingCount.incrementAndGet() <= MAX_PENDING) {
+			this.pendingContention.offer(new Contention(key, hash, wait));
 		}
-		int hash = 0;
-		if (key != null) {
-			hash = key.hashCode();
-			this.contentionKeys.update(key, hash, 1);
-			this.contentionWait.update(key, hash, Math.max(1, wait));
+		else {
+			this.pendingCount.decrementAndGet();
+			this.waitLock.lock();
+			try {
+				applyPendingContention();
+				applyContention(key, hash, wait);
+			}
+			finally {
+				this.waitLock.unlock();
+			}
 		}
 		double rate = this.config.callSiteSampleRate();
 		if (rate > 0 && (rate >= 1.0 || ThreadLocalRandom.current().nextDouble() < rate)) {
 			CallSite site = this.config.callSiteCapture().get();
 			this.callSites.record((site != null) ? site : CallSite.UNKNOWN, key != null, hash, wait);
 		}
+	}
+
+	/** Applies one contended operation to the wait sketch and the contention key sketches; holds waitLock. */
+	private void applyContention(@Nullable Object key, int hash, long wait) {
+		this.waitQuantiles.update(wait);
+		if (key != null) {
+			this.contentionKeys.update(key, hash, 1);
+			this.contentionWait.update(key, hash, Math.max(1, wait));
+		}
+	}
+
+	/** Applies the samples other writes left while the lock was taken; holds waitLock. */
+	private void applyPendingContention() {
+		Contention pending;
+		while ((pending = this.pendingContention.poll()) != null) {
+			this.pendingCount.decrementAndGet();
+			applyContention(pending.key(), pending.hash(), pending.waitNanos());
+		}
+	}
+
+	/** Applies the pending contention samples: before a report reads the sketches. */
+	private void flushContention() {
+		this.waitLock.lock();
+		try {
+			applyPendingContention();
+		}
+		finally {
+			this.waitLock.unlock();
+		}
+	}
+
+	/** The lock that serializes the contention sketches, for tests that hold it. */
+	ReentrantLock contentionLock() {
+		return this.waitLock;
+	}
+
+	/** A contended operation left for the next holder of waitLock. */
+	private record Contention(@Nullable Object key, int hash, long waitNanos) {
 	}
 
 	@Override
@@ -394,6 +464,7 @@ final class MapAccounting implements MapObserver, MapStats {
 		}
 		this.waitLock.lock();
 		try {
+			applyPendingContention();
 			return this.waitQuantiles.isEmpty() ? 0 : this.waitQuantiles.getQuantile(rank);
 		}
 		finally {
@@ -419,6 +490,8 @@ final class MapAccounting implements MapObserver, MapStats {
 		long max = 0;
 		this.waitLock.lock();
 		try {
+			// the contention key sketches are read below, after this: pending samples are in them too
+			applyPendingContention();
 			if (!this.waitQuantiles.isEmpty()) {
 				p50 = this.waitQuantiles.getQuantile(0.5);
 				p99 = this.waitQuantiles.getQuantile(0.99);
@@ -518,10 +591,11 @@ final class MapAccounting implements MapObserver, MapStats {
 			this.samples.set(i, null);
 		}
 		this.operationKeys.reset();
-		this.contentionKeys.reset();
-		this.contentionWait.reset();
 		this.waitLock.lock();
 		try {
+			applyPendingContention();
+			this.contentionKeys.reset();
+			this.contentionWait.reset();
 			this.waitQuantiles.reset();
 		}
 		finally {

@@ -191,6 +191,29 @@ class HotspotsTests {
 	}
 
 	@Test
+	void aContendedWriteThatFindsTheSketchesBusyDoesNotWaitAndTheNextReportCountsIt() throws Exception {
+		// two writes that met report at about the same time: the second must not wait for the first's
+		// sketch updates (a lock handover costs far more than the meeting did)
+		DefaultHotspots hotspots = manualWindowHotspots(HotspotsConfig.builder().callSiteSampleRate(0));
+		MapAccounting accounting = (MapAccounting) hotspots.create("stock", GuardMode.GUARD);
+		Thread reporter = new Thread(() -> accounting.contended(MapOperation.MERGE, "hot", 3, 5_000));
+		accounting.contentionLock().lock();
+		try {
+			reporter.start();
+			reporter.join(TimeUnit.SECONDS.toMillis(60));
+			assertThat(reporter.isAlive()).as("the contended write waited for the sketches' lock").isFalse();
+		}
+		finally {
+			accounting.contentionLock().unlock();
+		}
+		HotspotReport report = hotspots.report("stock", true).orElseThrow();
+		assertThat(report.contended()).isEqualTo(1);
+		assertThat(report.hotKeysByContention()).singleElement()
+			.satisfies((hot) -> assertThat(hot.key()).isEqualTo("hot"));
+		assertThat(report.waitP99Nanos()).isEqualTo(5_000);
+	}
+
+	@Test
 	void aWindowThatOpensAPeriodLateIsCountedAndHasEveryWriteWatched() throws Exception {
 		// a starved drain thread must not make contention go unseen: the window it could not open in
 		// time is counted, and every stripe of every map is watched until it cools down
