@@ -37,7 +37,8 @@ import static dev.safemap.guard.MapOperation.*;
  * without a call.</li>
  * <li><b>Check-then-act lost updates</b> (every map, {@code ConcurrentHashMap} too): each write of a
  * key publishes a stamp (thread) in a {@link StampTable} <em>before</em> changing the map; each read
- * marks the key's slot and remembers, per thread, the key and the stamp it saw <em>after</em> reading.
+ * marks the key's slot and remembers, per thread, the key and the slot's stamp it saw <em>after</em>
+ * reading.
  * When a thread then writes that key unconditionally ({@code put}, {@code remove(key)},
  * {@code replace(key, value)}) within {@value #LOST_UPDATE_WINDOW_MILLIS} ms and the key's stamp now
  * belongs to another thread's newer write, the other thread's write was lost: reported with both
@@ -164,7 +165,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		long now = this.ticker.getAsLong();
 		ReadRecord record = this.reads.get();
 		record.key = stampKey;
-		record.seen = this.stamps.read(stampKey, StampTable.hash(stampKey), record.tag, StampTable.epoch(now));
+		record.seen = this.stamps.read(StampTable.hash(stampKey), record.tag, StampTable.epoch(now));
 		record.nanos = now;
 	}
 

@@ -62,7 +62,7 @@ class DetectModeMemoryTests {
 			Long key = i;
 			StampTable.Stamp stamp = new StampTable.Stamp(key, StampTable.hash(key), me);
 			table.publish(stamp);
-			table.read(key, StampTable.hash(key), StampTable.tag(i), 0);
+			table.read(StampTable.hash(key), StampTable.tag(i), 0);
 			stamp.site(new CallSite(classes[(int) (i % 64)], methods[(int) (i % 16)], (int) (i % 1000)));
 		}
 		long retained = GraphLayout.parseInstance(table).totalSize();

@@ -20,24 +20,26 @@ class StampTableTests {
 	private final StampTable table = new StampTable();
 
 	@Test
-	void aReadTakesTheNewestStampOfItsKeyAndNothingOfAnotherKeyOfTheSlot() {
+	void aReadTakesTheSlotsNewestStampAndAWriteLooksUpOnlyItsKeys() {
 		StampTable.Stamp first = publish(1L);
-		assertThat(this.table.read(1L, StampTable.hash(1L), ME, 0)).isSameAs(first);
+		assertThat(this.table.read(StampTable.hash(1L), ME, 0)).isSameAs(first);
 		StampTable.Stamp second = publish(1L);
-		assertThat(this.table.read(1L, StampTable.hash(1L), ME, 0)).isSameAs(second);
-		publish(1L + StampTable.SLOTS); // another key of the same slot evicts key 1's stamp
-		assertThat(this.table.read(1L, StampTable.hash(1L), ME, 0)).isNull();
+		assertThat(this.table.read(StampTable.hash(1L), ME, 0)).isSameAs(second);
+		assertThat(this.table.current(1L, StampTable.hash(1L))).isSameAs(second);
+		StampTable.Stamp other = publish(1L + StampTable.SLOTS); // another key of the slot evicts key 1's stamp
+		assertThat(this.table.read(StampTable.hash(1L), ME, 0)).isSameAs(other);
 		assertThat(this.table.current(1L, StampTable.hash(1L))).isNull();
+		assertThat(this.table.current(1L + StampTable.SLOTS, StampTable.hash(1L + StampTable.SLOTS))).isSameAs(other);
 	}
 
 	@Test
 	void aWriteNeedsItsCallSiteOnlyAfterAnotherThreadsReadOfItsSlot() {
 		int hash = StampTable.hash("k");
 		assertThat(this.table.readByOther(hash, ME, 0)).as("never read").isFalse();
-		this.table.read("k", hash, ME, 0);
+		this.table.read(hash, ME, 0);
 		assertThat(this.table.readByOther(hash, ME, 0)).as("read by this thread only").isFalse();
 		assertThat(this.table.readByOther(hash, OTHER, 0)).as("for another writer").isTrue();
-		this.table.read("k", hash, OTHER, 1);
+		this.table.read(hash, OTHER, 1);
 		assertThat(this.table.readByOther(hash, ME, 1)).as("read by both").isTrue();
 		assertThat(this.table.readByOther(hash, OTHER, 1)).as("read by both").isTrue();
 	}
@@ -47,13 +49,13 @@ class StampTableTests {
 		long window = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(DetectingMap.LOST_UPDATE_WINDOW_MILLIS);
 		int hash = StampTable.hash("k");
 		long readAt = (1L << 28) - 1; // the last nanosecond of an epoch: the worst case
-		this.table.read("k", hash, OTHER, StampTable.epoch(readAt));
+		this.table.read(hash, OTHER, StampTable.epoch(readAt));
 		assertThat(this.table.readByOther(hash, ME, StampTable.epoch(readAt + window))).isTrue();
 		assertThat(this.table.readByOther(hash, ME, StampTable.epoch(readAt) + StampTable.LIVE_EPOCHS + 1)).isFalse();
 		// a clock that went backwards keeps it live
 		assertThat(this.table.readByOther(hash, ME, StampTable.epoch(readAt) - 10)).isTrue();
 		// an expired mark is replaced, not merged: only this thread read the slot since
-		this.table.read("k", hash, ME, StampTable.epoch(readAt) + StampTable.LIVE_EPOCHS + 1);
+		this.table.read(hash, ME, StampTable.epoch(readAt) + StampTable.LIVE_EPOCHS + 1);
 		assertThat(this.table.readByOther(hash, ME, StampTable.epoch(readAt) + StampTable.LIVE_EPOCHS + 1)).isFalse();
 	}
 
