@@ -1,5 +1,7 @@
 package dev.safemap.guard;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.AbstractCollection;
 import java.util.AbstractSet;
@@ -10,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
@@ -28,28 +29,34 @@ import static dev.safemap.guard.MapOperation.*;
  * detector.
  * <ul>
  * <li><b>Concurrent writes</b> (maps that are not thread-safe only): each write publishes itself as
- * the active writer for its duration; a write that finds another thread's write still active is
- * reported with both call sites.</li>
+ * the active writer for the whole of its call; a write that finds another thread's write still active
+ * is reported with both call sites (the other writer captures its own when it ends).</li>
  * <li><b>Writes during an iteration</b> (maps that are not thread-safe only): iterators, views and
  * {@code forEach} register while they run; a write by another thread meanwhile is reported. An
  * iterator that is abandoned before its end stops counting after {@value #ITERATION_IDLE_MILLIS} ms
  * without a call.</li>
  * <li><b>Check-then-act lost updates</b> (every map, {@code ConcurrentHashMap} too): each write of a
- * key publishes a stamp (sequence, thread, call site) <em>before</em> changing the map; each read
- * remembers, per thread, the key and the stamp it saw <em>after</em> reading. When a thread then
- * writes that key unconditionally ({@code put}, {@code remove(key)}, {@code replace(key, value)})
- * within {@value #LOST_UPDATE_WINDOW_MILLIS} ms and the key's stamp now belongs to another thread's
- * newer write, the other thread's write was lost: reported with both writers' call sites. Atomic
- * operations ({@code compute}, {@code merge}, {@code putIfAbsent}, conditional
- * {@code remove}/{@code replace}, the counter helper) are the fix and never reported as such.</li>
+ * key publishes a stamp (thread) in a {@link StampTable} <em>before</em> changing the map; each read
+ * marks the key's slot and remembers, per thread, the key and the slot's stamp it saw <em>after</em>
+ * reading.
+ * When a thread then writes that key unconditionally ({@code put}, {@code remove(key)},
+ * {@code replace(key, value)}) within {@value #LOST_UPDATE_WINDOW_MILLIS} ms and the key's stamp now
+ * belongs to another thread's newer write, the other thread's write was lost: reported with both
+ * writers' call sites. Atomic operations ({@code compute}, {@code merge}, {@code putIfAbsent},
+ * conditional {@code remove}/{@code replace}, the counter helper) are the fix and never reported as
+ * such. The stamp table has a fixed number of slots: a lost update can be missed when another key of
+ * the same slot is written between the other thread's write and the final write, never invented.</li>
  * </ul>
  * Reports of the same kind and pair of call sites are rate-limited to one per second per map (every
  * occurrence is still counted in the registry's {@code raceCount}).
  * Correctly synchronized use raises nothing: under one lock no other write can fall between a read
- * and a write, no two writes overlap, and an iteration finishes before the next write. Every write
- * captures its call site with a {@link StackWalker} (a few microseconds): detect mode is a diagnostic
- * mode. Stamps are kept per key ever written (memory grows with the number of distinct keys).
- * Thread-safety: the bookkeeping is thread-safe; the map is as thread-safe as the original.
+ * and a write, no two writes overlap, and an iteration finishes before the next write. A call site is
+ * captured with a {@link StackWalker} (a few microseconds) only when a report can need it: by a write
+ * that completes a race, by a write that another write raced with (when it ends), by a write of a slot
+ * another thread read within the window, and by an iteration of a map that is not thread-safe. Memory is
+ * fixed per map whatever the number of keys: the stamp table, one read record per thread, the
+ * running iterations and at most 256 rate-limited pairs of sites.
+ * Thread-safety: the bookkeeping is thread-safe and lock-free; the map is as thread-safe as the original.
  */
 @SuppressWarnings("NullAway")
 final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
@@ -67,6 +74,9 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 	private static final Object NULL_KEY = new Object();
 
 	private static final Object NO_KEY = new Object();
+
+	/** Distinct pairs of call sites remembered for rate limiting before that memory is reset. */
+	private static final int MAX_REPORT_KEYS = 256;
 
 	private final Map<K, V> target;
 
@@ -86,9 +96,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	private final boolean threadSafeTarget;
 
-	private final AtomicLong sequence = new AtomicLong();
-
-	private final Map<Object, Stamp> stamps = new ConcurrentHashMap<>();
+	private final StampTable stamps = new StampTable();
 
 	private final ThreadLocal<ReadRecord> reads = ThreadLocal.withInitial(ReadRecord::new);
 
@@ -144,7 +152,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 	}
 
-	/** Called after a read: remembers the key and the newest write stamp of it. */
+	/** Called after a read: marks the key's slot, then remembers the key and its newest write stamp. */
 	private void read(MapOperation operation, @Nullable Object key) {
 		OperationSampler sampler = this.operationSampler;
 		if (sampler != null && key != null) {
@@ -153,65 +161,107 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		else {
 			observe(operation, key);
 		}
+		Object stampKey = stampKey(key);
+		long now = this.ticker.getAsLong();
 		ReadRecord record = this.reads.get();
-		record.key = stampKey(key);
-		record.seen = this.stamps.get(record.key);
-		record.nanos = this.ticker.getAsLong();
+		record.key = stampKey;
+		record.seen = this.stamps.read(StampTable.hash(stampKey), record.tag, StampTable.epoch(now));
+		record.nanos = now;
 	}
 
 	/**
-	 * Called before a write: checks for overlapping writes, running iterations and (for
-	 * unconditional writes) a lost update, then publishes the write's stamp.
+	 * Called at the start of a write: publishes the write as active (maps that are not thread-safe) and
+	 * checks it against another thread's active write, running iterations and (for unconditional writes)
+	 * a lost update, then publishes the write's stamp. The write's own call site is captured only when a
+	 * report needs it: a race found now, or another thread's recent read of the key's slot (a later
+	 * lost-update report may name this write).
+	 * @return the active write to pass to {@link #endWrite}, or {@code null} for a thread-safe map
 	 */
-	private Access beginWrite(MapOperation operation, Object key, boolean unconditional) {
-		observe(operation, (key == NO_KEY) ? null : key);
+	private @Nullable Access beginWrite(MapOperation operation, Object key, boolean unconditional) {
 		Thread me = Thread.currentThread();
-		CallSite site = CallSite.capture();
-		Access mine = new Access(me, site);
+		Access mine = null;
+		CallSite site = null;
 		if (!this.threadSafeTarget) {
+			// active for the whole call: any two calls that overlap in time are unsynchronized
+			mine = new Access(me);
 			Access previous = this.activeWriter.getAndSet(mine);
-			if (previous != null && previous.active && previous.thread != me) {
-				report(RaceReport.Kind.CONCURRENT_WRITE, operation, key, site, previous.site, previous.threadName);
+			if (previous != null && previous.thread != me) {
+				site = concurrentWrite(previous, operation, key, me);
 			}
-			if (this.iterationCount.get() > 0) {
-				long now = this.ticker.getAsLong();
-				for (Iteration iteration : this.iterations) {
-					if (!iteration.isRunning(now)) {
-						endIteration(iteration); // abandoned before its end
-					}
-					else if (iteration.thread != me) {
-						report(RaceReport.Kind.WRITE_DURING_ITERATION, operation, key, site, iteration.site,
-								iteration.threadName);
-					}
+		}
+		observe(operation, (key == NO_KEY) ? null : key);
+		if (!this.threadSafeTarget && this.iterationCount.get() > 0) {
+			long now = this.ticker.getAsLong();
+			for (Iteration iteration : this.iterations) {
+				if (!iteration.isRunning(now)) {
+					endIteration(iteration); // abandoned before its end
+				}
+				else if (iteration.thread != me) {
+					site = (site != null) ? site : CallSite.capture();
+					count(RaceReport.Kind.WRITE_DURING_ITERATION, operation);
+					publish(RaceReport.Kind.WRITE_DURING_ITERATION, operation, key, site, iteration.site,
+							me.getName(), iteration.threadName);
 				}
 			}
 		}
 		if (key != NO_KEY) {
 			Object stampKey = stampKey(key);
+			int hash = StampTable.hash(stampKey);
+			long now = this.ticker.getAsLong();
 			ReadRecord record = this.reads.get();
 			if (unconditional && record.key != null && record.key.equals(stampKey)
-					&& this.ticker.getAsLong() - record.nanos < LOST_UPDATE_WINDOW) {
-				Stamp now = this.stamps.get(stampKey);
-				if (now != null && now != record.seen && now.thread != me) {
-					report(RaceReport.Kind.LOST_UPDATE, operation, key, site, now.site, now.threadName);
+					&& now - record.nanos < LOST_UPDATE_WINDOW) {
+				StampTable.Stamp other = this.stamps.current(stampKey, hash);
+				if (other != null && other != record.seen && other.threadId != me.getId()) {
+					site = (site != null) ? site : CallSite.capture();
+					count(RaceReport.Kind.LOST_UPDATE, operation);
+					Report report = new Report(RaceReport.Kind.LOST_UPDATE, operation, key, me.getName(),
+							other.threadName);
+					report.site(site);
+					other.whenSite(report); // the other writer saw this thread's read mark: it captures its site
 				}
 			}
 			record.key = null;
 			record.seen = null;
-			this.stamps.put(stampKey, new Stamp(me, site));
+			StampTable.Stamp stamp = new StampTable.Stamp(stampKey, hash, me);
+			this.stamps.publish(stamp);
+			if (this.stamps.readByOther(hash, record.tag, StampTable.epoch(now))) {
+				stamp.site((site != null) ? site : CallSite.capture());
+			}
 		}
 		return mine;
 	}
 
-	private void endWrite(Access mine) {
-		mine.active = false;
-		if (!this.threadSafeTarget) {
+	/**
+	 * Another thread's write was active when this one started: registers the conflict with it (the
+	 * other writer gives its call site when its write ends, so its site is captured only now that a
+	 * report needs it). Nothing is reported if the other write already ended.
+	 * @return this write's call site, or {@code null} if the other write had ended
+	 */
+	private @Nullable CallSite concurrentWrite(Access previous, MapOperation operation, Object key, Thread me) {
+		Report report = new Report(RaceReport.Kind.CONCURRENT_WRITE, operation, key, me.getName(),
+				previous.threadName);
+		if (!previous.conflict(report)) {
+			return null;
+		}
+		count(RaceReport.Kind.CONCURRENT_WRITE, operation);
+		CallSite site = CallSite.capture();
+		report.site(site);
+		return site;
+	}
+
+	private void endWrite(@Nullable Access mine) {
+		if (mine != null) {
+			StampTable.PendingReport conflicts = mine.end();
+			if (conflicts != null) {
+				conflicts.otherSite(CallSite.capture());
+			}
 			this.activeWriter.compareAndSet(mine, null);
 		}
 	}
 
-	private void report(RaceReport.Kind kind, MapOperation operation, @Nullable Object key, CallSite site,
-			CallSite otherSite, String otherThread) {
+	/** Counts a race found (every occurrence, reported or not). */
+	private void count(RaceReport.Kind kind, MapOperation operation) {
 		if (this.registry != null) {
 			this.registry.count(this.name);
 		}
@@ -222,17 +272,26 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 			// an observer must never break the map
 			this.observerFailures.failed("race", operation, ex);
 		}
+	}
+
+	/** Reports a race counted before, once both call sites are known (on either thread). */
+	private void publish(RaceReport.Kind kind, MapOperation operation, @Nullable Object key, CallSite site,
+			CallSite otherSite, String thread, String otherThread) {
 		// the same race from the same pair of sites repeats thousands of times a second in a hot loop:
 		// report it at most once per second, so the bounded lists keep distinct races
 		long now = this.ticker.getAsLong();
-		Long last = this.lastReported.get(new ReportKey(kind, site, otherSite));
+		ReportKey reportKey = new ReportKey(kind, site, otherSite);
+		Long last = this.lastReported.get(reportKey);
 		if (last != null && now - last < REPORT_INTERVAL) {
 			return;
 		}
-		this.lastReported.put(new ReportKey(kind, site, otherSite), now);
+		if (this.lastReported.size() >= MAX_REPORT_KEYS) {
+			this.lastReported.clear(); // bounded: at worst a pair is reported again within its second
+		}
+		this.lastReported.put(reportKey, now);
 		String maskedKey = (key == NO_KEY) ? "-" : (key == null) ? "null" : this.keyMasker.maskUnless(key, this.showKeys);
-		RaceReport report = new RaceReport(this.name, kind, operation, maskedKey, site, otherSite,
-				Thread.currentThread().getName(), otherThread, Instant.now());
+		RaceReport report = new RaceReport(this.name, kind, operation, maskedKey, site, otherSite, thread,
+				otherThread, Instant.now());
 		if (this.registry != null) {
 			this.registry.record(report);
 		}
@@ -248,7 +307,9 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	private Iteration beginIteration() {
 		observe(ITERATE, null);
-		Iteration iteration = new Iteration(Thread.currentThread(), CallSite.capture(), this.ticker.getAsLong());
+		// only a map that is not thread-safe reports writes during an iteration: only its iterations need a site
+		Iteration iteration = new Iteration(Thread.currentThread(),
+				this.threadSafeTarget ? CallSite.UNKNOWN : CallSite.capture(), this.ticker.getAsLong());
 		if (!this.threadSafeTarget) {
 			this.iterations.add(iteration);
 			this.iterationCount.incrementAndGet();
@@ -684,19 +745,31 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 	private record ReportKey(RaceReport.Kind kind, CallSite site, CallSite otherSite) {
 	}
 
-	/** The newest write of a key. */
-	private static final class Stamp {
+	/** A race waiting for its second call site; published by whichever side gives its site last. */
+	private final class Report extends StampTable.PendingReport {
 
-		final Thread thread;
+		private final RaceReport.Kind kind;
 
-		final String threadName;
+		private final MapOperation operation;
 
-		final CallSite site;
+		private final @Nullable Object key;
 
-		Stamp(Thread thread, CallSite site) {
+		private final String thread;
+
+		private final String otherThread;
+
+		Report(RaceReport.Kind kind, MapOperation operation, @Nullable Object key, String thread, String otherThread) {
+			this.kind = kind;
+			this.operation = operation;
+			this.key = key;
 			this.thread = thread;
-			this.threadName = thread.getName();
-			this.site = site;
+			this.otherThread = otherThread;
+		}
+
+		@Override
+		void publish(CallSite site, CallSite otherSite) {
+			DetectingMap.this.publish(this.kind, this.operation, this.key, site, otherSite, this.thread,
+					this.otherThread);
 		}
 
 	}
@@ -704,29 +777,68 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 	/** A thread's most recent read of this map. Confined to its thread. */
 	private static final class ReadRecord {
 
+		final int tag = StampTable.tag(Thread.currentThread().getId());
+
 		@Nullable Object key;
 
-		@Nullable Stamp seen;
+		StampTable.@Nullable Stamp seen;
 
 		long nanos;
 
 	}
 
-	/** A write in progress. */
+	/**
+	 * A write in progress on a map that is not thread-safe. A write that starts while this one is
+	 * active registers a conflict here; this write gives its call site to the conflicts when it ends.
+	 */
 	private static final class Access {
+
+		private static final VarHandle PENDING;
+
+		static {
+			try {
+				PENDING = MethodHandles.lookup().findVarHandle(Access.class, "pending", Object.class);
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new ExceptionInInitializerError(ex);
+			}
+		}
+
+		private static final Object ENDED = new Object();
 
 		final Thread thread;
 
 		final String threadName;
 
-		final CallSite site;
+		/** {@code null}, the conflicts registered (a chain of reports), or {@link #ENDED}. */
+		@SuppressWarnings("unused")
+		private volatile @Nullable Object pending;
 
-		volatile boolean active = true;
-
-		Access(Thread thread, CallSite site) {
+		Access(Thread thread) {
 			this.thread = thread;
 			this.threadName = thread.getName();
-			this.site = site;
+		}
+
+		/** @return whether the conflict was registered: false if this write had ended */
+		boolean conflict(StampTable.PendingReport report) {
+			Object current = PENDING.getAcquire(this);
+			while (current != ENDED) {
+				report.next = (StampTable.PendingReport) current;
+				Object witness = PENDING.compareAndExchange(this, current, report);
+				if (witness == current) {
+					return true;
+				}
+				current = witness;
+			}
+			return false;
+		}
+
+		/** Ends this write. @return the conflicts registered while it was active, or {@code null} */
+		StampTable.@Nullable PendingReport end() {
+			if (PENDING.getAcquire(this) == null && PENDING.compareAndSet(this, null, ENDED)) {
+				return null;
+			}
+			return (StampTable.PendingReport) PENDING.getAndSet(this, ENDED);
 		}
 
 	}

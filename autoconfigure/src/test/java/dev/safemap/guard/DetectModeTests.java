@@ -114,6 +114,44 @@ class DetectModeTests {
 	}
 
 	@Test
+	void aWriteIsActiveForItsWholeCallSoAWriteDuringItsObserverCallIsReported() throws Exception {
+		// the first write is held inside its call (in the observer, before it touches the map): the two calls
+		// overlap in time without synchronization, whichever part of the call the other write meets
+		CountDownLatch inside = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		MapObserver slowObserver = new MapObserver() {
+			@Override
+			public void operation(MapOperation operation, Object key) {
+				if ("a".equals(key)) {
+					inside.countDown();
+					await(release);
+				}
+			}
+		};
+		GuardedMap<String, Integer> map = GuardedMap.builder("whole-call")
+			.mode(GuardMode.DETECT)
+			.registry(this.registry)
+			.observer(slowObserver)
+			.ticker(this.now::get)
+			.wrap(new HashMap<>());
+		Future<?> slowWriter = this.pool.submit(() -> map.put("a", 1));
+		assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+		this.pool.submit(() -> map.put("b", 2)).get(10, TimeUnit.SECONDS);
+		assertThat(this.registry.raceCount("whole-call")).as("counted when found").isOne();
+		assertThat(this.registry.recentReports("whole-call")).as("reported when the first write gives its site").isEmpty();
+		release.countDown();
+		slowWriter.get(10, TimeUnit.SECONDS);
+
+		assertThat(this.registry.recentReports("whole-call")).singleElement().satisfies((report) -> {
+			assertThat(report.kind()).isEqualTo(RaceReport.Kind.CONCURRENT_WRITE);
+			assertThat(report.site().methodName()).contains("aWriteIsActiveForItsWholeCall");
+			assertThat(report.otherSite().methodName()).contains("aWriteIsActiveForItsWholeCall");
+			assertThat(report.site().lineNumber()).isNotEqualTo(report.otherSite().lineNumber());
+			assertThat(report.thread()).isNotEqualTo(report.otherThread());
+		});
+	}
+
+	@Test
 	void aWriteDuringAnotherThreadsIterationIsReportedWithBothCallSites() throws Exception {
 		GuardedMap<String, Integer> map = detect("iterated", new HashMap<>(Map.of("a", 1, "b", 2, "c", 3)));
 		CountDownLatch iterating = new CountDownLatch(1);
