@@ -5,7 +5,12 @@
 # one so that ratios.py divides by ConcurrentHashMap measured in the same pass:
 #   python3 benchmarks/ratios.py --baseline impl=CHM  "$OUT"/*-p*.json
 #   python3 benchmarks/ratios.py --baseline impl=GUARD "$OUT"/*-p*.json
-# Meant for a quiet machine: about 6 minutes per pass on 2 cores. CELLS picks the benchmarks.
+# Then, unless ALTERNATING=0, the project's other harness on the cells it has: AccountingAlternatingBenchmark
+# (accounting against off, i.e. DEFAULT against GUARD, alternating 100 ms iterations in one JVM, inlining pinned),
+# 95/5 at 1 and 2 threads (4 forks) and writes (2 forks), summarized with
+#   python3 benchmarks/alternating.py "$OUT"/alternating-*.json
+# Meant for a quiet machine: about 6 minutes per pass on 2 cores, 7 more for the alternating runs. CELLS picks
+# the benchmarks, THREADS the thread counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PASSES=${PASSES:-3}
@@ -31,3 +36,11 @@ for p in $(seq 1 "$PASSES"); do
     done
   done
 done
+if [ "${ALTERNATING:-1}" = 1 ]; then
+  for t in 1 2; do
+    java -jar "$JAR" 'AccountingAlternatingBenchmark.readMostly$' -t "$t" -f 4 -p candidate=accounting \
+      -rf json -rff "$OUT/alternating-readMostly-t$t.json" > "$OUT/raw/alternating-readMostly-t$t.log"
+    java -jar "$JAR" 'AccountingAlternatingBenchmark.writes$' -t "$t" -f 2 -p candidate=accounting \
+      -rf json -rff "$OUT/alternating-writes-t$t.json" > "$OUT/raw/alternating-writes-t$t.log"
+  done
+fi
