@@ -37,6 +37,13 @@ public class SafeMapCompensationProperties {
 	private int batchSize = 50;
 
 	/**
+	 * How many entries of a claim are replayed at the same time (1 to 64). A claim holds at most one entry per
+	 * ordering key, so entries of one key are still replayed one at a time, in order; 1 replays on the worker thread
+	 * alone.
+	 */
+	private int replayThreads = 4;
+
+	/**
 	 * Failed attempts after which an entry goes to dead letters.
 	 */
 	private int maxAttempts = 10;
@@ -96,6 +103,14 @@ public class SafeMapCompensationProperties {
 
 	public void setBatchSize(int batchSize) {
 		this.batchSize = batchSize;
+	}
+
+	public int getReplayThreads() {
+		return this.replayThreads;
+	}
+
+	public void setReplayThreads(int replayThreads) {
+		this.replayThreads = replayThreads;
 	}
 
 	public int getMaxAttempts() {
