@@ -269,7 +269,9 @@ public interface CompensationRegistry extends AutoCloseable {
 		}
 
 		/**
-		 * Sets how long a claim is exclusive (default 2 min); must exceed the longest replay of a batch.
+		 * Sets how long a claim is exclusive (default 2 min). It is renewed every third of its length while an entry
+		 * is replayed, and checked before a replay once a third of it has elapsed since the claim, so it need not
+		 * exceed a batch; it bounds how long the entries of a crashed instance wait.
 		 * @param lease positive lease
 		 * @return this builder
 		 * @throws IllegalArgumentException if null, zero or negative

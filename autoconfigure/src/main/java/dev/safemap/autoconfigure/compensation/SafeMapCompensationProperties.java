@@ -26,8 +26,8 @@ public class SafeMapCompensationProperties {
 	private Duration pollInterval = Duration.ofSeconds(2);
 
 	/**
-	 * How long a claimed entry is reserved for the instance replaying it; must exceed the time a batch takes.
-	 * Entries of a crashed instance are replayed by others once it expires.
+	 * How long a claimed entry is reserved for the instance replaying it; renewed every third of it while the entry
+	 * is replayed. Entries of a crashed instance are replayed by others once it expires.
 	 */
 	private Duration lease = Duration.ofMinutes(2);
 
