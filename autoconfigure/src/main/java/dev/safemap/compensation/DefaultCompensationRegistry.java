@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -267,6 +268,7 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		int attempted = 0;
 		boolean drained = false;
 		this.passSuccesses.set(0);
+		Set<String> attemptedThisPass = new HashSet<>();
 		for (int batch = 0; batch < PASS_BUDGET_BATCHES && !halting(); batch++) {
 			// read before the claim: the store sets each lease at least `lease` after these instants, in its own
 			// clock (the database's on PostgreSQL), so the lease is known to run at least that long from them
@@ -277,8 +279,24 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 				drained = true;
 				break;
 			}
+			// a pass attempts an entry once: one whose backoff ended before this claim (a short backoff, a long pass)
+			// is put back, due, for the next pass, and this pass ends after this claim (the next one would return it
+			// again); the next pass comes at once when some replay succeeded, as at the end of the budget
+			boolean repeated = false;
+			List<CompensationEntry> notYetAttempted = new ArrayList<>(claimed.size());
+			for (CompensationEntry entry : claimed) {
+				if (attemptedThisPass.add(entry.id())) {
+					notYetAttempted.add(entry);
+				}
+				else {
+					Instant at = this.clock.instant();
+					this.store.reschedule(entry.id(), this.owner, entry.attempts(), at, entry.lastError(), at);
+					repeated = true;
+				}
+			}
+			claimed = notYetAttempted;
 			LeaseStart claimedAt = new LeaseStart(now, claimedTick);
-			if (this.replayThreads == 1 || claimed.size() == 1) {
+			if (this.replayThreads == 1 || claimed.size() <= 1) {
 				for (CompensationEntry entry : claimed) {
 					if (halting()) {
 						// leave the rest claimed: their leases expire and they are claimed again
@@ -291,6 +309,9 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 			}
 			else {
 				attempted += replayInParallel(claimed, claimedAt);
+			}
+			if (repeated) {
+				break;
 			}
 		}
 		purgeDoneOccasionally();

@@ -1,6 +1,7 @@
 package dev.safemap.compensation;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -859,6 +860,53 @@ class CompensationRegistryTests {
 		assertThat(registry.find(entry.entry().id())).hasValueSatisfying(
 				(e) -> assertThat(e.status()).isEqualTo(CompensationStatus.DONE));
 		registry.close();
+	}
+
+	@Test
+	void onePassAttemptsAFailingEntryOnceEvenWhenItsBackoffEndsBeforeTheNextClaim() {
+		// a clock that moves 1 s at every reading: each claim of the pass finds the entry due again (backoff 1 s)
+		Clock ticking = new Clock() {
+			private final AtomicLong seconds = new AtomicLong();
+
+			@Override
+			public Instant instant() {
+				return Instant.parse("2026-01-01T00:00:00Z").plusSeconds(this.seconds.incrementAndGet());
+			}
+
+			@Override
+			public java.time.ZoneId getZone() {
+				return java.time.ZoneOffset.UTC;
+			}
+
+			@Override
+			public Clock withZone(java.time.ZoneId zone) {
+				return this;
+			}
+		};
+		AtomicInteger attempts = new AtomicInteger();
+		List<String> applied = new ArrayList<>();
+		CompensationRegistry registry = builder().clock(ticking).maxAttempts(100).batchSize(2)
+			.handlers((t) -> (e) -> {
+				if (e.arguments().equals("[poison]")) {
+					attempts.incrementAndGet();
+					throw new IOException("down");
+				}
+				applied.add(e.arguments());
+			})
+			.build();
+		CompensationRegistry.Enqueued poison = registry.enqueue(CompensationRequest.of("t", "[poison]"));
+		registry.enqueue(CompensationRequest.of("t", "[ok]"));
+
+		registry.replayDue();
+
+		assertThat(attempts).as("attempts of the failing entry in one pass").hasValue(1);
+		assertThat(applied).containsExactly("[ok]");
+		assertThat(registry.find(poison.entry().id())).hasValueSatisfying((e) -> {
+			assertThat(e.status()).isEqualTo(CompensationStatus.PENDING);
+			assertThat(e.attempts()).isEqualTo(1);
+		});
+		registry.replayDue();
+		assertThat(attempts).as("the next pass attempts it again").hasValue(2);
 	}
 
 	@Test
