@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 import io.github.resilience4j.core.IntervalFunction;
@@ -201,6 +202,10 @@ public interface CompensationRegistry extends AutoCloseable {
 
 		int batchSize = 50;
 
+		int replayThreads = 4;
+
+		LongSupplier ticker = System::nanoTime;
+
 		int maxAttempts = 10;
 
 		Duration maxAge = Duration.ofDays(1);
@@ -264,7 +269,9 @@ public interface CompensationRegistry extends AutoCloseable {
 		}
 
 		/**
-		 * Sets how long a claim is exclusive (default 2 min); must exceed the longest replay of a batch.
+		 * Sets how long a claim is exclusive (default 2 min). It is renewed every third of its length while an entry
+		 * is replayed, and checked before a replay once a third of it has elapsed since the claim, so it need not
+		 * exceed a batch; it bounds how long the entries of a crashed instance wait.
 		 * @param lease positive lease
 		 * @return this builder
 		 * @throws IllegalArgumentException if null, zero or negative
@@ -285,6 +292,32 @@ public interface CompensationRegistry extends AutoCloseable {
 				throw new IllegalArgumentException("batchSize must be between 1 and 10000, but was " + batchSize);
 			}
 			this.batchSize = batchSize;
+			return this;
+		}
+
+		/**
+		 * Sets how many entries of a claim are replayed at the same time (default 4). A claim holds at most one
+		 * entry per ordering key, so entries of one key are still replayed one at a time, in enqueue order; entries
+		 * of different keys may reach the downstream concurrently. With 1, every entry is replayed on the worker
+		 * thread and no replay thread is created; above 1, that many daemon threads named
+		 * {@code safemap-compensation-replay-N} are created at the first claim of more than one entry and end when
+		 * the worker stops.
+		 * @param replayThreads 1 to 64
+		 * @return this builder
+		 * @throws IllegalArgumentException if out of range
+		 * @since 0.1.0
+		 */
+		public Builder replayThreads(int replayThreads) {
+			if (replayThreads < 1 || replayThreads > 64) {
+				throw new IllegalArgumentException("replayThreads must be between 1 and 64, but was " + replayThreads);
+			}
+			this.replayThreads = replayThreads;
+			return this;
+		}
+
+		/** Sets the monotonic nanosecond source that times leases (tests). */
+		Builder ticker(LongSupplier ticker) {
+			this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
 			return this;
 		}
 

@@ -50,8 +50,9 @@ public interface CompensationStore {
 
 	/**
 	 * Extends the lease of an entry still held by {@code owner} to {@code now + lease}. The registry calls it
-	 * before each replay (so an entry whose lease ran out and was claimed by another instance meanwhile is not
-	 * replayed here) and periodically while the replay runs. Atomic with respect to {@link #claim}: either the
+	 * before a replay once a third of the lease may have elapsed since the claim (so an entry whose lease ran out and
+	 * was claimed by another instance meanwhile is not replayed here) and every third of the lease while the replay
+	 * runs. Atomic with respect to {@link #claim}: either the
 	 * renewal wins and nobody else can claim the entry until the new expiry, or the other claim wins and this
 	 * returns false.
 	 * @param id the entry id

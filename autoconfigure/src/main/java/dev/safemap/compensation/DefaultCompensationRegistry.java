@@ -4,23 +4,33 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.function.Predicate;
@@ -33,8 +43,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Default {@link CompensationRegistry}: one worker thread per registry, replaying claimed entries one after
- * the other (the store's claim already guarantees per-key order).
+ * Default {@link CompensationRegistry}: one worker thread per registry claims due entries; the entries of a claim
+ * (at most one per ordering key: the store's claim guarantees per-key order) are replayed on up to
+ * {@code replayThreads} threads at once, and the next claim is made when they have all finished.
  */
 final class DefaultCompensationRegistry implements CompensationRegistry {
 
@@ -63,6 +74,12 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 	private final CompensationStore store;
 
 	private final Clock clock;
+
+	/** Monotonic nanoseconds ({@link System#nanoTime()} unless a test gives one): how old a lease is. */
+	private final LongSupplier ticker;
+
+	/** How many entries of a claim are replayed at once. */
+	private final int replayThreads;
 
 	/** The scheduler given to the builder, or null when the registry creates its own at each start. */
 	private final @Nullable ScheduledExecutorService givenScheduler;
@@ -116,6 +133,16 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 	 */
 	private @Nullable ScheduledExecutorService leaseKeeper;
 
+	/**
+	 * Replays the entries of a claim at the same time when {@code replayThreads} is above 1; created when first
+	 * needed, shut down (with its threads) when the worker stops.
+	 */
+	private @Nullable ExecutorService replayPool;
+
+	/** Threads of leaseKeeper and replayPool, joined when they are shut down; guarded by leaseKeeperLock. */
+	private final List<Thread> helperThreads = new CopyOnWriteArrayList<>();
+
+	/** Guards leaseKeeper and replayPool. */
 	private final Object leaseKeeperLock = new Object();
 
 	private final ReentrantLock passLock = new ReentrantLock();
@@ -135,8 +162,8 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 	/** Set by a pass that ended on its budget with entries possibly still due. */
 	private volatile boolean moreDue;
 
-	/** Successful replays of the running pass; guarded by passLock. */
-	private int passSuccesses;
+	/** Successful replays of the running pass (counted by its replay threads). */
+	private final AtomicInteger passSuccesses = new AtomicInteger();
 
 	private volatile @Nullable ScheduledFuture<?> periodic;
 
@@ -145,6 +172,8 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 	DefaultCompensationRegistry(Builder builder) {
 		this.store = builder.store;
 		this.clock = builder.clock;
+		this.ticker = builder.ticker;
+		this.replayThreads = builder.replayThreads;
 		this.givenScheduler = builder.scheduler;
 		this.pollInterval = builder.pollInterval;
 		this.lease = builder.lease;
@@ -238,29 +267,51 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 	private int runPass() {
 		int attempted = 0;
 		boolean drained = false;
-		this.passSuccesses = 0;
+		this.passSuccesses.set(0);
+		Set<String> attemptedThisPass = new HashSet<>();
 		for (int batch = 0; batch < PASS_BUDGET_BATCHES && !halting(); batch++) {
+			// read before the claim: the store sets each lease at least `lease` after these instants, in its own
+			// clock (the database's on PostgreSQL), so the lease is known to run at least that long from them
+			long claimedTick = this.ticker.getAsLong();
 			Instant now = this.clock.instant();
 			List<CompensationEntry> claimed = this.store.claim(this.owner, now, this.lease, this.batchSize);
 			if (claimed.isEmpty()) {
 				drained = true;
 				break;
 			}
+			// a pass attempts an entry once: one whose backoff ended before this claim (a short backoff, a long pass)
+			// is put back, due, for the next pass, and this pass ends after this claim (the next one would return it
+			// again); the next pass comes at once when some replay succeeded, as at the end of the budget
+			boolean repeated = false;
+			List<CompensationEntry> notYetAttempted = new ArrayList<>(claimed.size());
 			for (CompensationEntry entry : claimed) {
-				if (halting()) {
-					// leave the rest claimed: their leases expire and they are claimed again
-					break;
+				if (attemptedThisPass.add(entry.id())) {
+					notYetAttempted.add(entry);
 				}
-				// the lease was taken for the whole claim: check it (and restart it) before each replay, so an
-				// entry whose lease ran out while earlier ones replayed, and that another instance claimed, is
-				// not delivered a second time here
-				if (!this.store.renew(entry.id(), this.owner, this.clock.instant(), this.lease)) {
-					logger.debug("Compensation {} lost its lease before its replay; another instance has it",
-							entry.id());
-					continue;
+				else {
+					Instant at = this.clock.instant();
+					this.store.reschedule(entry.id(), this.owner, entry.attempts(), at, entry.lastError(), at);
+					repeated = true;
 				}
-				replayHoldingTheLease(entry);
-				attempted++;
+			}
+			claimed = notYetAttempted;
+			LeaseStart claimedAt = new LeaseStart(now, claimedTick);
+			if (this.replayThreads == 1 || claimed.size() <= 1) {
+				for (CompensationEntry entry : claimed) {
+					if (halting()) {
+						// leave the rest claimed: their leases expire and they are claimed again
+						break;
+					}
+					if (replayIfStillHeld(entry, claimedAt)) {
+						attempted++;
+					}
+				}
+			}
+			else {
+				attempted += replayInParallel(claimed, claimedAt);
+			}
+			if (repeated) {
+				break;
 			}
 		}
 		purgeDoneOccasionally();
@@ -268,8 +319,114 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		// new pass, so that stop() and close() can come in between) rather than a poll interval later
 		// (only when some replay succeeded: a pass of failures or refusals, say with a tiny backoff behind an open
 		// breaker, waits for the next poll instead of spinning)
-		this.moreDue = !drained && this.passSuccesses > 0 && !halting();
+		this.moreDue = !drained && this.passSuccesses.get() > 0 && !halting();
 		return attempted;
+	}
+
+	/**
+	 * Replays the entries of one claim on the replay threads. A claim holds at most one entry per ordering key (the
+	 * head of each key), so its entries may run at the same time without breaking per-key order; the next claim is
+	 * made once all of them finished, so the next entry of a key is claimed after its predecessor was marked.
+	 */
+	private int replayInParallel(List<CompensationEntry> claimed, LeaseStart claimedAt) {
+		// the store's contract gives one entry per key; should a store give more, they run one after the other
+		Map<String, List<CompensationEntry>> byKey = new LinkedHashMap<>();
+		for (CompensationEntry entry : claimed) {
+			byKey.computeIfAbsent(entry.orderingKey(), (key) -> new ArrayList<>()).add(entry);
+		}
+		ExecutorService pool = replayPool();
+		List<Future<Integer>> running = new ArrayList<>(byKey.size());
+		try {
+			for (List<CompensationEntry> entries : byKey.values()) {
+				running.add(pool.submit(() -> {
+					int replayed = 0;
+					for (CompensationEntry entry : entries) {
+						if (halting()) {
+							break;
+						}
+						if (replayIfStillHeld(entry, claimedAt)) {
+							replayed++;
+						}
+					}
+					return replayed;
+				}));
+			}
+		}
+		catch (RejectedExecutionException ex) {
+			// stopping: the entries not submitted stay claimed and are claimed again when their lease expires
+		}
+		int attempted = 0;
+		Throwable fatal = null;
+		boolean interrupted = false;
+		for (Future<Integer> replay : running) {
+			try {
+				if (interrupted) {
+					replay.cancel(true);
+					continue;
+				}
+				attempted += replay.get();
+			}
+			catch (InterruptedException ex) {
+				// stop() gave up waiting for the pass: interrupt the replays too
+				interrupted = true;
+				replay.cancel(true);
+			}
+			catch (CancellationException ex) {
+				// cancelled above
+			}
+			catch (ExecutionException ex) {
+				// a VirtualMachineError (counted and stored by replay) is rethrown once every replay has finished
+				fatal = (fatal != null) ? fatal : ex.getCause();
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+		if (fatal instanceof Error error) {
+			throw error;
+		}
+		if (fatal instanceof RuntimeException runtime) {
+			throw runtime;
+		}
+		return attempted;
+	}
+
+	/**
+	 * Replays a claimed entry unless its lease was lost. The lease is checked and restarted with a write only when a
+	 * third of it may have elapsed since it was taken ({@code renew}), by the registry's clock or the monotonic
+	 * ticker, whichever says more: while it is fresher, no claim elsewhere can take the entry, and the heartbeat
+	 * renews it before a third of it has elapsed.
+	 */
+	private boolean replayIfStillHeld(CompensationEntry entry, LeaseStart claimed) {
+		LeaseStart leaseStart = claimed;
+		if (!isFresh(claimed)) {
+			long tick = this.ticker.getAsLong();
+			Instant now = this.clock.instant();
+			if (!this.store.renew(entry.id(), this.owner, now, this.lease)) {
+				logger.debug("Compensation {} lost its lease before its replay; another instance has it", entry.id());
+				return false;
+			}
+			leaseStart = new LeaseStart(now, tick);
+		}
+		replayHoldingTheLease(entry, leaseStart);
+		return true;
+	}
+
+	/** Whether less than a third of the lease has elapsed since it started, by the clock and by the ticker. */
+	private boolean isFresh(LeaseStart start) {
+		Duration byClock = Duration.between(start.instant(), this.clock.instant());
+		long byTicker = this.ticker.getAsLong() - start.tick();
+		long third = renewalPeriod().toNanos();
+		return !byClock.isNegative() && byClock.toNanos() < third && byTicker >= 0 && byTicker < third;
+	}
+
+	/** A third of the lease: how often a held lease is renewed. */
+	private Duration renewalPeriod() {
+		return Duration.ofMillis(Math.max(10, this.lease.toMillis() / 3));
+	}
+
+	/** When a lease was (re)started: the registry's clock and the monotonic ticker, read before the write. */
+	private record LeaseStart(Instant instant, long tick) {
 	}
 
 	private void purgeDoneOccasionally() {
@@ -282,17 +439,23 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		}
 	}
 
-	/** Replays an entry while renewing its lease every third of it, so a long replay never loses it. */
-	private void replayHoldingTheLease(CompensationEntry entry) {
-		long period = Math.max(10, this.lease.toMillis() / 3);
+	/**
+	 * Replays an entry while renewing its lease every third of it, the first renewal a third of the lease after it
+	 * started, so a long replay never loses it.
+	 */
+	private void replayHoldingTheLease(CompensationEntry entry, LeaseStart leaseStart) {
+		long period = renewalPeriod().toMillis();
+		long elapsed = Math.max(TimeUnit.NANOSECONDS.toMillis(this.ticker.getAsLong() - leaseStart.tick()),
+				Duration.between(leaseStart.instant(), this.clock.instant()).toMillis());
+		long firstDelay = Math.max(0, period - Math.max(0, elapsed));
 		AtomicBoolean running = new AtomicBoolean(true);
 		ScheduledFuture<?> heartbeat;
 		try {
-			heartbeat = leaseKeeper().scheduleAtFixedRate(() -> renewDuringReplay(entry, running), period, period,
+			heartbeat = leaseKeeper().scheduleAtFixedRate(() -> renewDuringReplay(entry, running), firstDelay, period,
 					TimeUnit.MILLISECONDS);
 		}
 		catch (RuntimeException ex) {
-			// stopping: replay without renewals (the lease was just renewed)
+			// stopping: replay without renewals (the lease is less than a third old)
 			heartbeat = null;
 		}
 		try {
@@ -372,7 +535,7 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		Instant now = this.clock.instant();
 		if (failure == null) {
 			if (this.store.markDone(entry.id(), this.owner, now)) {
-				this.passSuccesses++;
+				this.passSuccesses.incrementAndGet();
 				notifyReplayed(entry, entry.age(now));
 			}
 			CompletableFuture<@Nullable Void> completion = this.completions.remove(entry.id());
@@ -585,14 +748,36 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		synchronized (this.leaseKeeperLock) {
 			ScheduledExecutorService keeper = this.leaseKeeper;
 			if (keeper == null || keeper.isShutdown()) {
-				keeper = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-					Thread thread = new Thread(runnable, "safemap-compensation-lease-" + THREADS.incrementAndGet());
-					thread.setDaemon(true);
-					return thread;
-				});
+				ScheduledThreadPoolExecutor created = new ScheduledThreadPoolExecutor(1,
+						daemonThreads("safemap-compensation-lease-", this.helperThreads));
+				// a heartbeat is cancelled after each replay: drop it from the queue rather than keep it a third of a
+				// lease
+				created.setRemoveOnCancelPolicy(true);
+				keeper = created;
 				this.leaseKeeper = keeper;
 			}
 			return keeper;
+		}
+	}
+
+	private static ThreadFactory daemonThreads(String prefix, List<Thread> created) {
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + THREADS.incrementAndGet());
+			thread.setDaemon(true);
+			created.add(thread);
+			return thread;
+		};
+	}
+
+	private ExecutorService replayPool() {
+		synchronized (this.leaseKeeperLock) {
+			ExecutorService pool = this.replayPool;
+			if (pool == null || pool.isShutdown()) {
+				pool = Executors.newFixedThreadPool(this.replayThreads,
+						daemonThreads("safemap-compensation-replay-", this.helperThreads));
+				this.replayPool = pool;
+			}
+			return pool;
 		}
 	}
 
@@ -625,12 +810,12 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 		}
 	}
 
-	/** Stops the worker: no new pass starts, a running one ends after its current entry and is waited for. */
+	/**
+	 * Stops the worker: no new pass starts, a running one (the worker's, or one that replayDue() runs on another
+	 * thread) ends after the replays in progress and is waited for; then the lease and replay threads end.
+	 */
 	private void stopWorker() {
-		if (!this.started.getAndSet(false)) {
-			shutDownLeaseKeeper();
-			return;
-		}
+		boolean wasStarted = this.started.getAndSet(false);
 		this.stopping = true;
 		try {
 			ScheduledFuture<?> task = this.periodic;
@@ -640,18 +825,41 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 			this.periodic = null;
 			ScheduledExecutorService current = this.scheduler;
 			this.scheduler = null;
-			if (current != null && current != this.givenScheduler) {
+			if (wasStarted && current != null && current != this.givenScheduler) {
 				shutDown(current, this.threads);
 			}
-			else {
+			if (wasStarted && current == this.givenScheduler) {
 				// wait for a running pass on the shared scheduler
 				this.passLock.lock();
 				this.passLock.unlock();
+			}
+			else {
+				// a pass that replayDue() runs on another thread uses the lease thread too: it ends after the
+				// replays in progress (stopping is set), and their lease renewals go on until then
+				awaitPassOnAnotherThread();
 			}
 			shutDownLeaseKeeper();
 		}
 		finally {
 			this.stopping = false;
+		}
+	}
+
+	private void awaitPassOnAnotherThread() {
+		if (this.passLock.isHeldByCurrentThread()) {
+			return;
+		}
+		try {
+			if (this.passLock.tryLock(10, TimeUnit.SECONDS)) {
+				this.passLock.unlock();
+			}
+			else {
+				logger.warn("A compensation replay pass (replayDue() on another thread) did not finish within 10 s; "
+						+ "stopping its lease renewals");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -678,12 +886,34 @@ final class DefaultCompensationRegistry implements CompensationRegistry {
 	}
 
 	private void shutDownLeaseKeeper() {
+		ScheduledExecutorService keeper;
+		ExecutorService pool;
+		List<Thread> threads;
 		synchronized (this.leaseKeeperLock) {
-			ScheduledExecutorService keeper = this.leaseKeeper;
+			keeper = this.leaseKeeper;
 			this.leaseKeeper = null;
-			if (keeper != null) {
-				keeper.shutdownNow();
+			pool = this.replayPool;
+			this.replayPool = null;
+			threads = List.copyOf(this.helperThreads);
+			this.helperThreads.clear();
+		}
+		if (keeper != null) {
+			keeper.shutdownNow();
+		}
+		if (pool != null) {
+			// idle by now (the passes using it ended), unless one was given up on after 10 s: interrupt it
+			pool.shutdownNow();
+		}
+		// their threads are gone when stop() or close() returns (outside the lock: a replay ending may need it)
+		try {
+			for (Thread thread : threads) {
+				if (thread != Thread.currentThread()) {
+					thread.join(TimeUnit.SECONDS.toMillis(10));
+				}
 			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -136,6 +136,23 @@ class CompensationAutoConfigurationTests {
 	}
 
 	@Test
+	void replayThreadsOutOfRangeFailStartupNamingThePropertyAndValue() {
+		for (String value : new String[] { "0", "65" }) {
+			runner().withPropertyValues("safemap.compensation.replay-threads=" + value).run((context) -> {
+				InvalidSafeMapPropertyException ex = failure(context.getStartupFailure());
+				assertThat(ex.getProperty()).isEqualTo("safemap.compensation.replay-threads");
+				assertThat(ex.getValue()).isEqualTo(Integer.parseInt(value));
+				assertThat(ex.getReason()).contains("between 1 and 64").contains(value);
+				FailureAnalysis analysis = new InvalidSafeMapPropertyFailureAnalyzer(
+						new org.springframework.core.env.StandardEnvironment())
+					.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("safemap.compensation.replay-threads").contains(value);
+				assertThat(analysis.getAction()).contains("safemap.compensation.replay-threads");
+			});
+		}
+	}
+
+	@Test
 	void usesTheApplicationDataSourceWhenConfigured() {
 		runner().withUserConfiguration(DataSourceConfiguration.class)
 			.withPropertyValues("safemap.compensation.store.type=jdbc")

@@ -1,6 +1,7 @@
 package dev.safemap.compensation;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.resilience4j.core.IntervalFunction;
@@ -252,7 +254,8 @@ class CompensationRegistryTests {
 		Duration lease = Duration.ofSeconds(30);
 		List<String> replayed = new ArrayList<>();
 		List<String> takenByOther = new ArrayList<>();
-		CompensationRegistry registry = builder().lease(lease).handlers((t) -> (e) -> {
+		// one replay thread: the second entry waits for the first (with more, it could start while the lease is fresh)
+		CompensationRegistry registry = builder().lease(lease).replayThreads(1).handlers((t) -> (e) -> {
 			replayed.add(e.arguments());
 			if (e.arguments().equals("[1]")) {
 				// the first replay outlasts the lease of the whole claim: another instance claims the second entry
@@ -316,8 +319,8 @@ class CompensationRegistryTests {
 		}
 
 		registry.replayDue();
-		// a1 failed and holds back a2 and a3; b and c are not held back
-		assertThat(applied).containsExactly("b1", "c1");
+		// a1 failed and holds back a2 and a3; b and c are not held back (replayed at the same time: in either order)
+		assertThat(applied).containsExactlyInAnyOrder("b1", "c1");
 		for (int i = 0; i < 6; i++) {
 			this.clock.advance(Duration.ofSeconds(1));
 			registry.replayDue();
@@ -622,7 +625,7 @@ class CompensationRegistryTests {
 		List<String> replayed = new java.util.concurrent.CopyOnWriteArrayList<>();
 		this.store.enqueue(CompensationRequest.of("t", "[1]"), this.clock.instant());
 		this.store.enqueue(CompensationRequest.of("t", "[2]"), this.clock.instant());
-		CompensationRegistry registry = builder().pollInterval(Duration.ofHours(1)).handlers((t) -> (e) -> {
+		CompensationRegistry registry = builder().pollInterval(Duration.ofHours(1)).replayThreads(1).handlers((t) -> (e) -> {
 			inReplay.countDown();
 			release.await();
 			replayed.add(e.arguments());
@@ -645,6 +648,280 @@ class CompensationRegistryTests {
 		registry.replayDue();
 		assertThat(replayed).containsExactly("[1]", "[2]");
 		registry.close();
+	}
+
+	@Test
+	void entryWhoseLeaseRanOutByTheDatabaseClockWhileTheInstanceClockStoodStillIsNotReplayedHere() {
+		// PostgreSQL times leases with its own clock: the instance's clock says nothing about them, so a skipped
+		// lease check must rest on elapsed (monotonic) time too
+		Duration lease = Duration.ofSeconds(30);
+		MutableClock database = new MutableClock(this.clock.instant());
+		AtomicLong ticker = new AtomicLong();
+		CompensationStore onDatabaseClock = StoreCalls.withClock(this.store, database, null);
+		List<String> replayed = new ArrayList<>();
+		List<String> takenByOther = new ArrayList<>();
+		CompensationRegistry registry = CompensationRegistry.builder(onDatabaseClock)
+			.clock(this.clock)
+			.ticker(ticker::get)
+			.lease(lease)
+			.replayThreads(1)
+			.handlers((t) -> (e) -> {
+				replayed.add(e.arguments());
+				if (e.arguments().equals("[1]")) {
+					// the first replay outlasts the lease (by the database and in elapsed time): another instance
+					// claims the second entry; this instance's clock has not moved
+					database.advance(lease.plusSeconds(1));
+					ticker.addAndGet(lease.plusSeconds(1).toNanos());
+					onDatabaseClock.claim("other", database.instant(), lease, 10)
+						.forEach((taken) -> takenByOther.add(taken.arguments()));
+				}
+			})
+			.build();
+		registry.enqueue(CompensationRequest.of("t", "[1]"));
+		registry.enqueue(CompensationRequest.of("t", "[2]"));
+
+		registry.replayDue();
+
+		assertThat(takenByOther).contains("[2]");
+		assertThat(replayed).containsExactly("[1]");
+	}
+
+	@Test
+	void freshClaimIsReplayedWithoutALeaseWriteAndEntriesReachedAfterAThirdOfTheLeaseAreCheckedFirst() {
+		Duration lease = Duration.ofSeconds(30);
+		AtomicLong ticker = new AtomicLong();
+		AtomicInteger renewsBeforeReplays = new AtomicInteger();
+		Thread caller = Thread.currentThread();
+		// the heartbeat renews on its own thread: count the checks made before a replay, on the pass's thread
+		CompensationStore counted = StoreCalls.withClock(this.store, null,
+				(method) -> {
+					if (method.equals("renew") && Thread.currentThread() == caller) {
+						renewsBeforeReplays.incrementAndGet();
+					}
+				});
+		List<String> replayed = new ArrayList<>();
+		CompensationRegistry registry = CompensationRegistry.builder(counted)
+			.clock(this.clock)
+			.ticker(ticker::get)
+			.lease(lease)
+			.replayThreads(1)
+			.handlers((t) -> (e) -> replayed.add(e.arguments()))
+			.build();
+		for (int i = 0; i < 5; i++) {
+			registry.enqueue(CompensationRequest.of("t", "[" + i + "]"));
+		}
+		registry.replayDue();
+		assertThat(replayed).hasSize(5);
+		assertThat(renewsBeforeReplays).as("lease checks of a fresh claim").hasValue(0);
+
+		for (int i = 5; i < 10; i++) {
+			registry.enqueue(CompensationRequest.of("t", "[" + i + "]"));
+		}
+		CompensationRegistry slow = CompensationRegistry.builder(counted)
+			.clock(this.clock)
+			.ticker(ticker::get)
+			.lease(lease)
+			.replayThreads(1)
+			.handlers((t) -> (e) -> {
+				replayed.add(e.arguments());
+				// a third of the lease elapses during the first replay (by the ticker only)
+				ticker.addAndGet(Duration.ofSeconds(10).toNanos());
+			})
+			.build();
+		slow.replayDue();
+		assertThat(replayed).hasSize(10);
+		assertThat(renewsBeforeReplays).as("lease checks once a third of the lease had elapsed").hasValue(4);
+	}
+
+	@Test
+	void entriesOfDifferentKeysAreReplayedConcurrentlyAndEachKeyKeepsItsOrderWithFailuresInBetween() {
+		int keys = 8;
+		int perKey = 6;
+		Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+		Map<String, List<Integer>> order = new ConcurrentHashMap<>();
+		Map<String, Boolean> failedOnce = new ConcurrentHashMap<>();
+		AtomicInteger overlapsWithinAKey = new AtomicInteger();
+		java.util.concurrent.CyclicBarrier firstTwoKeys = new java.util.concurrent.CyclicBarrier(2);
+		AtomicInteger barrierPassed = new AtomicInteger();
+		CompensationRegistry registry = builder().maxAttempts(10).replayThreads(4).handlers((t) -> (e) -> {
+			String key = e.orderingKey();
+			if (inFlight.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet() > 1) {
+				overlapsWithinAKey.incrementAndGet();
+			}
+			try {
+				int index = Integer.parseInt(e.arguments());
+				if (index == 0 && (key.equals("key-0") || key.equals("key-1"))) {
+					// the first entries of two keys meet here: only replays that run at the same time get past
+					firstTwoKeys.await(30, TimeUnit.SECONDS);
+					barrierPassed.incrementAndGet();
+				}
+				Thread.yield();
+				if (index % 3 == 1 && failedOnce.putIfAbsent(e.id(), true) == null) {
+					throw new IOException("downstream hiccup");
+				}
+				order.computeIfAbsent(key, (k) -> Collections.synchronizedList(new ArrayList<>())).add(index);
+			}
+			finally {
+				inFlight.get(key).decrementAndGet();
+			}
+		}).build();
+		for (int index = 0; index < perKey; index++) {
+			for (int k = 0; k < keys; k++) {
+				registry.enqueue(CompensationRequest.of("t", String.valueOf(index)).withOrderingKey("key-" + k));
+			}
+		}
+
+		for (int pass = 0; pass < 50 && registry.counts().get(CompensationStatus.DONE) < keys * perKey; pass++) {
+			registry.replayDue();
+			this.clock.advance(Duration.ofSeconds(2)); // past the backoff of the failed entries
+		}
+
+		assertThat(registry.counts().get(CompensationStatus.DONE)).isEqualTo(keys * perKey);
+		assertThat(barrierPassed).as("two keys replayed at the same time").hasValue(2);
+		assertThat(overlapsWithinAKey).as("replays of one key running at the same time").hasValue(0);
+		for (int k = 0; k < keys; k++) {
+			assertThat(order.get("key-" + k)).as("key-%d", k).containsExactly(0, 1, 2, 3, 4, 5);
+		}
+	}
+
+	@Test
+	void stopWaitsForTheParallelReplaysInProgressAndStartsNoFurtherEntryAndEndsTheReplayThreads() throws Exception {
+		CountDownLatch inReplay = new CountDownLatch(2);
+		CountDownLatch release = new CountDownLatch(1);
+		List<String> replayed = new java.util.concurrent.CopyOnWriteArrayList<>();
+		for (int i = 1; i <= 3; i++) {
+			this.store.enqueue(CompensationRequest.of("t", "[" + i + "]"), this.clock.instant());
+		}
+		List<Thread> before = threadsNamed("safemap-compensation-replay-");
+		CompensationRegistry registry = builder().pollInterval(Duration.ofHours(1)).replayThreads(2)
+			.handlers((t) -> (e) -> {
+				inReplay.countDown();
+				release.await();
+				replayed.add(e.arguments());
+			})
+			.build();
+		registry.start();
+		assertThat(inReplay.await(30, TimeUnit.SECONDS)).isTrue();
+		List<Thread> ours = new ArrayList<>(threadsNamed("safemap-compensation-replay-"));
+		ours.removeAll(before);
+		assertThat(ours).hasSize(2);
+		Thread stopper = new Thread(registry::stop, "stopper");
+		stopper.start();
+		org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS)
+			.until(() -> stopper.getState() == Thread.State.TIMED_WAITING);
+		release.countDown();
+		stopper.join(TimeUnit.SECONDS.toMillis(30));
+		assertThat(stopper.isAlive()).isFalse();
+		assertThat(replayed).as("the two replays in progress finished; the third entry was not started")
+			.containsExactlyInAnyOrder("[1]", "[2]");
+		assertThat(ours).as("replay threads after stop").noneMatch(Thread::isAlive);
+
+		this.clock.advance(Duration.ofMinutes(3));
+		registry.replayDue();
+		assertThat(replayed).containsExactlyInAnyOrder("[1]", "[2]", "[3]");
+		registry.close();
+		assertThat(threadsNamed("safemap-compensation-replay-")).as("replay threads after close")
+			.allMatch(before::contains);
+	}
+
+	@Test
+	void stopWhileReplayDueRunsOnAnotherThreadKeepsRenewingThatReplaysLeaseUntilItEnds() throws Exception {
+		AtomicInteger renewals = new AtomicInteger();
+		CompensationStore counted = StoreCalls.withClock(this.store, null, (method) -> {
+			if (method.equals("renew")) {
+				renewals.incrementAndGet();
+			}
+		});
+		CountDownLatch inReplay = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		CompensationRegistry registry = CompensationRegistry.builder(counted)
+			.clock(this.clock)
+			.lease(Duration.ofMillis(300)) // renewed every 100 ms while the replay runs
+			.handlers((t) -> (e) -> {
+				inReplay.countDown();
+				release.await();
+			})
+			.build();
+		CompensationRegistry.Enqueued entry = registry.enqueue(CompensationRequest.of("t", "[]"));
+		Thread manual = new Thread(registry::replayDue, "manual-pass");
+		manual.start();
+		assertThat(inReplay.await(30, TimeUnit.SECONDS)).isTrue();
+		Thread stopper = new Thread(registry::stop, "stopper");
+		stopper.start();
+		org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS)
+			.until(() -> stopper.getState() == Thread.State.TIMED_WAITING || !stopper.isAlive());
+		int afterStop = renewals.get();
+		org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(renewals.get()).as("renewals after stop()").isGreaterThan(afterStop + 1));
+		release.countDown();
+		manual.join(TimeUnit.SECONDS.toMillis(30));
+		stopper.join(TimeUnit.SECONDS.toMillis(30));
+		assertThat(stopper.isAlive()).isFalse();
+		assertThat(registry.find(entry.entry().id())).hasValueSatisfying(
+				(e) -> assertThat(e.status()).isEqualTo(CompensationStatus.DONE));
+		registry.close();
+	}
+
+	@Test
+	void onePassAttemptsAFailingEntryOnceEvenWhenItsBackoffEndsBeforeTheNextClaim() {
+		// a clock that moves 1 s at every reading: each claim of the pass finds the entry due again (backoff 1 s)
+		Clock ticking = new Clock() {
+			private final AtomicLong seconds = new AtomicLong();
+
+			@Override
+			public Instant instant() {
+				return Instant.parse("2026-01-01T00:00:00Z").plusSeconds(this.seconds.incrementAndGet());
+			}
+
+			@Override
+			public java.time.ZoneId getZone() {
+				return java.time.ZoneOffset.UTC;
+			}
+
+			@Override
+			public Clock withZone(java.time.ZoneId zone) {
+				return this;
+			}
+		};
+		AtomicInteger attempts = new AtomicInteger();
+		List<String> applied = new ArrayList<>();
+		CompensationRegistry registry = builder().clock(ticking).maxAttempts(100).batchSize(2)
+			.handlers((t) -> (e) -> {
+				if (e.arguments().equals("[poison]")) {
+					attempts.incrementAndGet();
+					throw new IOException("down");
+				}
+				applied.add(e.arguments());
+			})
+			.build();
+		CompensationRegistry.Enqueued poison = registry.enqueue(CompensationRequest.of("t", "[poison]"));
+		registry.enqueue(CompensationRequest.of("t", "[ok]"));
+
+		registry.replayDue();
+
+		assertThat(attempts).as("attempts of the failing entry in one pass").hasValue(1);
+		assertThat(applied).containsExactly("[ok]");
+		assertThat(registry.find(poison.entry().id())).hasValueSatisfying((e) -> {
+			assertThat(e.status()).isEqualTo(CompensationStatus.PENDING);
+			assertThat(e.attempts()).isEqualTo(1);
+		});
+		registry.replayDue();
+		assertThat(attempts).as("the next pass attempts it again").hasValue(2);
+	}
+
+	@Test
+	void replayThreadsOutOfRangeAreRejectedWithTheValue() {
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().replayThreads(0)).withMessageContaining("0");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().replayThreads(65))
+			.withMessageContaining("65");
+	}
+
+	private static List<Thread> threadsNamed(String prefix) {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((t) -> t.getName().startsWith(prefix) && t.isAlive())
+			.toList();
 	}
 
 	@Test

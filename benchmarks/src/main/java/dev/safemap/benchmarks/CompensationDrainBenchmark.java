@@ -41,7 +41,7 @@ import dev.safemap.compensation.jdbc.JdbcCompensationStore;
  * worker runs, the workers of {@code instances} registries (each its own store object, connection pool and lease
  * owner, in this one JVM) are started, and the time until the downstream has seen every entry is taken. The
  * downstream checks per-key order (each key's entries arrive in enqueue order, none skipped) and counts duplicate
- * deliveries. Registries use the shipped defaults (poll interval 2 s, batch 50, lease 2 min) unless
+ * deliveries. Registries use the shipped defaults (poll interval 2 s, batch 50, lease 2 min, 4 replay threads) unless
  * {@code -Dpoll=...} is given.
  * <p>
  * Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.safemap.benchmarks.CompensationDrainBenchmark

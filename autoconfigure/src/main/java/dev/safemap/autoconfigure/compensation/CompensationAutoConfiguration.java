@@ -251,6 +251,8 @@ public final class CompensationAutoConfiguration {
 		apply("unknown-target-wait", properties.getUnknownTargetWait(), "a duration such as 1h (0 for no wait)",
 				builder::unknownTargetWait);
 		apply("batch-size", properties.getBatchSize(), "a batch size such as 50", builder::batchSize);
+		apply("replay-threads", properties.getReplayThreads(), "a number of threads from 1 to 64, such as 4",
+				builder::replayThreads);
 		apply("max-attempts", properties.getMaxAttempts(),
 				"the number of attempts before an entry goes to dead letters, e.g. 10", builder::maxAttempts);
 		builder.backoff(backoff(properties.getBackoff()).toIntervalFunction())

@@ -26,8 +26,8 @@ public class SafeMapCompensationProperties {
 	private Duration pollInterval = Duration.ofSeconds(2);
 
 	/**
-	 * How long a claimed entry is reserved for the instance replaying it; must exceed the time a batch takes.
-	 * Entries of a crashed instance are replayed by others once it expires.
+	 * How long a claimed entry is reserved for the instance replaying it; renewed every third of it while the entry
+	 * is replayed. Entries of a crashed instance are replayed by others once it expires.
 	 */
 	private Duration lease = Duration.ofMinutes(2);
 
@@ -35,6 +35,13 @@ public class SafeMapCompensationProperties {
 	 * Maximum number of entries claimed at once.
 	 */
 	private int batchSize = 50;
+
+	/**
+	 * How many entries of a claim are replayed at the same time (1 to 64). A claim holds at most one entry per
+	 * ordering key, so entries of one key are still replayed one at a time, in order; 1 replays on the worker thread
+	 * alone.
+	 */
+	private int replayThreads = 4;
 
 	/**
 	 * Failed attempts after which an entry goes to dead letters.
@@ -96,6 +103,14 @@ public class SafeMapCompensationProperties {
 
 	public void setBatchSize(int batchSize) {
 		this.batchSize = batchSize;
+	}
+
+	public int getReplayThreads() {
+		return this.replayThreads;
+	}
+
+	public void setReplayThreads(int replayThreads) {
+		this.replayThreads = replayThreads;
 	}
 
 	public int getMaxAttempts() {

@@ -457,25 +457,11 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 				.param("limit", limit)
 				.query(this::mapRow)
 				.list();
-			rows = new ArrayList<>(candidates.size());
-			for (Row candidate : candidates) {
-				int updated = this.jdbc.sql("UPDATE " + this.table + " SET " + TAKEOVER_COUNTS
-						+ "status = 'IN_PROGRESS', lease_owner = :owner, lease_expires_at = :expires, updated_at = :now WHERE seq = :seq AND ((status = 'PENDING'"
-						+ " AND next_attempt_at <= :now) OR (status = 'IN_PROGRESS' AND lease_expires_at <= :now))")
-					.param("owner", owner)
-					.param("expires", expires)
-					.param("now", nowMillis)
-					.param("seq", candidate.entry().sequence())
-					.update();
-				if (updated == 1) {
-					CompensationEntry read = candidate.entry();
-					if (read.status() == CompensationStatus.IN_PROGRESS) {
-						read = read.with(CompensationStatus.IN_PROGRESS, read.attempts() + 1, read.nextAttemptAt(),
-								read.lastError());
-					}
-					rows.add(new Row(read.claimedBy(owner, Instant.ofEpochMilli(expires)), candidate.corruption()));
-				}
-			}
+			// the embedded store takes the whole claim in one transaction: one commit (a file write) instead of one per
+			// entry; each update still re-checks that its row is due, so a row claimed or finished meanwhile is not taken
+			rows = (this.groupCommit != null)
+					? this.transactions.execute((status) -> claimCandidates(candidates, owner, nowMillis, expires))
+					: claimCandidates(candidates, owner, nowMillis, expires);
 		}
 		List<CompensationEntry> claimed = new ArrayList<>(rows.size());
 		for (Row row : rows) {
@@ -490,6 +476,30 @@ public final class JdbcCompensationStore implements CompensationStore, AutoClose
 			}
 		}
 		return claimed;
+	}
+
+	/** Takes each candidate whose row is still due (conditional updates; the other databases' claim). */
+	private List<Row> claimCandidates(List<Row> candidates, String owner, long nowMillis, long expires) {
+		List<Row> rows = new ArrayList<>(candidates.size());
+		for (Row candidate : candidates) {
+			int updated = this.jdbc.sql("UPDATE " + this.table + " SET " + TAKEOVER_COUNTS
+					+ "status = 'IN_PROGRESS', lease_owner = :owner, lease_expires_at = :expires, updated_at = :now WHERE seq = :seq AND ((status = 'PENDING'"
+					+ " AND next_attempt_at <= :now) OR (status = 'IN_PROGRESS' AND lease_expires_at <= :now))")
+				.param("owner", owner)
+				.param("expires", expires)
+				.param("now", nowMillis)
+				.param("seq", candidate.entry().sequence())
+				.update();
+			if (updated == 1) {
+				CompensationEntry read = candidate.entry();
+				if (read.status() == CompensationStatus.IN_PROGRESS) {
+					read = read.with(CompensationStatus.IN_PROGRESS, read.attempts() + 1, read.nextAttemptAt(),
+							read.lastError());
+				}
+				rows.add(new Row(read.claimedBy(owner, Instant.ofEpochMilli(expires)), candidate.corruption()));
+			}
+		}
+		return rows;
 	}
 
 	@Override

@@ -17,7 +17,8 @@ import dev.safemap.compensation.jdbc.JdbcCompensationStore;
 import dev.safemap.compensation.jdbc.PostgresTestDatabase;
 import io.github.resilience4j.core.IntervalFunction;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * Two instances on one PostgreSQL queue where the old single lease per claim broke: a lease much shorter than a
  * batch (each claim of 80 entries takes about 80 x 25 ms = 2 s to replay, the lease is 1 s), and the second
  * instance's application clock 31 s ahead of the first (it sees every lease of the first as expired). The lease
- * leaves room for pauses of a busy machine: a lease can only be kept by renewing it within its length. Leases are renewed before and during each replay and compared with the database's clock: no entry is
+ * leaves room for pauses of a busy machine: a lease can only be kept by renewing it within its length. Leases are renewed during each replay (and before it once a third of the lease has elapsed since the claim), with one or four replay threads, and compared with the database's clock: no entry is
  * delivered twice, and per-key order holds.
  */
 @Tag("services")
@@ -36,8 +37,9 @@ class TwoInstanceLeasePostgresTests {
 
 	private static final int KEYS = 20;
 
-	@Test
-	void leaseShorterThanABatchAndASkewedClockDeliverEachEntryOnceInPerKeyOrder() {
+	@ParameterizedTest(name = "replay threads: {0}")
+	@ValueSource(ints = { 1, 4 })
+	void leaseShorterThanABatchAndASkewedClockDeliverEachEntryOnceInPerKeyOrder(int replayThreads) {
 		String table = PostgresTestDatabase.uniqueTable();
 		String user = PostgresTestDatabase.user();
 		try (HikariDataSource setup = PostgresTestDatabase.dataSource(user, 2);
@@ -66,6 +68,7 @@ class TwoInstanceLeasePostgresTests {
 						.pollInterval(Duration.ofMillis(20))
 						.lease(Duration.ofSeconds(1))
 						.batchSize(80)
+						.replayThreads(replayThreads)
 						.backoff(IntervalFunction.of(Duration.ofMillis(10)))
 						.handlers((target) -> (entry) -> {
 							deliveries.computeIfAbsent(entry.id(), (id) -> new CopyOnWriteArrayList<>()).add(name);

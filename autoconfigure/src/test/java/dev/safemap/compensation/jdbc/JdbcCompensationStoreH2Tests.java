@@ -46,6 +46,51 @@ class JdbcCompensationStoreH2Tests extends CompensationStoreContractTests {
 	}
 
 	@Test
+	void claimsRacingOnTheEmbeddedStoreNeverHandOutAnEntryTwice() throws Exception {
+		// the embedded claim takes its batch in one transaction: claimers racing for the same heads must still get
+		// disjoint entries (each update re-checks its row), and every entry is claimed
+		CompensationStore store = store();
+		int entries = 300;
+		for (int i = 0; i < entries; i++) {
+			store.enqueue(CompensationRequest.of("t", "[" + i + "]").withOrderingKey("key-" + (i % 30)),
+					Instant.now());
+		}
+		java.util.Map<String, String> claimedBy = new java.util.concurrent.ConcurrentHashMap<>();
+		java.util.concurrent.atomic.AtomicInteger twice = new java.util.concurrent.atomic.AtomicInteger();
+		java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
+		java.util.List<Thread> claimers = new java.util.ArrayList<>();
+		java.util.List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+		for (int c = 0; c < 4; c++) {
+			String owner = "claimer-" + c;
+			Thread thread = new Thread(() -> {
+				try {
+					start.await();
+					for (int round = 0; round < 2000 && claimedBy.size() < entries; round++) {
+						for (CompensationEntry entry : store.claim(owner, Instant.now(), Duration.ofMinutes(5), 10)) {
+							if (claimedBy.putIfAbsent(entry.id(), owner) != null) {
+								twice.incrementAndGet();
+							}
+							store.markDone(entry.id(), owner, Instant.now());
+						}
+					}
+				}
+				catch (Exception ex) {
+					failures.add(ex);
+				}
+			}, owner);
+			claimers.add(thread);
+			thread.start();
+		}
+		for (Thread thread : claimers) {
+			thread.join(java.util.concurrent.TimeUnit.MINUTES.toMillis(5));
+		}
+		assertThat(failures).isEmpty();
+		assertThat(twice).as("entries claimed twice").hasValue(0);
+		assertThat(claimedBy).hasSize(entries);
+		assertThat(store.countByStatus()).containsEntry(CompensationStatus.DONE, (long) entries);
+	}
+
+	@Test
 	void entriesSurviveClosingAndReopeningTheDirectory() {
 		String id = store().enqueue(CompensationRequest.of("t#m()", "[42]"), Instant.now()).entry().id();
 		this.store.close();
