@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 20's plain harness: DefaultPathBenchmark, each implementation in a JVM of its own (one JMH
 # invocation per implementation and cell, JIT left alone), the order of implementations rotated from one
-# pass to the next, PASSES passes (default 3), 1 and 2 threads. Each pass's three files are merged into
+# pass to the next, PASSES passes (default 3), 1 and 2 threads; IMPLS picks the implementations (default
+# CHM GUARD DEFAULT WRAPPER). Each pass's files are merged into
 # one so that ratios.py divides by ConcurrentHashMap measured in the same pass:
 #   python3 benchmarks/ratios.py --baseline impl=CHM  "$OUT"/*-p*.json
 #   python3 benchmarks/ratios.py --baseline impl=GUARD "$OUT"/*-p*.json
@@ -20,13 +21,13 @@ CELLS=${CELLS:-reads readMostly readWrite merge increment}
 THREADS=${THREADS:-1 2}
 mkdir -p "$OUT/raw"
 [ -f "$JAR" ] || ./mvnw -B -ntp -q -pl benchmarks -am package -DskipTests
-impls=(CHM GUARD DEFAULT)
+read -r -a impls <<< "${IMPLS:-CHM GUARD DEFAULT WRAPPER}"
 for p in $(seq 1 "$PASSES"); do
   for cell in $CELLS; do
     for t in $THREADS; do
       files=()
-      for k in 0 1 2; do
-        impl=${impls[$(( (k + p - 1) % 3 ))]}
+      for k in "${!impls[@]}"; do
+        impl=${impls[$(( (k + p - 1) % ${#impls[@]} ))]}
         f="$OUT/raw/$cell-t$t-p$p-$impl.json"
         java -jar "$JAR" "DefaultPathBenchmark\.$cell\$" -t "$t" -p impl="$impl" -prof gc -rf json -rff "$f" > "$f.log"
         files+=("$f")

@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The plain harness of issue 20: what an application gets by default (guard mode with the hotspots
  * accounting at its defaults, {@code DEFAULT}) against guard mode without an observer ({@code GUARD},
- * {@code safemap.hotspots.enabled=false}) and {@link ConcurrentHashMap} ({@code CHM}, the baseline).
+ * {@code safemap.hotspots.enabled=false}), {@link ConcurrentHashMap} ({@code CHM}, the baseline) and a
+ * wrapper that only delegates to one ({@code WRAPPER}: what any wrapper costs).
  * Nothing is pinned: the JIT is left alone, and {@code benchmarks/run-default.sh} runs each
  * implementation in a fork of its own (one JMH invocation per implementation, order rotated between
  * passes), {@code -Xms2g -Xmx2g -XX:+AlwaysPreTouch}, 3×1 s warm-up, 5×1 s measured.
@@ -58,7 +59,10 @@ public class DefaultPathBenchmark {
 	/** The implementations compared. */
 	public enum Impl {
 
-		CHM, GUARD, DEFAULT
+		CHM, GUARD, DEFAULT,
+
+		/** A trivial final class delegating every call to a {@code ConcurrentHashMap}: a wrapper's floor. */
+		WRAPPER
 
 	}
 
@@ -101,6 +105,10 @@ public class DefaultPathBenchmark {
 			case CHM -> {
 				this.map = new ConcurrentHashMap<>(initial);
 				this.counters = new ConcurrentHashMap<>();
+			}
+			case WRAPPER -> {
+				this.map = new Delegating<>(new ConcurrentHashMap<>(initial));
+				this.counters = new Delegating<>(new ConcurrentHashMap<>());
 			}
 			case GUARD -> {
 				this.map = GuardedMap.guard("bench", initial);
@@ -196,6 +204,37 @@ public class DefaultPathBenchmark {
 			return this.guardedCounters.increment(key);
 		}
 		return this.counters.merge(key, 1L, Long::sum);
+	}
+
+	/** {@link Impl#WRAPPER}: one final layer that only delegates, as thin as a wrapper gets. */
+	static final class Delegating<K, V> extends java.util.AbstractMap<K, V> {
+
+		private final ConcurrentHashMap<K, V> target;
+
+		Delegating(ConcurrentHashMap<K, V> target) {
+			this.target = target;
+		}
+
+		@Override
+		public V get(Object key) {
+			return this.target.get(key);
+		}
+
+		@Override
+		public V put(K key, V value) {
+			return this.target.put(key, value);
+		}
+
+		@Override
+		public V merge(K key, V value, java.util.function.BiFunction<? super V, ? super V, ? extends V> function) {
+			return this.target.merge(key, value, function);
+		}
+
+		@Override
+		public java.util.Set<Map.Entry<K, V>> entrySet() {
+			return this.target.entrySet();
+		}
+
 	}
 
 }
