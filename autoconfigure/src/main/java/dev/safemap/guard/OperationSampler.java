@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * <b>Keyed operations</b>, reads ({@code get}, {@code getOrDefault}, {@code containsKey}) and writes
  * alike, are sampled in time. While the shared {@link ReadWindow} is closed, a guard-mode map reads its
  * contents directly (the window tells the map when it opens and closes), so an uncounted read runs no
- * code of the sampler's, and an unwatched write runs only {@link #watches(int)} (two plain loads, no
+ * code of the sampler's, and while no stripe is hot a write runs only {@link #idle()} (two loads, no
  * atomic instruction, no store); while it is open, each keyed operation increments a {@link LongAdder}
  * for its kind. Whoever drives the window {@linkplain #harvest(MapOperation) harvests} the counts and
  * scales them by how long the window was open (measured: docs/benchmarks.md). Counting every write
@@ -47,8 +47,9 @@ import org.jspecify.annotations.Nullable;
  * Thread-safe.
  * <p>
  * Why this is a public final class of {@code guard}, not a package-private class of {@code hotspots}
- * behind an interface: the guarded map calls {@link #watches(int)} on every keyed write, and
- * {@code watchedWrite} and {@code count} on watched writes and counted reads, and those calls stay direct,
+ * behind an interface: the guarded map calls {@link #idle()} on every keyed write, {@link #watches(int)}
+ * when that is false, and {@code watchedWrite} and {@code count} on watched writes and counted reads, and
+ * those calls stay direct,
  * monomorphic calls to a final class (reading the window's field directly), which the measured
  * accounting cost relies on (docs/benchmarks.md). The hotspots accounting, in another package,
  * creates one per map and harvests it: only the constructor, {@link #harvest},
