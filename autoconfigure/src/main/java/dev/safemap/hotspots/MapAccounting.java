@@ -314,21 +314,18 @@ final class MapAccounting implements MapObserver, MapStats {
 	private void recordContention(@Nullable Object key, long wait) {
 		// the key's hashCode() is user code: never under a lock of ours
 		int hash = (key != null) ? key.hashCode() : 0;
-		if (this.waitLock.tryLock()) {
-			try {
-				applyPendingContention();
-				applyContention(key, hash, wait);
+		boolean leftPending = false;
+		if (!this.waitLock.tryLock()) {
+			if (this.pendingCount.incrementAndGet() <= MAX_PENDING) {
+				this.pendingContention.offer(new Contention(key, hash, wait));
+				leftPending = true;
 			}
-			finally {
-				this.waitLock.unlock();
+			else {
+				this.pendingCount.decrementAndGet();
+				this.waitLock.lock();
 			}
 		}
-		else if (this.pendingCount.incrementAndGet() <= MAX_PENDING) {
-			this.pendingContention.offer(new Contention(key, hash, wait));
-		}
-		else {
-			this.pendingCount.decrementAndGet();
-			this.waitLock.lock();
+		if (!leftPending) {
 			try {
 				applyPendingContention();
 				applyContention(key, hash, wait);
