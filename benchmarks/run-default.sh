@@ -2,7 +2,7 @@
 # Issue 20's plain harness: DefaultPathBenchmark, each implementation in a JVM of its own (one JMH
 # invocation per implementation and cell, JIT left alone), the order of implementations rotated from one
 # pass to the next, PASSES passes (default 3), 1 and 2 threads; IMPLS picks the implementations (default
-# CHM GUARD DEFAULT WRAPPER). Each pass's files are merged into
+# CHM CHM2 GUARD DEFAULT WRAPPER; CHM2 is ConcurrentHashMap again, the control). Each pass's files are merged into
 # one so that ratios.py divides by ConcurrentHashMap measured in the same pass:
 #   python3 benchmarks/ratios.py --baseline impl=CHM  "$OUT"/*-p*.json
 #   python3 benchmarks/ratios.py --baseline impl=GUARD "$OUT"/*-p*.json
@@ -10,7 +10,7 @@
 # (accounting against off, i.e. DEFAULT against GUARD, alternating 100 ms iterations in one JVM, inlining pinned),
 # 95/5 at 1 and 2 threads (4 forks) and writes (2 forks), summarized with
 #   python3 benchmarks/alternating.py "$OUT"/alternating-*.json
-# Meant for a quiet machine: about 6 minutes per pass on 2 cores, 7 more for the alternating runs. CELLS picks
+# Meant for a quiet machine: about 8 minutes per pass on 2 cores, 7 more for the alternating runs. CELLS picks
 # the benchmarks, THREADS the thread counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +21,7 @@ CELLS=${CELLS:-reads readMostly readWrite merge increment}
 THREADS=${THREADS:-1 2}
 mkdir -p "$OUT/raw"
 [ -f "$JAR" ] || ./mvnw -B -ntp -q -pl benchmarks -am package -DskipTests
-read -r -a impls <<< "${IMPLS:-CHM GUARD DEFAULT WRAPPER}"
+read -r -a impls <<< "${IMPLS:-CHM CHM2 GUARD DEFAULT WRAPPER}"
 for p in $(seq 1 "$PASSES"); do
   for cell in $CELLS; do
     for t in $THREADS; do

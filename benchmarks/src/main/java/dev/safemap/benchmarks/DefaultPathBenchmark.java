@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The plain harness of issue 20: what an application gets by default (guard mode with the hotspots
  * accounting at its defaults, {@code DEFAULT}) against guard mode without an observer ({@code GUARD},
  * {@code safemap.hotspots.enabled=false}), {@link ConcurrentHashMap} ({@code CHM}, the baseline) and a
- * wrapper that only delegates to one ({@code WRAPPER}: what any wrapper costs).
+ * wrapper that only delegates to one ({@code WRAPPER}: what any wrapper costs), and {@code CHM2}, a second
+ * {@code ConcurrentHashMap} measured in a fork of its own, as a control: how far apart the harness puts two
+ * identical implementations.
  * Nothing is pinned: the JIT is left alone, and {@code benchmarks/run-default.sh} runs each
  * implementation in a fork of its own (one JMH invocation per implementation, order rotated between
  * passes), {@code -Xms2g -Xmx2g -XX:+AlwaysPreTouch}, 3×1 s warm-up, 5×1 s measured.
@@ -59,7 +61,15 @@ public class DefaultPathBenchmark {
 	/** The implementations compared. */
 	public enum Impl {
 
-		CHM, GUARD, DEFAULT,
+		CHM,
+
+		/**
+		 * {@code ConcurrentHashMap} again, in a JVM of its own: the same code as {@link #CHM}, so its ratio to
+		 * {@code CHM} is what the harness reads between two identical implementations (its resolution).
+		 */
+		CHM2,
+
+		GUARD, DEFAULT,
 
 		/** A trivial final class delegating every call to a {@code ConcurrentHashMap}: a wrapper's floor. */
 		WRAPPER
@@ -102,7 +112,7 @@ public class DefaultPathBenchmark {
 			this.hotKeys[i] = "/endpoint/" + i;
 		}
 		switch (this.impl) {
-			case CHM -> {
+			case CHM, CHM2 -> {
 				this.map = new ConcurrentHashMap<>(initial);
 				this.counters = new ConcurrentHashMap<>();
 			}
