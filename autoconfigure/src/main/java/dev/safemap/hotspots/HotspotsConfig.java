@@ -112,7 +112,10 @@ public final class HotspotsConfig {
 		return this.sampleRate;
 	}
 
-	/** @return fraction of contended operations whose call site is captured */
+	/**
+	 * @return fraction of contended operations whose call site is captured; below 1, while operations are
+	 * sampled in windows ({@link #sampleRate()} below 1), at most 4 are captured per map and sampling period
+	 */
 	public double callSiteSampleRate() {
 		return this.callSiteSampleRate;
 	}

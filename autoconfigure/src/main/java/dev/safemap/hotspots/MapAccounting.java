@@ -91,6 +91,14 @@ final class MapAccounting implements MapObserver, MapStats {
 
 	private static final RaceReport.Kind[] RACE_KINDS = RaceReport.Kind.values();
 
+	/**
+	 * When operations are sampled in windows and the call-site rate is below 1, at most this many call
+	 * sites are captured per map and sampling period (about 60 a second at the defaults): a capture is a
+	 * stack walk that allocates kilobytes, so a fraction of every contended write would make heavy
+	 * contention allocate in proportion to the operation rate; a few per period rank the sites as well.
+	 */
+	static final int CALL_SITES_PER_PERIOD = 4;
+
 	/** Operations called without a key: never sampled, left out of the key shares' base. */
 	private static final Set<MapOperation> KEYLESS = EnumSet.of(MapOperation.SIZE, MapOperation.CONTAINS_VALUE,
 			MapOperation.ITERATE, MapOperation.CLEAR, MapOperation.PUT_ALL);
@@ -169,6 +177,9 @@ final class MapAccounting implements MapObserver, MapStats {
 	 * reads and writes have their keys sampled alike.
 	 */
 	private final long keySampleThreshold;
+
+	/** Call sites still to be captured in this sampling period; reset by {@link #harvest}. */
+	private final AtomicInteger callSiteBudget = new AtomicInteger(CALL_SITES_PER_PERIOD);
 
 	/** The owner's read window when reads are sampled, else {@code null}. */
 	private final @Nullable ReadWindow readWindow;
@@ -280,6 +291,7 @@ final class MapAccounting implements MapObserver, MapStats {
 			return;
 		}
 		sampler.coolDown();
+		this.callSiteBudget.set(CALL_SITES_PER_PERIOD);
 		synchronized (this.estimates) {
 			for (MapOperation operation : OPERATIONS) {
 				this.estimates[operation.ordinal()] += sampler.harvest(operation) * scale;
@@ -335,10 +347,16 @@ final class MapAccounting implements MapObserver, MapStats {
 			}
 		}
 		double rate = this.config.callSiteSampleRate();
-		if (rate > 0 && (rate >= 1.0 || ThreadLocalRandom.current().nextDouble() < rate)) {
+		if (rate > 0 && (rate >= 1.0 || (ThreadLocalRandom.current().nextDouble() < rate && callSiteBudgetLeft()))) {
 			CallSite site = this.config.callSiteCapture().get();
 			this.callSites.record((site != null) ? site : CallSite.UNKNOWN, key != null, hash, wait);
 		}
+	}
+
+	/** Takes one capture from this period's budget when operations are sampled in windows. */
+	private boolean callSiteBudgetLeft() {
+		return this.operationSampler == null
+				|| (this.callSiteBudget.get() > 0 && this.callSiteBudget.getAndDecrement() > 0);
 	}
 
 	/** Applies one contended operation to the wait sketch and the contention key sketches; holds waitLock. */

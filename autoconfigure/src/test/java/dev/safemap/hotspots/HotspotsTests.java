@@ -584,6 +584,46 @@ class HotspotsTests {
 	}
 
 	@Test
+	void inSampledWindowsCallSitesAreCapturedAFewTimesPerPeriodWhateverTheContentionRate() {
+		// a stack walk allocates kilobytes: under heavy contention, a fraction of every contended write
+		// would make the write path allocate in proportion to the operation rate; a few per period rank
+		// the call sites as well and keep the allocation bounded in time
+		AtomicInteger calls = new AtomicInteger();
+		DefaultHotspots hotspots = manualWindowHotspots(HotspotsConfig.builder().callSiteSampleRate(0.5)
+			.callSiteCapture(() -> {
+				calls.incrementAndGet();
+				return SITE_A;
+			}));
+		MapObserver observer = hotspots.create("stock", GuardMode.GUARD);
+		for (int i = 0; i < 1_000; i++) {
+			observer.contended(MapOperation.PUT, "k", 0, 10);
+		}
+		assertThat(calls).hasValue(MapAccounting.CALL_SITES_PER_PERIOD);
+		hotspots.harvest(64.0);
+		for (int i = 0; i < 1_000; i++) {
+			observer.contended(MapOperation.PUT, "k", 0, 10);
+		}
+		assertThat(calls).as("the next period captures again").hasValue(2 * MapAccounting.CALL_SITES_PER_PERIOD);
+		assertThat(hotspots.report("stock", false).orElseThrow().callSiteSamples())
+			.isEqualTo(2 * MapAccounting.CALL_SITES_PER_PERIOD);
+	}
+
+	@Test
+	void atCallSiteRateOneEveryContendedOperationHasItsCallSiteEvenInSampledWindows() {
+		AtomicInteger calls = new AtomicInteger();
+		DefaultHotspots hotspots = manualWindowHotspots(HotspotsConfig.builder().callSiteSampleRate(1.0)
+			.callSiteCapture(() -> {
+				calls.incrementAndGet();
+				return SITE_A;
+			}));
+		MapObserver observer = hotspots.create("stock", GuardMode.GUARD);
+		for (int i = 0; i < 1_000; i++) {
+			observer.contended(MapOperation.PUT, "k", 0, 10);
+		}
+		assertThat(calls).hasValue(1_000);
+	}
+
+	@Test
 	void noCallSiteIsCapturedAtRateZero() {
 		Hotspots hotspots = hotspots(HotspotsConfig.builder().callSiteSampleRate(0).callSiteCapture(() -> {
 			throw new AssertionError("must not be called");

@@ -54,7 +54,8 @@ public class SafeMapHotspotsProperties {
 	private @Nullable Double readSampleRate;
 
 	/**
-	 * Fraction of contended operations whose call site is captured (a stack walk), 0 to 1.
+	 * Fraction of contended operations whose call site is captured (a stack walk), 0 to 1; below 1 and
+	 * with sample-rate below 1, at most 4 captures per map and sampling period.
 	 */
 	private double callSiteSampleRate = HotspotsConfig.DEFAULT_CALL_SITE_SAMPLE_RATE;
 
