@@ -201,7 +201,9 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		INTS.getAndAdd(this.stripes, stripe * STRIDE, -1);
 		if (timed != null) {
-			reportWait(operation, key, stripe, timed.waited());
+			long waited = timed.waited();
+			timed.giveBack();
+			reportWait(operation, key, stripe, waited);
 		}
 	}
 
@@ -218,27 +220,83 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 	}
 
 	/**
-	 * How long a compound operation waited for the contents to let it run its function: from its
-	 * creation to the function's first call, or to {@link #waited()} when the function was not called.
-	 * Used on the calling thread only (the contents call the function on the caller's thread).
+	 * How long a compound operation that met another write waited for the contents to run its function:
+	 * from {@link #take} to the function's first call, or to {@link #waited()} when the function was not
+	 * called. It stands in for the caller's function (marks, then calls it), and is reused: each thread has
+	 * one, taken by an operation and given back by {@link #exit}; an operation that finds its thread's taken
+	 * (the caller's function writes another guarded map) uses a new one. Under contention nearly every write
+	 * meets another, so an object per timed write made the write path allocate beyond what the contents do.
+	 * Used on its thread only (the contents call the function on the caller's thread).
 	 */
+	@SuppressWarnings({ "rawtypes", "unchecked" })
 	private static final class Timed {
 
-		private final long start = System.nanoTime();
+		private static final ThreadLocal<Timed> PER_THREAD = ThreadLocal.withInitial(Timed::new);
+
+		private long start;
 
 		private long called;
 
 		private boolean wasCalled;
 
-		void mark() {
+		private boolean taken;
+
+		private @Nullable Function function;
+
+		private @Nullable BiFunction biFunction;
+
+		/** Starts timing a compound operation whose function is {@code function} or {@code biFunction}. */
+		static Timed take(@Nullable Function<?, ?> function, @Nullable BiFunction<?, ?, ?> biFunction) {
+			Timed timed = PER_THREAD.get();
+			if (timed.taken) {
+				timed = new Timed();
+			}
+			timed.taken = true;
+			timed.wasCalled = false;
+			timed.function = function;
+			timed.biFunction = biFunction;
+			timed.start = System.nanoTime();
+			return timed;
+		}
+
+		/** Ends its use by the operation that took it, dropping the caller's function. */
+		void giveBack() {
+			this.function = null;
+			this.biFunction = null;
+			this.taken = false;
+		}
+
+		private void mark() {
 			if (!this.wasCalled) {
 				this.wasCalled = true;
 				this.called = System.nanoTime();
 			}
 		}
 
+		/** Stands in for a caller's {@code Function}: made once per {@code Timed}. */
+		private final Function<Object, Object> standIn = (key) -> {
+			mark();
+			return this.function.apply(key);
+		};
+
+		/** Stands in for a caller's {@code BiFunction}: made once per {@code Timed}. */
+		private final BiFunction<Object, Object, Object> biStandIn = (first, second) -> {
+			mark();
+			return this.biFunction.apply(first, second);
+		};
+
 		long waited() {
 			return (this.wasCalled ? this.called : System.nanoTime()) - this.start;
+		}
+
+		/** This, as the function the contents call instead of the caller's (given to {@link #take}). */
+		<T, R> Function<T, R> asFunction() {
+			return (Function) this.standIn;
+		}
+
+		/** This, as the function the contents call instead of the caller's (given to {@link #take}). */
+		<T, U, R> BiFunction<T, U, R> asBiFunction() {
+			return (BiFunction) this.biStandIn;
 		}
 
 	}
@@ -269,7 +327,8 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		finally {
 			exit(INCREMENT, key, stripe, entered, start);
-		}	}
+		}
+	}
 
 	@Override
 	public int size() {
@@ -340,7 +399,8 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		finally {
 			exit(PUT, key, stripe, entered, start);
-		}	}
+		}
+	}
 
 	@Override
 	public void putAll(Map<? extends K, ? extends V> m) {
@@ -378,7 +438,8 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		finally {
 			exit(REMOVE, key, stripe, entered, start);
-		}	}
+		}
+	}
 
 	@Override
 	public void clear() {
@@ -410,7 +471,8 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		finally {
 			exit(PUT_IF_ABSENT, key, stripe, entered, start);
-		}	}
+		}
+	}
 
 	@Override
 	public boolean remove(Object key, Object value) {
@@ -436,7 +498,8 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		finally {
 			exit(REMOVE, key, stripe, entered, start);
-		}	}
+		}
+	}
 
 	@Override
 	public boolean replace(K key, V oldValue, V newValue) {
@@ -462,7 +525,8 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		finally {
 			exit(REPLACE, key, stripe, entered, start);
-		}	}
+		}
+	}
 
 	@Override
 	public @Nullable V replace(K key, V value) {
@@ -488,7 +552,8 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 		finally {
 			exit(REPLACE, key, stripe, entered, start);
-		}	}
+		}
+	}
 
 	@Override
 	public @Nullable V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
@@ -513,15 +578,13 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			if (entered != MET) {
 				return this.target.computeIfAbsent(key, mappingFunction);
 			}
-			Timed timing = timed = new Timed();
-			return this.target.computeIfAbsent(key, (k) -> {
-				timing.mark();
-				return mappingFunction.apply(k);
-			});
+			timed = Timed.take(mappingFunction, null);
+			return this.target.computeIfAbsent(key, timed.asFunction());
 		}
 		finally {
 			exit(COMPUTE_IF_ABSENT, key, stripe, entered, timed);
-		}	}
+		}
+	}
 
 	@Override
 	public @Nullable V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
@@ -546,15 +609,13 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			if (entered != MET) {
 				return this.target.computeIfPresent(key, remappingFunction);
 			}
-			Timed timing = timed = new Timed();
-			return this.target.computeIfPresent(key, (k, v) -> {
-				timing.mark();
-				return remappingFunction.apply(k, v);
-			});
+			timed = Timed.take(null, remappingFunction);
+			return this.target.computeIfPresent(key, timed.asBiFunction());
 		}
 		finally {
 			exit(COMPUTE_IF_PRESENT, key, stripe, entered, timed);
-		}	}
+		}
+	}
 
 	@Override
 	public @Nullable V compute(K key, BiFunction<? super K, ? super @Nullable V, ? extends V> remappingFunction) {
@@ -579,15 +640,13 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			if (entered != MET) {
 				return this.target.compute(key, remappingFunction);
 			}
-			Timed timing = timed = new Timed();
-			return this.target.compute(key, (k, v) -> {
-				timing.mark();
-				return remappingFunction.apply(k, v);
-			});
+			timed = Timed.take(null, remappingFunction);
+			return this.target.compute(key, timed.asBiFunction());
 		}
 		finally {
 			exit(COMPUTE, key, stripe, entered, timed);
-		}	}
+		}
+	}
 
 	@Override
 	public @Nullable V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
@@ -615,15 +674,13 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			if (entered != MET) {
 				return this.target.merge(key, value, remappingFunction);
 			}
-			Timed timing = timed = new Timed();
-			return this.target.merge(key, value, (v, given) -> {
-				timing.mark();
-				return remappingFunction.apply(v, given);
-			});
+			timed = Timed.take(null, remappingFunction);
+			return this.target.merge(key, value, timed.asBiFunction());
 		}
 		finally {
 			exit(MERGE, key, stripe, entered, timed);
-		}	}
+		}
+	}
 
 	@Override
 	public void forEach(BiConsumer<? super K, ? super V> action) {

@@ -1,11 +1,12 @@
 package dev.safemap.jfr;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Supplier;
 
-import java.util.Locale;
-
 import dev.safemap.support.KeyMasker;
+import jdk.jfr.EventType;
+import jdk.jfr.FlightRecorder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,8 +14,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Commits SafeMap's flight recorder events. Each method first asks the event whether a recording
  * wants it ({@code isEnabled()}, and {@code shouldCommit()} for thresholds), and only then masks the
- * key, captures the call site or builds text: with no recording, or a recording that leaves SafeMap's
- * events off, a call costs a check and allocates nothing once the JIT has removed the event object.
+ * key, captures the call site or builds text. Before that, while the flight recorder has never been started in
+ * this JVM ({@link FlightRecorder#isInitialized()}: no {@code -XX:StartFlightRecording}, no {@code jcmd JFR.start},
+ * no recording API used), a call returns after one static load and allocates nothing, even where the JIT could
+ * not remove the event object (a contended write calls here, and under contention nearly every write is one);
+ * once it has, a call with no recording, or a recording that leaves SafeMap's events off, costs a check and
+ * allocates nothing once the JIT has removed the event object.
  * The event names are the constants below; their settings are in
  * {@value SafeMapFlightRecorder#SETTINGS_RESOURCE}.
  * <p>
@@ -66,6 +71,18 @@ public final class SafeMapEvents {
 	private SafeMapEvents() {
 	}
 
+	/** The contended event's type, looked up once the flight recorder has started (never before). */
+	private static final class ContendedType {
+
+		static final EventType TYPE = EventType.getEventType(ContendedOperationEvent.class);
+
+	}
+
+	/** No recording can want an event: the calls are out, or the flight recorder was never started. */
+	private static boolean off() {
+		return !HOOKS || !FlightRecorder.isInitialized();
+	}
+
 	/**
 	 * Whether the event calls are in this JVM: false when it was started with {@code -D}{@value #HOOKS_PROPERTY}
 	 * {@code =false}. When false, no recording gets any of SafeMap's events.
@@ -108,13 +125,12 @@ public final class SafeMapEvents {
 	 */
 	public static void contended(String map, Object operation, Object key, KeyMasker masker, boolean showKeys,
 			long waitNanos, Supplier<?> callSite) {
-		if (!HOOKS) {
+		// asked on the event type, not on a new event: under contention nearly every write calls here, and the
+		// JIT does not always remove an event object that is never committed
+		if (off() || !ContendedType.TYPE.isEnabled()) {
 			return;
 		}
 		ContendedOperationEvent event = new ContendedOperationEvent();
-		if (!event.isEnabled()) {
-			return;
-		}
 		event.waitNanos = waitNanos;
 		if (!event.shouldCommit()) {
 			return;
@@ -139,7 +155,7 @@ public final class SafeMapEvents {
 	 */
 	public static void race(String map, Object mode, Object kind, Object operation, String maskedKey, Object callSite,
 			Object otherCallSite, String otherThread) {
-		if (!HOOKS) {
+		if (off()) {
 			return;
 		}
 		RaceReportedEvent event = new RaceReportedEvent();
@@ -168,7 +184,7 @@ public final class SafeMapEvents {
 	 */
 	public static void fallbackServed(String cache, Object key, KeyMasker masker, boolean showKeys, long ageMillis,
 			@Nullable Throwable failure) {
-		if (!HOOKS) {
+		if (off()) {
 			return;
 		}
 		FallbackServedEvent event = new FallbackServedEvent();
@@ -190,7 +206,7 @@ public final class SafeMapEvents {
 	 * @param to the state it entered
 	 */
 	public static void breakerTransition(String breaker, Object from, Object to) {
-		if (!HOOKS) {
+		if (off()) {
 			return;
 		}
 		BreakerTransitionEvent event = new BreakerTransitionEvent();
@@ -213,7 +229,7 @@ public final class SafeMapEvents {
 	 */
 	public static void compensationQueued(String id, String target, String idempotencyKey, KeyMasker masker,
 			boolean created) {
-		if (!HOOKS) {
+		if (off()) {
 			return;
 		}
 		CompensationEvent.Queued event = new CompensationEvent.Queued();
@@ -238,7 +254,7 @@ public final class SafeMapEvents {
 	 */
 	public static void compensationReplayed(String id, String target, String idempotencyKey, KeyMasker masker,
 			int attempts, Duration lag) {
-		if (!HOOKS) {
+		if (off()) {
 			return;
 		}
 		CompensationEvent.Replayed event = new CompensationEvent.Replayed();
@@ -264,7 +280,7 @@ public final class SafeMapEvents {
 	 */
 	public static void compensationDead(String id, String target, String idempotencyKey, KeyMasker masker,
 			int attempts, String reason) {
-		if (!HOOKS) {
+		if (off()) {
 			return;
 		}
 		CompensationEvent.DeadLettered event = new CompensationEvent.DeadLettered();
