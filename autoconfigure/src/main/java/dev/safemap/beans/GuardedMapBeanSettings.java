@@ -30,14 +30,14 @@ import org.jspecify.annotations.Nullable;
  * @param exclude the names of map beans (or {@code bean.field} map fields) to leave alone
  * @param fields what to do about singleton beans that keep a mutable map in a field
  * @param showKeys whether race reports show keys as they are instead of masked
- * @param watchSampling watch mode watches one read in this many (a power of two, see
+ * @param watchSampling watch mode watches reads 1/watchSampling of the time (a power of two, see
  * {@link GuardedMap.Builder#watchSampling(int)})
  * @since 0.1.0
  */
 public record GuardedMapBeanSettings(GuardMode defaultMode, Map<String, @Nullable GuardMode> modes,
 		List<String> include, List<String> exclude, Fields fields, boolean showKeys, int watchSampling) {
 
-	/** Default of {@link #watchSampling()}: one read in 64. */
+	/** Default of {@link #watchSampling()}: reads watched 1/64 of the time. */
 	public static final int DEFAULT_WATCH_SAMPLING = 64;
 
 	/**

@@ -25,6 +25,11 @@ final class FastGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		this.target = target;
 	}
 
+	/** The contents, which watch mode reads directly while its window is closed. */
+	ConcurrentMap<K, V> target() {
+		return this.target;
+	}
+
 	@Override
 	public GuardMode mode() {
 		return GuardMode.GUARD;

@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  * thread's iteration and the check-then-act lost update ({@code put(k, get(k) + 1)}) are reported as
  * {@link RaceReport}s.
  * <p>
- * In {@link GuardMode#WATCH watch} mode the map is a guard-mode map, and a sample of its reads is
- * watched for the check-then-act lost update, reported as in detect mode.
+ * In {@link GuardMode#WATCH watch} mode the map is a guard-mode map, and its reads are watched a
+ * fraction of the time for the check-then-act lost update, reported as in detect mode.
  * <p>
  * {@link #increment} and {@link #add} replace the {@code counter[k]++} pattern with one atomic
  * operation.
@@ -141,10 +141,10 @@ public interface GuardedMap<K, V> extends ConcurrentMap<K, V> {
 		// detect mode's clock; tests replace it so that no verdict depends on the machine's speed
 		private java.util.function.LongSupplier ticker = System::nanoTime;
 
-		private int watchSampling = WatchTable.DEFAULT_SAMPLE_EVERY;
+		private int watchSampling = WatchWindows.DEFAULT_SAMPLING;
 
-		// watch mode's read sampler; tests replace it with a seeded one
-		private WatchTable.@Nullable Sampler watchSampler;
+		// watch mode's window; tests open and close it themselves
+		private @Nullable ReadWindow watchWindow;
 
 		private Builder(String name) {
 			Objects.requireNonNull(name, "name must not be null");
@@ -171,8 +171,10 @@ public interface GuardedMap<K, V> extends ConcurrentMap<K, V> {
 		}
 
 		/**
-		 * Sets how many reads watch mode samples: one in {@code oneIn}, {@value WatchTable#DEFAULT_SAMPLE_EVERY}
-		 * by default. A lower number finds a lost update sooner and costs more (docs/guarded-maps.md).
+		 * Sets how much of the time watch mode watches reads: {@code 1/oneIn} of it,
+		 * {@code 1/}{@value WatchWindows#DEFAULT_SAMPLING} by default (in {@value WatchWindows#WINDOW_MILLIS} ms
+		 * windows at random moments, during which every keyed read is watched; at 1, always). A lower
+		 * number finds a lost update sooner and costs more (docs/guarded-maps.md).
 		 * @param oneIn a power of two from 1 to 2^20
 		 * @return this builder
 		 * @throws IllegalArgumentException if oneIn is not a power of two in that range
@@ -186,9 +188,12 @@ public interface GuardedMap<K, V> extends ConcurrentMap<K, V> {
 			return this;
 		}
 
-		/** For tests: watch mode asks {@code sampler} which reads to watch. */
-		Builder watchSampler(WatchTable.Sampler sampler) {
-			this.watchSampler = Objects.requireNonNull(sampler, "sampler must not be null");
+		/**
+		 * For tests: watch mode watches reads while {@code window} is open (the test opens and closes
+		 * it), instead of the shared window of its sampling.
+		 */
+		Builder watchWindow(ReadWindow window) {
+			this.watchWindow = Objects.requireNonNull(window, "window must not be null");
 			return this;
 		}
 
@@ -293,9 +298,8 @@ public interface GuardedMap<K, V> extends ConcurrentMap<K, V> {
 						: new ObservedGuardedMap<>(this.name, target, map.getClass(), this.observer, this.counterType,
 								this.keyMasker, this.showKeys);
 				if (this.mode == GuardMode.WATCH) {
-					WatchTable.Sampler sampler = (this.watchSampler != null) ? this.watchSampler
-							: WatchTable.randomSampler(this.watchSampling);
-					result = new WatchingMap<>(result, sampler, this.observer, this.registry, this.showKeys,
+					result = new WatchingMap<>(result, this.watchWindow, this.watchSampling, this.observer, this.registry,
+							this.showKeys,
 							this.keyMasker, this.ticker);
 				}
 			}

@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * A switch that tells {@link OperationSampler}s when to count: keyed reads are counted, and every
  * keyed write is watched for contention, only while it is open. Whoever owns it opens it for short windows at
- * random times (the hotspots accounting does, for {@code sample-rate} of the time) and scales
- * what was counted by the time it was open.
+ * random times (the hotspots accounting does, for {@code sample-rate} of the time, and scales
+ * what was counted by the time it was open; watch mode does, for {@code 1/watch-sampling} of the
+ * time, and watches every keyed read made while it is open: {@link WindowCycle}).
  * <p>
  * Opening and closing also tell every guarded map attached to the window, so that the map swaps the
  * object its keyed reads go through: while the window is closed a read goes straight to the map's
@@ -52,6 +53,12 @@ public final class ReadWindow {
 		if (this.open) {
 			listener.windowChanged(true);
 		}
+	}
+
+	/** @return whether a listener is still attached (removing those collected) */
+	synchronized boolean hasListeners() {
+		this.listeners.removeIf((reference) -> reference.get() == null);
+		return !this.listeners.isEmpty();
 	}
 
 	private void notifyListeners(boolean opened) {

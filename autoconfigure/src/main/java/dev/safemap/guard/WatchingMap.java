@@ -1,8 +1,11 @@
 package dev.safemap.guard;
 
 import java.time.Instant;
+import java.util.AbstractMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
@@ -19,7 +22,15 @@ import static dev.safemap.guard.MapOperation.*;
  * Watch mode: a guard-mode map (every guarantee of {@link GuardMode#GUARD}, including its observer
  * and contention accounting) that also samples for check-then-act lost updates
  * ({@code put(k, get(k) + 1)} racing another thread's write of {@code k}) and reports them as detect
- * mode does, with both call sites ({@link WatchTable} explains the sampling and its fixed memory).
+ * mode does, with both call sites ({@link WatchTable} explains the bookkeeping and its fixed memory).
+ * <p>
+ * Reads are sampled in time: a {@link ReadWindow} (driven by {@link WatchWindows}, open
+ * {@code 1/watch-sampling} of the time) tells the map when it opens and closes, and the map swaps the
+ * object its keyed reads go through ({@link #reads}): while the window is closed, the guard-mode
+ * map's contents (or the observed guard-mode map itself), so that a read runs guard mode's read plus
+ * one volatile field load and no table work; while it is open, a view that reads them and then puts a
+ * watch for every read. Every keyed write looks at its key's slot (one load) before it goes to the
+ * guard-mode map.
  * Concurrent writes and writes during iteration cannot corrupt a guard-mode map and are not reported.
  * Writes through views, iterators and entries, {@code clear} and {@code replaceAll} are not watched.
  * Reports of the same pair of call sites are kept at most once per second per map (every one is
@@ -51,17 +62,54 @@ final class WatchingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	private final Map<ReportKey, Long> lastReported = new ConcurrentHashMap<>();
 
-	WatchingMap(GuardedMap<K, V> guarded, WatchTable.Sampler sampler, MapObserver observer,
+	/** What keyed reads go through while the window is closed: the contents, or the observed guard-mode map. */
+	private final ConcurrentMap<K, V> unwatchedReads;
+
+	/** What keyed reads go through while the window is open: reads {@link #unwatchedReads}, then watches. */
+	private final ConcurrentMap<K, V> watchedReads;
+
+	/** {@link #unwatchedReads} or {@link #watchedReads}, swapped by the window. */
+	private volatile ConcurrentMap<K, V> reads;
+
+	/** Swaps {@link #reads}; held here, the window holds it weakly. */
+	private final ReadWindow.Listener windowListener;
+
+	/**
+	 * @param guarded the guard-mode map
+	 * @param window tells when reads are watched; {@code null}: the shared window of {@code sampling}
+	 * ({@link WatchWindows})
+	 * @param sampling reads are watched {@code 1/sampling} of the time (when {@code window} is null)
+	 */
+	WatchingMap(GuardedMap<K, V> guarded, @Nullable ReadWindow window, int sampling, MapObserver observer,
 			@Nullable GuardedMapRegistry registry, boolean showKeys, KeyMasker keyMasker, LongSupplier ticker) {
 		super(guarded.name(), guarded, guarded.originalType(), ((AbstractGuardedMap<K, V>) guarded).counterType);
 		this.guarded = guarded;
-		this.table = new WatchTable(sampler, ticker);
+		this.table = new WatchTable(ticker);
+		this.unwatchedReads = (guarded instanceof FastGuardedMap<K, V> fast) ? fast.target() : guarded;
+		this.watchedReads = new WatchedReads<>(this.unwatchedReads, this.table);
+		this.reads = this.unwatchedReads;
 		this.observer = observer;
 		this.observerFailures = new ObserverFailures(guarded.name(), observer);
 		this.registry = registry;
 		this.showKeys = showKeys;
 		this.keyMasker = keyMasker;
 		this.ticker = ticker;
+		this.windowListener = (opened) -> {
+			if (opened) {
+				this.table.opened();
+				this.reads = this.watchedReads;
+			}
+			else {
+				this.reads = this.unwatchedReads;
+				this.table.closed();
+			}
+		};
+		if (window != null) {
+			window.attach(this.windowListener);
+		}
+		else {
+			WatchWindows.SHARED.attach(sampling, this.windowListener);
+		}
 	}
 
 	@Override
@@ -72,12 +120,6 @@ final class WatchingMap<K, V> extends AbstractGuardedMap<K, V> {
 	/** For tests: the table (its memory is measured). */
 	WatchTable table() {
 		return this.table;
-	}
-
-	private void read(@Nullable Object key) {
-		if (key != null) {
-			this.table.read(key);
-		}
 	}
 
 	private void write(MapOperation operation, @Nullable Object key, boolean unconditional) {
@@ -143,9 +185,10 @@ final class WatchingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	@Override
 	public boolean containsKey(Object key) {
-		boolean result = this.guarded.containsKey(key);
-		read(key);
-		return result;
+		if (key == null) {
+			throw Nulls.key(this.name, CONTAINS_KEY);
+		}
+		return this.reads.containsKey(key);
 	}
 
 	@Override
@@ -155,16 +198,18 @@ final class WatchingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	@Override
 	public @Nullable V get(Object key) {
-		V result = this.guarded.get(key);
-		read(key);
-		return result;
+		if (key == null) {
+			throw Nulls.key(this.name, GET);
+		}
+		return this.reads.get(key);
 	}
 
 	@Override
 	public @Nullable V getOrDefault(Object key, V defaultValue) {
-		V result = this.guarded.getOrDefault(key, defaultValue);
-		read(key);
-		return result;
+		if (key == null) {
+			throw Nulls.key(this.name, GET);
+		}
+		return this.reads.getOrDefault(key, defaultValue);
 	}
 
 	// ---- writes: each looks at its key's slot before it changes the map ----------------------
@@ -259,6 +304,69 @@ final class WatchingMap<K, V> extends AbstractGuardedMap<K, V> {
 	}
 
 	private record ReportKey(CallSite site, CallSite otherSite) {
+	}
+
+	/**
+	 * The keyed reads of an open window: each reads the map, then puts a watch for its key. The
+	 * other methods only delegate: the watching map never calls them here. Thread-safe.
+	 */
+	private static final class WatchedReads<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V> {
+
+		private final ConcurrentMap<K, V> target;
+
+		private final WatchTable table;
+
+		WatchedReads(ConcurrentMap<K, V> target, WatchTable table) {
+			this.target = target;
+			this.table = table;
+		}
+
+		@Override
+		public @Nullable V get(Object key) {
+			V result = this.target.get(key);
+			this.table.read(key);
+			return result;
+		}
+
+		@Override
+		public @Nullable V getOrDefault(Object key, V defaultValue) {
+			V result = this.target.getOrDefault(key, defaultValue);
+			this.table.read(key);
+			return result;
+		}
+
+		@Override
+		public boolean containsKey(Object key) {
+			boolean result = this.target.containsKey(key);
+			this.table.read(key);
+			return result;
+		}
+
+		@Override
+		public Set<Map.Entry<K, V>> entrySet() {
+			return this.target.entrySet();
+		}
+
+		@Override
+		public @Nullable V putIfAbsent(K key, V value) {
+			return this.target.putIfAbsent(key, value);
+		}
+
+		@Override
+		public boolean remove(Object key, Object value) {
+			return this.target.remove(key, value);
+		}
+
+		@Override
+		public boolean replace(K key, V oldValue, V newValue) {
+			return this.target.replace(key, oldValue, newValue);
+		}
+
+		@Override
+		public @Nullable V replace(K key, V value) {
+			return this.target.replace(key, value);
+		}
+
 	}
 
 }

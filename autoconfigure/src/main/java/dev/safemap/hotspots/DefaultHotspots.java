@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import dev.safemap.guard.GuardMode;
 import dev.safemap.guard.MapObserver;
 import dev.safemap.guard.ReadWindow;
+import dev.safemap.guard.WindowCycle;
 
 /**
  * The default {@link Hotspots}: one {@link MapAccounting} per map name, and one background thread,
@@ -181,17 +182,7 @@ final class DefaultHotspots implements Hotspots {
 	 * Where the read window cycle reads the time and schedules its next step: the drain thread and
 	 * {@link System#nanoTime()}, or, in tests, a virtual clock.
 	 */
-	interface CycleTimer {
-
-		long nanoTime();
-
-		/**
-		 * Runs {@code step} at {@code atNanos}, or as soon after as the timer can.
-		 * @return {@code false} when the timer is closed: the cycle ends
-		 */
-		boolean schedule(Runnable step, long atNanos);
-
-		long randomBelow(long bound);
+	interface CycleTimer extends WindowCycle.Timer {
 
 	}
 
@@ -233,63 +224,33 @@ final class DefaultHotspots implements Hotspots {
 	}
 
 	/**
-	 * One period after another: wait for a random moment, open the window, close it
-	 * {@value #READ_WINDOW_MILLIS} ms later, wait for the period's end, harvest. Each step schedules
-	 * the next, so closing the timer ({@code shutdownNow}) ends the cycle. A window that opens more than
-	 * a period after its moment is reported to {@link #windowOpenedLate(long)}.
+	 * One period after another ({@link WindowCycle}): wait for a random moment, open the window, close
+	 * it {@value #READ_WINDOW_MILLIS} ms later, wait for the period's end, harvest. Closing the timer
+	 * ({@code shutdownNow}) ends the cycle. A window that opens more than a period after its moment is
+	 * reported to {@link #windowOpenedLate(long)}.
 	 */
-	final class ReadWindowCycle {
+	final class ReadWindowCycle implements WindowCycle.Hooks {
 
-		private final CycleTimer timer;
-
-		private final long windowNanos = TimeUnit.MILLISECONDS.toNanos(READ_WINDOW_MILLIS);
-
-		private final long periodNanos;
+		private final WindowCycle cycle;
 
 		ReadWindowCycle(CycleTimer timer) {
-			this.timer = timer;
-			this.periodNanos = Math.round(this.windowNanos / DefaultHotspots.this.config.sampleRate());
+			long windowNanos = TimeUnit.MILLISECONDS.toNanos(READ_WINDOW_MILLIS);
+			long periodNanos = Math.round(windowNanos / DefaultHotspots.this.config.sampleRate());
+			this.cycle = new WindowCycle(DefaultHotspots.this.readWindow, timer, windowNanos, periodNanos, this);
 		}
 
 		void start() {
-			start(this.timer.nanoTime());
+			this.cycle.start();
 		}
 
-		private void start(long periodStart) {
-			long due = periodStart + this.timer.randomBelow(this.periodNanos - this.windowNanos + 1);
-			later(() -> open(periodStart, due), due);
+		@Override
+		public void openedLate(long lateNanos) {
+			windowOpenedLate(lateNanos);
 		}
 
-		private void open(long periodStart, long due) {
-			long opened = this.timer.nanoTime();
-			if (opened - due > this.periodNanos) {
-				windowOpenedLate(opened - due);
-			}
-			DefaultHotspots.this.readWindow.open();
-			later(() -> close(periodStart, opened), opened + this.windowNanos);
-		}
-
-		private void close(long periodStart, long opened) {
-			DefaultHotspots.this.readWindow.close();
-			long closed = this.timer.nanoTime();
-			later(() -> harvest(periodStart, closed - opened), Math.max(periodStart + this.periodNanos, closed));
-		}
-
-		private void harvest(long periodStart, long openNanos) {
-			long end = this.timer.nanoTime();
-			try {
-				DefaultHotspots.this.harvest((double) (end - periodStart) / Math.max(1, openNanos));
-			}
-			finally {
-				start(end);
-			}
-		}
-
-		private void later(Runnable step, long atNanos) {
-			if (!this.timer.schedule(step, atNanos)) {
-				// closed: the cycle ends
-				DefaultHotspots.this.readWindow.close();
-			}
+		@Override
+		public void periodEnded(long periodNanos, long openNanos) {
+			harvest((double) periodNanos / Math.max(1, openNanos));
 		}
 
 	}

@@ -83,7 +83,7 @@ class DetectedRacesAreAllCountedTests {
 			.registry(this.maps)
 			.observer(this.hotspots.create("watched", GuardMode.WATCH))
 			.ticker(frozen::get)
-			.watchSampler(() -> true)
+			.watchWindow(openWindow())
 			.wrap(new HashMap<>(Map.of("k", 1)));
 		ExecutorService other = Executors.newSingleThreadExecutor();
 		try {
@@ -104,6 +104,12 @@ class DetectedRacesAreAllCountedTests {
 
 	private double count(String name, String... tags) {
 		return this.registry.get(name).tags(tags).functionCounter().count();
+	}
+
+	private static ReadWindow openWindow() {
+		ReadWindow window = new ReadWindow();
+		window.open();
+		return window;
 	}
 
 }

@@ -14,20 +14,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Watch mode finds the {@code put(k, get(k) + 1)} lost update on a hot key mixed into 99% correct
- * operations, at the default sampling (one read in 64), in at least 9 of 10 runs within an
- * operation budget.
+ * operations, at the default sampling (reads watched 1/64 of the time), in at least 9 of 10 runs
+ * within 10 seconds of virtual time.
  * <p>
  * Deterministic on any machine: two real threads run in lock step, one operation at a time, in an
  * order drawn from a seeded random schedule (so an operation of the other thread falls between a
- * racy read and its write as often as the schedule says, not as the machine's load says); the
- * sampler draws from a seeded generator with the default probability, and the clock stands still.
- * Each seed thus gives the same verdict everywhere; the wall-clock time to a first report with
+ * racy read and its write as often as the schedule says, not as the machine's load says). Time is
+ * virtual: each operation advances it by {@value #OPERATION_NANOS} ns (both threads together
+ * 100,000 operations per second, a slow machine: fewer operations fall in each window than on a real
+ * one), and the watch window is driven by watch mode's own cycle ({@link WatchWindows#cycle}: 1 ms
+ * windows at seeded random moments of each 64 ms period) on that clock. The lost-update clock stands
+ * still. Each seed thus gives the same verdict everywhere; the wall-clock time to a first report with
  * free-running threads is measured by the benchmarks (docs/benchmarks.md).
  */
 class WatchModeDetectionRateTests {
 
-	/** Operations per run, both threads together. */
-	static final int BUDGET = 200_000;
+	/** Virtual time per operation. */
+	static final long OPERATION_NANOS = 10_000;
+
+	/** Operations per run, both threads together: 10 s of virtual time. */
+	static final int BUDGET = (int) (TimeUnit.SECONDS.toNanos(10) / OPERATION_NANOS);
+
+	/** Operations per run of the workload without a race (every read watched). */
+	static final int NO_RACE_BUDGET = 200_000;
 
 	static final String HOT = "hot";
 
@@ -36,7 +45,7 @@ class WatchModeDetectionRateTests {
 		List<Integer> found = new ArrayList<>();
 		int detected = 0;
 		for (int run = 0; run < 10; run++) {
-			int at = run(run, WatchTable.DEFAULT_SAMPLE_EVERY);
+			int at = run(run, WatchWindows.DEFAULT_SAMPLING);
 			found.add(at);
 			if (at >= 0) {
 				detected++;
@@ -50,30 +59,38 @@ class WatchModeDetectionRateTests {
 	@Test
 	void theSameWorkloadWithoutTheRacyIncrementIsNeverReported() throws Exception {
 		for (int run = 0; run < 3; run++) {
-			assertThat(run(100 + run, 1, 0.0)).as("run %s", run).isEqualTo(-1);
+			assertThat(run(100 + run, 1, 0.0, NO_RACE_BUDGET)).as("run %s", run).isEqualTo(-1);
 		}
 	}
 
-	static int run(long seed, int sampleEvery) throws Exception {
-		return run(seed, sampleEvery, 0.01);
+	static int run(long seed, int sampling) throws Exception {
+		return run(seed, sampling, 0.01, BUDGET);
 	}
 
 	/**
 	 * One run: returns the operation count at the first report, or -1 when none came within the budget.
 	 */
-	static int run(long seed, int sampleEvery, double racyShare) throws Exception {
+	static int run(long seed, int sampling, double racyShare, int budget) throws Exception {
 		GuardedMapRegistry registry = new GuardedMapRegistry();
-		Random samples = new Random(seed * 31 + 7);
+		ReadWindow window = new ReadWindow();
+		VirtualTimer timer = new VirtualTimer(new Random(seed * 31 + 7));
 		GuardedMap<String, Long> map = GuardedMap.builder("hits-" + seed)
 			.mode(GuardMode.WATCH)
 			.registry(registry)
 			.ticker(() -> 0L)
-			.watchSampler(() -> samples.nextInt(sampleEvery) == 0)
+			.watchWindow(window)
 			.wrap(new ConcurrentHashMap<>());
+		if (sampling == 1) {
+			window.open(); // as WatchWindows does: always open
+		}
+		else {
+			WatchWindows.cycle(sampling, window, timer).start();
+		}
 		map.put(HOT, 0L);
 		Worker[] workers = { new Worker(map, new SplittableRandom(seed * 2 + 1), racyShare),
 				new Worker(map, new SplittableRandom(seed * 2 + 2), racyShare) };
-		Lockstep lockstep = new Lockstep(new SplittableRandom(seed), () -> registry.raceCount(map.name()) > 0);
+		Lockstep lockstep = new Lockstep(new SplittableRandom(seed), () -> registry.raceCount(map.name()) > 0,
+				() -> timer.advance(OPERATION_NANOS), budget);
 		Thread[] threads = new Thread[2];
 		AtomicReference<Throwable> failure = new AtomicReference<>();
 		for (int t = 0; t < 2; t++) {
@@ -171,8 +188,9 @@ class WatchModeDetectionRateTests {
 	/**
 	 * Runs two threads one operation at a time, in the order of a seeded schedule: after each
 	 * operation the thread that ran it draws who runs the next one and hands the turn over (spinning
-	 * briefly, then parking). Only one thread runs at a time, so the schedule, the workers' generators
-	 * and the map's sampler are used in the same order on every machine.
+	 * briefly, then parking), after advancing the virtual clock. Only one thread runs at a time, so the
+	 * schedule, the workers' generators and the window's cycle are used in the same order on every
+	 * machine.
 	 */
 	static final class Lockstep {
 
@@ -190,9 +208,15 @@ class WatchModeDetectionRateTests {
 
 		private volatile int foundAt = -1;
 
-		Lockstep(SplittableRandom schedule, java.util.function.BooleanSupplier found) {
+		private final Runnable tick;
+
+		private final int budget;
+
+		Lockstep(SplittableRandom schedule, java.util.function.BooleanSupplier found, Runnable tick, int budget) {
+			this.budget = budget;
 			this.schedule = schedule;
 			this.found = found;
+			this.tick = tick;
 		}
 
 		void start(Thread[] threads) {
@@ -218,12 +242,13 @@ class WatchModeDetectionRateTests {
 				spins = 0;
 				step.run();
 				this.operations++;
+				this.tick.run();
 				if (this.found.getAsBoolean()) {
 					this.foundAt = this.operations;
 					stop();
 					return;
 				}
-				if (this.operations >= BUDGET) {
+				if (this.operations >= this.budget) {
 					stop();
 					return;
 				}
@@ -244,6 +269,61 @@ class WatchModeDetectionRateTests {
 
 		int foundAt() {
 			return this.foundAt;
+		}
+
+	}
+
+	/**
+	 * The watch window cycle's clock and scheduler, advanced by the lock step: steps run when the
+	 * virtual time reaches them, on the thread whose turn it is.
+	 */
+	static final class VirtualTimer implements WindowCycle.Timer {
+
+		private record Step(long at, long order, Runnable step) {
+		}
+
+		private final java.util.PriorityQueue<Step> steps = new java.util.PriorityQueue<>(
+				java.util.Comparator.comparingLong(Step::at).thenComparingLong(Step::order));
+
+		private final Random random;
+
+		private long now;
+
+		private long order;
+
+		VirtualTimer(Random random) {
+			this.random = random;
+		}
+
+		@Override
+		public long nanoTime() {
+			return this.now;
+		}
+
+		@Override
+		public boolean schedule(Runnable step, long atNanos) {
+			this.steps.add(new Step(atNanos, this.order++, step));
+			return true;
+		}
+
+		@Override
+		public long randomBelow(long bound) {
+			return Math.floorMod(this.random.nextLong(), bound);
+		}
+
+		int pending() {
+			return this.steps.size();
+		}
+
+		/** Moves the clock on by {@code nanos}, running every step due by then at its own time. */
+		void advance(long nanos) {
+			long time = this.now + nanos;
+			while (!this.steps.isEmpty() && this.steps.peek().at() <= time) {
+				Step step = this.steps.poll();
+				this.now = Math.max(this.now, step.at());
+				step.step().run();
+			}
+			this.now = time;
 		}
 
 	}

@@ -26,9 +26,10 @@ class WatchModeMemoryTests {
 
 	@Test
 	void tenMillionDistinctKeysStayWithinTheFixedBound() throws Exception {
-		// worst case: every read sampled, so every slot holds a watch; and every watch of the last
+		// worst case: the window always open, so every slot holds a watch; and every watch of the last
 		// keys read has an interloper with a captured call site
-		WatchTable table = new WatchTable(() -> true, () -> 0L);
+		WatchTable table = new WatchTable(() -> 0L);
+		table.opened();
 		ExecutorService other = Executors.newSingleThreadExecutor();
 		try {
 			feed(table, other, 0, 100_000);

@@ -37,7 +37,7 @@ public final class WatchDetectionTime {
 		if (samplings.isEmpty()) {
 			samplings.addAll(List.of(1, 16, 64, 256, 1024, 4096));
 		}
-		System.out.println("| sampling (1 read in) | runs with a report within 10 s | median ms to first report | max ms |");
+		System.out.println("| sampling (reads watched 1/N of the time) | runs with a report within 10 s | median ms to first report | max ms |");
 		System.out.println("|---|---|---|---|");
 		for (int sampling : samplings) {
 			List<Double> times = new ArrayList<>();

@@ -23,8 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Watch mode against plain guard mode (no observer) and {@link ConcurrentHashMap}, in the same run:
  * 100,000 preloaded keys, Zipf or uniform key choice, 95/5 reads/writes ({@code readPercent=95}) and
- * writes only ({@code readPercent=0}), with watch mode's sampling as a parameter (one read in
- * {@code sampling}; it does not apply to CHM and GUARD, run them with one value). Same precomputed
+ * writes only ({@code readPercent=0}), with watch mode's sampling as a parameter (reads watched
+ * {@code 1/sampling} of the time, in 1 ms windows opened by a background thread; it does not apply to
+ * CHM and GUARD, run them with one value). Same precomputed
  * samples as {@link GuardedMapBenchmark}. Run with {@code -prof gc} for bytes per operation.
  */
 @State(Scope.Benchmark)

@@ -60,8 +60,9 @@ public class SafeMapGuardProperties {
 	private int maxReports = 100;
 
 	/**
-	 * Watch mode watches one read in this many for lost updates: a power of two from 1 to 1048576.
-	 * Lower finds a lost update sooner and costs more.
+	 * Watch mode watches reads for lost updates 1/N of the time (in 1 ms windows, every read in
+	 * them; 1: always): N is a power of two from 1 to 1048576. Lower finds a lost update sooner
+	 * and costs more.
 	 */
 	private int watchSampling = 64;
 
