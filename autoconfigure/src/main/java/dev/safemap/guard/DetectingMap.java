@@ -120,6 +120,9 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 	/** Call sites this map captured (each a {@link StackWalker} walk): for tests of when a capture happens. */
 	private final AtomicLong sitesCaptured = new AtomicLong();
 
+	/** Lost updates and concurrent writes whose two call sites both arrived (before rate limiting): for tests. */
+	private final AtomicLong racesCompleted = new AtomicLong();
+
 	/** Reads the time for the lost-update and idle-iteration windows: {@link System#nanoTime()}, or a test's. */
 	private final LongSupplier ticker;
 
@@ -153,6 +156,11 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 	/** @return how many call sites this map has captured so far (a test hook) */
 	long sitesCaptured() {
 		return this.sitesCaptured.get();
+	}
+
+	/** @return how many races found so far have both call sites (a test hook) */
+	long racesCompleted() {
+		return this.racesCompleted.get();
 	}
 
 	private CallSite capture() {
@@ -810,6 +818,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 		@Override
 		void publish(CallSite site, CallSite otherSite) {
+			DetectingMap.this.racesCompleted.incrementAndGet();
 			DetectingMap.this.publish(this.kind, this.operation, this.key, site, otherSite, this.thread,
 					this.otherThread);
 		}

@@ -147,6 +147,67 @@ class DetectModeCallSiteCaptureTests {
 		assertThat(this.map.sitesCaptured()).isOne();
 	}
 
+	@Test
+	void everyLostUpdateFoundGetsBothCallSitesUnderFreeRunningRacingThreads() throws Exception {
+		everyLostUpdateGetsBothCallSites(0);
+	}
+
+	@Test
+	void everyLostUpdateFoundGetsBothCallSitesWhenSomeRacingThreadsHaveNoCellOfTheirOwn() throws Exception {
+		everyLostUpdateGetsBothCallSites(StampTable.CELLS - 2); // 2 racing threads get cells, 2 share the overflow
+	}
+
+	/**
+	 * Four threads run {@code put(k, get(k) + 1)} on 8 keys, with reads of other keys (some of the same
+	 * slots) and writes in between, until at least 1,000 lost updates were found: each must end up with
+	 * both call sites (a report whose other writer did not capture its site would wait forever). The
+	 * verdict does not depend on the interleaving; only the number of races found does.
+	 */
+	private void everyLostUpdateGetsBothCallSites(int idleReaders) throws Exception {
+		CountDownLatch read = new CountDownLatch(idleReaders);
+		CountDownLatch release = new CountDownLatch(1);
+		List<Thread> holders = readers(idleReaders, read, release);
+		ExecutorService racers = Executors.newFixedThreadPool(4);
+		try {
+			assertThat(read.await(10, TimeUnit.SECONDS)).isTrue();
+			for (int round = 0; round < 200 && this.registry.raceCount("captures") < 1_000; round++) {
+				List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+				for (int t = 0; t < 4; t++) {
+					long seed = round * 4L + t;
+					done.add(racers.submit(() -> race(new java.util.Random(seed))));
+				}
+				for (java.util.concurrent.Future<?> future : done) {
+					future.get(60, TimeUnit.SECONDS);
+				}
+			}
+			assertThat(this.registry.raceCount("captures")).as("lost updates found").isGreaterThanOrEqualTo(1_000);
+			assertThat(this.map.racesCompleted()).isEqualTo(this.registry.raceCount("captures"));
+		}
+		finally {
+			release.countDown();
+			racers.shutdownNow();
+			assertThat(racers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+			for (Thread holder : holders) {
+				holder.join(10_000);
+			}
+		}
+	}
+
+	private void race(java.util.Random random) {
+		for (int i = 0; i < 2_000; i++) {
+			long key = random.nextInt(8);
+			switch (random.nextInt(4)) {
+				case 0 -> this.map.get(key + StampTable.SLOTS); // another key of the same slot
+				case 1 -> this.map.put(key + 2 * StampTable.SLOTS, (long) i);
+				default -> {
+					Long seen = this.map.get(key);
+					Thread.yield();
+					this.map.put(key, (seen != null) ? seen + 1 : 1L);
+				}
+			}
+		}
+	}
+
 	/** Starts threads that each read a key of their own (no slot of keys 1 and 2), then wait for {@code release}. */
 	private List<Thread> readers(int count, CountDownLatch read, CountDownLatch release) {
 		List<Thread> threads = new ArrayList<>();
@@ -156,7 +217,7 @@ class DetectModeCallSiteCaptureTests {
 				this.map.get(key);
 				read.countDown();
 				try {
-					release.await(10, TimeUnit.SECONDS);
+					release.await(120, TimeUnit.SECONDS);
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
