@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * Detect mode's lost-update bookkeeping: a fixed table of {@value #SLOTS} slots (by key hash), each
  * holding the newest write {@link Stamp} of one key of the slot, a bit set per slot of the <em>reader
  * cells</em> that read a key of the slot, and {@value #CELLS} reader cells, each holding one thread's
- * <em>pending read</em>. Memory is fixed per map whatever the key space: three arrays (about 75 KB) and at
+ * <em>pending read</em>. Memory is fixed per map whatever the key space: three arrays (about 105 KB) and at
  * most {@value #SLOTS} stamps, each holding one key reference, the writer's thread id and name, and a
  * call site only when one was captured.
  * <ul>
