@@ -2,6 +2,7 @@ package dev.safemap.guard;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
 import java.time.Instant;
 import java.util.AbstractCollection;
 import java.util.AbstractSet;
@@ -12,7 +13,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -37,8 +40,8 @@ import static dev.safemap.guard.MapOperation.*;
  * without a call.</li>
  * <li><b>Check-then-act lost updates</b> (every map, {@code ConcurrentHashMap} too): each write of a
  * key publishes a stamp (thread) in a {@link StampTable} <em>before</em> changing the map; each read
- * marks the key's slot and remembers, per thread, the key and the slot's stamp it saw <em>after</em>
- * reading.
+ * publishes itself as its thread's pending read (the key's hash) and remembers, per thread, the key and
+ * the slot's stamp it saw <em>after</em> reading.
  * When a thread then writes that key unconditionally ({@code put}, {@code remove(key)},
  * {@code replace(key, value)}) within {@value #LOST_UPDATE_WINDOW_MILLIS} ms and the key's stamp now
  * belongs to another thread's newer write, the other thread's write was lost: reported with both
@@ -52,10 +55,12 @@ import static dev.safemap.guard.MapOperation.*;
  * Correctly synchronized use raises nothing: under one lock no other write can fall between a read
  * and a write, no two writes overlap, and an iteration finishes before the next write. A call site is
  * captured with a {@link StackWalker} (a few microseconds) only when a report can need it: by a write
- * that completes a race, by a write that another write raced with (when it ends), by a write of a slot
- * another thread read within the window, and by an iteration of a map that is not thread-safe. Memory is
- * fixed per map whatever the number of keys: the stamp table, one read record per thread, the
- * running iterations and at most 256 rate-limited pairs of sites.
+ * that completes a race, by a write that another write raced with (when it ends), by a write of a key
+ * that another thread's pending read (its latest read, not followed by a write of its own) is of, within
+ * the window, and by an iteration of a map that is not thread-safe. Memory is fixed per map whatever the
+ * number of keys: the stamp table (with {@value StampTable#CELLS} reader cells; threads beyond them share
+ * one, for which a write of a slot they read lately captures whatever the key), one read record per
+ * thread, the running iterations and at most 256 rate-limited pairs of sites.
  * Thread-safety: the bookkeeping is thread-safe and lock-free; the map is as thread-safe as the original.
  */
 @SuppressWarnings("NullAway")
@@ -100,6 +105,10 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	private final ThreadLocal<ReadRecord> reads = ThreadLocal.withInitial(ReadRecord::new);
 
+	/** The thread that holds each reader cell of {@link #stamps}, or {@code null} (weakly: a thread that ended frees its cell). */
+	private final AtomicReferenceArray<@Nullable WeakReference<Thread>> cellOwners = new AtomicReferenceArray<>(
+			StampTable.CELLS);
+
 	private final AtomicReference<@Nullable Access> activeWriter = new AtomicReference<>();
 
 	private final Set<Iteration> iterations = ConcurrentHashMap.newKeySet();
@@ -107,6 +116,12 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 	private final AtomicInteger iterationCount = new AtomicInteger();
 
 	private final Map<ReportKey, Long> lastReported = new ConcurrentHashMap<>();
+
+	/** Call sites this map captured (each a {@link StackWalker} walk): for tests of when a capture happens. */
+	private final AtomicLong sitesCaptured = new AtomicLong();
+
+	/** Lost updates and concurrent writes whose two call sites both arrived (before rate limiting): for tests. */
+	private final AtomicLong racesCompleted = new AtomicLong();
 
 	/** Reads the time for the lost-update and idle-iteration windows: {@link System#nanoTime()}, or a test's. */
 	private final LongSupplier ticker;
@@ -138,6 +153,21 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 	// ---- bookkeeping -------------------------------------------------------------------------
 
+	/** @return how many call sites this map has captured so far (a test hook) */
+	long sitesCaptured() {
+		return this.sitesCaptured.get();
+	}
+
+	/** @return how many races found so far have both call sites (a test hook) */
+	long racesCompleted() {
+		return this.racesCompleted.get();
+	}
+
+	private CallSite capture() {
+		this.sitesCaptured.incrementAndGet();
+		return CallSite.capture();
+	}
+
 	private static Object stampKey(@Nullable Object key) {
 		return (key != null) ? key : NULL_KEY;
 	}
@@ -152,7 +182,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		}
 	}
 
-	/** Called after a read: marks the key's slot, then remembers the key and its newest write stamp. */
+	/** Called after a read: makes it the thread's pending read, then remembers the key and its newest write stamp. */
 	private void read(MapOperation operation, @Nullable Object key) {
 		OperationSampler sampler = this.operationSampler;
 		if (sampler != null && key != null) {
@@ -164,16 +194,35 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		Object stampKey = stampKey(key);
 		long now = this.ticker.getAsLong();
 		ReadRecord record = this.reads.get();
+		if (record.cell == StampTable.NO_CELL) {
+			record.cell = claimCell();
+		}
 		record.key = stampKey;
-		record.seen = this.stamps.read(StampTable.hash(stampKey), record.tag, StampTable.epoch(now));
+		record.seen = this.stamps.read(StampTable.hash(stampKey), record.cell, StampTable.epoch(now));
 		record.nanos = now;
+	}
+
+	/**
+	 * A thread's first read of this map: takes a free reader cell, or the cell of a thread that has
+	 * ended, or else shares {@link StampTable#OVERFLOW} (for the rest of its life).
+	 */
+	private int claimCell() {
+		Thread me = Thread.currentThread();
+		for (int cell = 0; cell < StampTable.CELLS; cell++) {
+			WeakReference<Thread> owner = this.cellOwners.get(cell);
+			Thread thread = (owner != null) ? owner.get() : null;
+			if ((thread == null || !thread.isAlive()) && this.cellOwners.compareAndSet(cell, owner, new WeakReference<>(me))) {
+				return cell;
+			}
+		}
+		return StampTable.OVERFLOW;
 	}
 
 	/**
 	 * Called at the start of a write: publishes the write as active (maps that are not thread-safe) and
 	 * checks it against another thread's active write, running iterations and (for unconditional writes)
 	 * a lost update, then publishes the write's stamp. The write's own call site is captured only when a
-	 * report needs it: a race found now, or another thread's recent read of the key's slot (a later
+	 * report needs it: a race found now, or another thread's pending read of the key (a later
 	 * lost-update report may name this write).
 	 * @return the active write to pass to {@link #endWrite}, or {@code null} for a thread-safe map
 	 */
@@ -197,7 +246,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 					endIteration(iteration); // abandoned before its end
 				}
 				else if (iteration.thread != me) {
-					site = (site != null) ? site : CallSite.capture();
+					site = (site != null) ? site : capture();
 					count(RaceReport.Kind.WRITE_DURING_ITERATION, operation);
 					publish(RaceReport.Kind.WRITE_DURING_ITERATION, operation, key, site, iteration.site,
 							me.getName(), iteration.threadName);
@@ -213,20 +262,21 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 					&& now - record.nanos < LOST_UPDATE_WINDOW) {
 				StampTable.Stamp other = this.stamps.current(stampKey, hash);
 				if (other != null && other != record.seen && other.threadId != me.getId()) {
-					site = (site != null) ? site : CallSite.capture();
+					site = (site != null) ? site : capture();
 					count(RaceReport.Kind.LOST_UPDATE, operation);
 					Report report = new Report(RaceReport.Kind.LOST_UPDATE, operation, key, me.getName(),
 							other.threadName);
 					report.site(site);
-					other.whenSite(report); // the other writer saw this thread's read mark: it captures its site
+					other.whenSite(report); // the other writer saw this thread's pending read: it captures its site
 				}
 			}
 			record.key = null;
 			record.seen = null;
+			this.stamps.consumed(record.cell);
 			StampTable.Stamp stamp = new StampTable.Stamp(stampKey, hash, me);
 			this.stamps.publish(stamp);
-			if (this.stamps.readByOther(hash, record.tag, StampTable.epoch(now))) {
-				stamp.site((site != null) ? site : CallSite.capture());
+			if (this.stamps.readLatelyByOther(hash, record.cell, StampTable.epoch(now))) {
+				stamp.site((site != null) ? site : capture());
 			}
 		}
 		return mine;
@@ -245,7 +295,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 			return null;
 		}
 		count(RaceReport.Kind.CONCURRENT_WRITE, operation);
-		CallSite site = CallSite.capture();
+		CallSite site = capture();
 		report.site(site);
 		return site;
 	}
@@ -254,7 +304,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (mine != null) {
 			StampTable.PendingReport conflicts = mine.end();
 			if (conflicts != null) {
-				conflicts.otherSite(CallSite.capture());
+				conflicts.otherSite(capture());
 			}
 			this.activeWriter.compareAndSet(mine, null);
 		}
@@ -309,7 +359,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 		observe(ITERATE, null);
 		// only a map that is not thread-safe reports writes during an iteration: only its iterations need a site
 		Iteration iteration = new Iteration(Thread.currentThread(),
-				this.threadSafeTarget ? CallSite.UNKNOWN : CallSite.capture(), this.ticker.getAsLong());
+				this.threadSafeTarget ? CallSite.UNKNOWN : capture(), this.ticker.getAsLong());
 		if (!this.threadSafeTarget) {
 			this.iterations.add(iteration);
 			this.iterationCount.incrementAndGet();
@@ -768,6 +818,7 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 
 		@Override
 		void publish(CallSite site, CallSite otherSite) {
+			DetectingMap.this.racesCompleted.incrementAndGet();
 			DetectingMap.this.publish(this.kind, this.operation, this.key, site, otherSite, this.thread,
 					this.otherThread);
 		}
@@ -777,7 +828,8 @@ final class DetectingMap<K, V> extends AbstractGuardedMap<K, V> {
 	/** A thread's most recent read of this map. Confined to its thread. */
 	private static final class ReadRecord {
 
-		final int tag = StampTable.tag(Thread.currentThread().getId());
+		/** This thread's reader cell in the stamp table, taken on its first read. */
+		int cell = StampTable.NO_CELL;
 
 		@Nullable Object key;
 

@@ -7,54 +7,77 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Detect mode's lost-update bookkeeping: a fixed table of {@value #SLOTS} slots (by key hash), each
- * holding the newest write {@link Stamp} of one key of the slot, and a <em>read mark</em> per slot. Memory
- * is fixed per map whatever the key space: two arrays (about 96 KB) and at most {@value #SLOTS} stamps,
- * each holding one key reference, the writer's thread id and name, and a call site only when one was
- * captured.
+ * holding the newest write {@link Stamp} of one key of the slot, a bit set per slot of the <em>reader
+ * cells</em> that read a key of the slot, and {@value #CELLS} reader cells, each holding one thread's
+ * <em>pending read</em>. Memory is fixed per map whatever the key space: three arrays (about 105 KB) and at
+ * most {@value #SLOTS} stamps, each holding one key reference, the writer's thread id and name, and a
+ * call site only when one was captured.
  * <ul>
  * <li>A write publishes a new stamp in its key's slot, replacing whatever was there (the newest write
  * of the slot is kept, older ones are evicted and never come back).</li>
- * <li>A read marks its slot (the reading thread, or "several threads", and a coarse time) and then
- * takes the slot's stamp, whatever its key (so that a read never looks inside a stamp: one cache miss
- * less). A later write of the key that finds a stamp of the key other than the one the read took knows
- * that this stamp was published after the read, because a replaced stamp never returns to its slot: a
- * write fell between the read and now. An evicted stamp can hide such a write (another key of the slot
- * written in between: a false negative), never invent one.</li>
- * <li>A write needs its call site only if a report can name it: only when another thread read a key of
- * its slot within the lost-update window. {@link #readByOther} answers that from the read mark; marks
- * expire after {@value #LIVE_EPOCHS} epochs of 2<sup>28</sup> ns (at least 1 s, the lost-update window)
- * and are never cleared earlier, so the answer may be a needless yes, never a wrong no (except for two
- * threads whose ids are equal modulo 2<sup>31</sup> - 2).</li>
+ * <li>A read publishes its key's hash and a coarse time as its thread's pending read (in the thread's
+ * cell), sets the cell's bit in the slot (once: a bit, once set, stays), and then takes the slot's
+ * stamp, whatever its key (so that a read never looks inside a stamp: one cache miss less). A later
+ * write of the key that finds a stamp of the key other than the one the read took knows that this
+ * stamp was published after the read, because a replaced stamp never returns to its slot: a write fell
+ * between the read and now. An evicted stamp can hide such a write (another key of the slot written in
+ * between: a false negative), never invent one.</li>
+ * <li>A write needs its call site only if a report can name it: only when another thread's pending read
+ * is of its key (same hash) and is at most {@value #LIVE_EPOCHS} epochs of 2<sup>28</sup> ns old (at
+ * least 1 s, the lost-update window). A lost-update report needs exactly that: the final write is
+ * checked against the thread's <em>latest</em> read, and only if the thread wrote nothing since, so a
+ * thread's later read or any write of its own ends the relevance of its earlier read
+ * ({@link #consumed}). {@link #readLatelyByOther} looks only at the cells whose bit is set in the
+ * slot. The answer may be a needless yes (a hash collision, a cell whose thread did not read this
+ * slot's key lately), never a wrong no.</li>
+ * <li>A thread gets a cell on its first read ({@code DetectingMap} hands them out, and takes back the
+ * cells of threads that ended). Threads beyond the {@value #CELLS} cells share the {@link #OVERFLOW}
+ * cell, which keeps only the newest epoch of their reads: for them a write of a slot they read within
+ * the window captures its site whatever the key (the conservative answer).</li>
  * </ul>
- * Memory ordering: marks and stamps are read and written with volatile semantics, so that a read (mark,
- * then take the stamp) and a write (publish, then look at the mark) cannot both miss each other: either
- * the read takes the write's stamp, or the write sees the read's mark. Thread-safe, lock-free; a read
- * whose mark is already in place writes nothing.
+ * Memory ordering: cells, bits and stamps are read and written with volatile semantics, so that a read
+ * (pending read, bit, then take the stamp) and a write (publish, then look at the bits and cells) cannot
+ * both miss each other: either the read takes the write's stamp, or the write sees the read's pending
+ * read. Thread-safe, lock-free; a read writes its own cell (its own cache line) unless it holds the same
+ * pending read already, and writes the slot only the first time its thread reads a key of the slot.
  */
 final class StampTable {
 
 	/** Slots per map: the bound on stamps remembered. */
 	static final int SLOTS = 8192;
 
-	/** Epochs (of 2^28 ns, about 268 ms) a read mark stays live: covers the 1 s lost-update window. */
+	/** Reader cells with one thread's pending read each. */
+	static final int CELLS = 63;
+
+	/** The cell shared by threads that found no cell of their own (its bit is the sign bit of a slot's set). */
+	static final int OVERFLOW = CELLS;
+
+	/** A thread that has not read (has no cell yet). */
+	static final int NO_CELL = -1;
+
+	/** Epochs (of 2^28 ns, about 268 ms) a pending read stays live: covers the 1 s lost-update window. */
 	static final int LIVE_EPOCHS = 4;
 
 	private static final int EPOCH_SHIFT = 28;
 
-	/** Reader tag of a slot read by more than one thread. */
-	private static final int MANY = -1;
+	/** Longs per cell: 128 bytes, so that two threads' cells never share a cache line (or its pair). */
+	private static final int STRIDE = 16;
 
 	private static final VarHandle STAMPS = MethodHandles.arrayElementVarHandle(Stamp[].class);
 
-	private static final VarHandle MARKS = MethodHandles.arrayElementVarHandle(long[].class);
+	private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
 	private final Stamp[] stamps = new Stamp[SLOTS];
 
+	/** Per slot: bit {@code c} set once cell {@code c}'s thread has read a key of the slot. */
+	private final long[] readers = new long[SLOTS];
+
 	/**
-	 * Per slot: 0 (never read), or the epoch of the newest read (high 32 bits) and the reader tag (low
-	 * 32 bits: one thread's tag, or {@link #MANY}).
+	 * Per cell (at {@code (c + 1) * STRIDE}): 0 (no pending read), or the epoch of the read (high 32
+	 * bits) and its key's hash with the lowest bit set (low 32 bits: never 0). The overflow cell holds
+	 * the newest epoch of its threads' reads the same way, with a low word of 1.
 	 */
-	private final long[] marks = new long[SLOTS];
+	private final long[] cells = new long[(CELLS + 2) * STRIDE];
 
 	static int hash(Object key) {
 		int h = key.hashCode();
@@ -65,53 +88,71 @@ final class StampTable {
 		return hash & (SLOTS - 1);
 	}
 
-	/** A thread's reader tag: never 0 (no mark) and never {@link #MANY}. */
-	static int tag(long threadId) {
-		return (int) Math.floorMod(threadId, (long) Integer.MAX_VALUE - 1) + 1;
-	}
-
 	static int epoch(long nanos) {
 		return (int) (nanos >> EPOCH_SHIFT);
 	}
 
+	private static int cellIndex(int cell) {
+		return (cell + 1) * STRIDE;
+	}
+
+	/** The low word of a pending read of {@code hash}: never 0 (a hash differing only in bit 0 matches too). */
+	private static int pendingHash(int hash) {
+		return hash | 1;
+	}
+
+	private static long pack(int epoch, int low) {
+		return ((long) epoch << 32) | (low & 0xFFFF_FFFFL);
+	}
+
+	private static boolean live(long value, int epoch) {
+		// a clock that went backwards keeps it live: a needless capture, never a missed one
+		return value != 0 && epoch - (int) (value >>> 32) <= LIVE_EPOCHS;
+	}
+
 	/**
-	 * After a keyed read: marks the slot as read by {@code tag}, then returns the slot's stamp.
+	 * After a keyed read by the thread of {@code cell} (a cell, or {@link #OVERFLOW}): makes it the
+	 * thread's pending read, marks the slot as read by the cell, then returns the slot's stamp.
 	 * @return the slot's newest stamp (of this key or of another key of the slot), or {@code null}
 	 */
-	@Nullable Stamp read(int hash, int tag, int epoch) {
+	@Nullable Stamp read(int hash, int cell, int epoch) {
+		int at = cellIndex(cell);
+		if (cell == OVERFLOW) {
+			long current = (long) LONGS.getVolatile(this.cells, at);
+			while (current == 0 || epoch - (int) (current >>> 32) > 0) {
+				long witness = (long) LONGS.compareAndExchange(this.cells, at, current, pack(epoch, 1));
+				if (witness == current) {
+					break;
+				}
+				current = witness;
+			}
+		}
+		else {
+			long pending = pack(epoch, pendingHash(hash));
+			// only this cell's thread writes it: a value already in place was published before
+			if ((long) LONGS.getOpaque(this.cells, at) != pending) {
+				LONGS.setVolatile(this.cells, at, pending);
+			}
+		}
 		int i = slot(hash);
-		long mark = (long) MARKS.getVolatile(this.marks, i);
-		while (true) {
-			long wanted = merged(mark, tag, epoch);
-			if (wanted == mark) {
-				break;
-			}
-			long witness = (long) MARKS.compareAndExchange(this.marks, i, mark, wanted);
-			if (witness == mark) {
-				break;
-			}
-			mark = witness;
+		long bit = 1L << cell;
+		if (((long) LONGS.getVolatile(this.readers, i) & bit) == 0) {
+			LONGS.getAndBitwiseOr(this.readers, i, bit);
 		}
 		return (Stamp) STAMPS.getVolatile(this.stamps, i);
 	}
 
-	private static long merged(long mark, int tag, int epoch) {
-		if (mark == 0 || !live(mark, epoch)) {
-			return pack(epoch, tag);
+	/**
+	 * The thread of {@code cell} wrote: its pending read can no longer end in a lost update (a later
+	 * write of that thread is checked only against a later read).
+	 */
+	void consumed(int cell) {
+		if (cell != NO_CELL && cell != OVERFLOW) {
+			int at = cellIndex(cell);
+			if ((long) LONGS.getOpaque(this.cells, at) != 0) {
+				LONGS.setRelease(this.cells, at, 0L);
+			}
 		}
-		int markTag = (int) mark;
-		int markEpoch = (int) (mark >>> 32);
-		int newest = (epoch - markEpoch > 0) ? epoch : markEpoch;
-		return pack(newest, (markTag == tag) ? tag : MANY);
-	}
-
-	private static boolean live(long mark, int epoch) {
-		// a clock that went backwards keeps the mark live: a needless capture, never a missed one
-		return epoch - (int) (mark >>> 32) <= LIVE_EPOCHS;
-	}
-
-	private static long pack(int epoch, int tag) {
-		return ((long) epoch << 32) | (tag & 0xFFFF_FFFFL);
 	}
 
 	/** @return the key's newest stamp, or {@code null} when the slot holds none of this key */
@@ -130,12 +171,33 @@ final class StampTable {
 	}
 
 	/**
-	 * @return whether a thread other than {@code tag} read a key of the slot of {@code hash} within the
-	 * live epochs (so a report may need the call site of a write of it)
+	 * @param cell the writing thread's cell, {@link #OVERFLOW} or {@link #NO_CELL}
+	 * @return whether a thread other than the writer has a live pending read of a key of hash
+	 * {@code hash} (so a lost-update report may need the call site of this write of it); {@code true}
+	 * also when a thread without a cell of its own read a key of the slot within the live epochs
 	 */
-	boolean readByOther(int hash, int tag, int epoch) {
-		long mark = (long) MARKS.getVolatile(this.marks, slot(hash));
-		return mark != 0 && live(mark, epoch) && (int) mark != tag;
+	boolean readLatelyByOther(int hash, int cell, int epoch) {
+		long bits = (long) LONGS.getVolatile(this.readers, slot(hash));
+		if (cell != NO_CELL && cell != OVERFLOW) {
+			bits &= ~(1L << cell);
+		}
+		if (bits == 0) {
+			return false;
+		}
+		if (bits < 0) {
+			if (live((long) LONGS.getVolatile(this.cells, cellIndex(OVERFLOW)), epoch)) {
+				return true;
+			}
+			bits &= Long.MAX_VALUE;
+		}
+		int wanted = pendingHash(hash);
+		for (; bits != 0; bits &= bits - 1) {
+			long pending = (long) LONGS.getVolatile(this.cells, cellIndex(Long.numberOfTrailingZeros(bits)));
+			if ((int) pending == wanted && live(pending, epoch)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

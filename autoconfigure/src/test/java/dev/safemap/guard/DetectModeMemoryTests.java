@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Detect mode's bookkeeping stays within a fixed bound whatever the number of distinct keys: its stamp
  * table has {@value StampTable#SLOTS} slots, each holding at most one stamp (a key reference and at most
- * one call site), and a read mark per slot. Measured by walking the object graph (JOL), keys included;
+ * one call site), the reader bits per slot and the reader cells. Measured by walking the object graph (JOL), keys included;
  * and bounding it invents no report.
  */
 class DetectModeMemoryTests {
@@ -62,7 +62,7 @@ class DetectModeMemoryTests {
 			Long key = i;
 			StampTable.Stamp stamp = new StampTable.Stamp(key, StampTable.hash(key), me);
 			table.publish(stamp);
-			table.read(StampTable.hash(key), StampTable.tag(i), 0);
+			table.read(StampTable.hash(key), (int) (i % (StampTable.CELLS + 1)), 0);
 			stamp.site(new CallSite(classes[(int) (i % 64)], methods[(int) (i % 16)], (int) (i % 1000)));
 		}
 		long retained = GraphLayout.parseInstance(table).totalSize();

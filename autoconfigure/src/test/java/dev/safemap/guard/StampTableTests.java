@@ -8,14 +8,15 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Detect mode's stamp table: which stamp a read takes, when a write needs its call site, and reports
+ * Detect mode's stamp table: which stamp a read takes, when a write needs its call site (pending reads), and reports
  * that wait for a call site being captured.
  */
 class StampTableTests {
 
-	private static final int ME = StampTable.tag(Thread.currentThread().getId());
+	/** The reader cells of two threads. */
+	private static final int ME = 0;
 
-	private static final int OTHER = StampTable.tag(Thread.currentThread().getId() + 1);
+	private static final int OTHER = 1;
 
 	private final StampTable table = new StampTable();
 
@@ -33,30 +34,62 @@ class StampTableTests {
 	}
 
 	@Test
-	void aWriteNeedsItsCallSiteOnlyAfterAnotherThreadsReadOfItsSlot() {
-		int hash = StampTable.hash("k");
-		assertThat(this.table.readByOther(hash, ME, 0)).as("never read").isFalse();
+	void aWriteNeedsItsCallSiteOnlyWhenAnotherThreadsPendingReadIsOfItsKey() {
+		int hash = StampTable.hash(1L);
+		int sameSlot = StampTable.hash(1L + StampTable.SLOTS);
+		assertThat(StampTable.slot(sameSlot)).isEqualTo(StampTable.slot(hash));
+		assertThat(this.table.readLatelyByOther(hash, ME, 0)).as("never read").isFalse();
 		this.table.read(hash, ME, 0);
-		assertThat(this.table.readByOther(hash, ME, 0)).as("read by this thread only").isFalse();
-		assertThat(this.table.readByOther(hash, OTHER, 0)).as("for another writer").isTrue();
-		this.table.read(hash, OTHER, 1);
-		assertThat(this.table.readByOther(hash, ME, 1)).as("read by both").isTrue();
-		assertThat(this.table.readByOther(hash, OTHER, 1)).as("read by both").isTrue();
+		assertThat(this.table.readLatelyByOther(hash, ME, 0)).as("read by this thread only").isFalse();
+		assertThat(this.table.readLatelyByOther(hash, OTHER, 0)).as("for another writer").isTrue();
+		assertThat(this.table.readLatelyByOther(hash, StampTable.NO_CELL, 0)).as("for a writer that never read").isTrue();
+		assertThat(this.table.readLatelyByOther(sameSlot, OTHER, 0)).as("another key of the slot").isFalse();
+		this.table.read(StampTable.hash(2L), ME, 0);
+		assertThat(this.table.readLatelyByOther(hash, OTHER, 0)).as("after a read of another key").isFalse();
+		this.table.read(hash, ME, 0);
+		this.table.read(hash, OTHER, 0);
+		assertThat(this.table.readLatelyByOther(hash, ME, 0)).as("read by both").isTrue();
+		assertThat(this.table.readLatelyByOther(hash, OTHER, 0)).as("read by both").isTrue();
+		this.table.consumed(ME);
+		assertThat(this.table.readLatelyByOther(hash, OTHER, 0)).as("after a write of the reader").isFalse();
+		assertThat(this.table.readLatelyByOther(hash, ME, 0)).isTrue();
 	}
 
 	@Test
-	void aReadMarkLastsAtLeastTheLostUpdateWindowAndThenExpires() {
+	void aPendingReadOfAKeyWhoseHashIsZeroAtEpochZeroCounts() {
+		int hash = StampTable.hash(0L);
+		assertThat(hash).isZero();
+		this.table.read(hash, OTHER, 0);
+		assertThat(this.table.readLatelyByOther(hash, ME, 0)).isTrue();
+	}
+
+	@Test
+	void readsOfThreadsWithoutACellMakeEveryWriteOfTheirSlotsNeedItsCallSiteWithinTheWindow() {
+		int hash = StampTable.hash(1L);
+		this.table.read(StampTable.hash(1L + StampTable.SLOTS), StampTable.OVERFLOW, 0);
+		assertThat(this.table.readLatelyByOther(hash, ME, 0)).as("another key of a slot they read").isTrue();
+		assertThat(this.table.readLatelyByOther(hash, StampTable.OVERFLOW, 0)).as("for a writer without a cell too").isTrue();
+		assertThat(this.table.readLatelyByOther(StampTable.hash(2L), ME, 0)).as("a slot they did not read").isFalse();
+		assertThat(this.table.readLatelyByOther(hash, ME, StampTable.LIVE_EPOCHS + 1)).as("after the window").isFalse();
+		// an older epoch never moves the shared epoch back
+		this.table.read(StampTable.hash(2L), StampTable.OVERFLOW, 10);
+		this.table.read(StampTable.hash(2L), StampTable.OVERFLOW, 5);
+		assertThat(this.table.readLatelyByOther(hash, ME, 10 + StampTable.LIVE_EPOCHS)).isTrue();
+	}
+
+	@Test
+	void aPendingReadLastsAtLeastTheLostUpdateWindowAndThenExpires() {
 		long window = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(DetectingMap.LOST_UPDATE_WINDOW_MILLIS);
 		int hash = StampTable.hash("k");
 		long readAt = (1L << 28) - 1; // the last nanosecond of an epoch: the worst case
 		this.table.read(hash, OTHER, StampTable.epoch(readAt));
-		assertThat(this.table.readByOther(hash, ME, StampTable.epoch(readAt + window))).isTrue();
-		assertThat(this.table.readByOther(hash, ME, StampTable.epoch(readAt) + StampTable.LIVE_EPOCHS + 1)).isFalse();
+		assertThat(this.table.readLatelyByOther(hash, ME, StampTable.epoch(readAt + window))).isTrue();
+		assertThat(this.table.readLatelyByOther(hash, ME, StampTable.epoch(readAt) + StampTable.LIVE_EPOCHS + 1)).isFalse();
 		// a clock that went backwards keeps it live
-		assertThat(this.table.readByOther(hash, ME, StampTable.epoch(readAt) - 10)).isTrue();
-		// an expired mark is replaced, not merged: only this thread read the slot since
-		this.table.read(hash, ME, StampTable.epoch(readAt) + StampTable.LIVE_EPOCHS + 1);
-		assertThat(this.table.readByOther(hash, ME, StampTable.epoch(readAt) + StampTable.LIVE_EPOCHS + 1)).isFalse();
+		assertThat(this.table.readLatelyByOther(hash, ME, StampTable.epoch(readAt) - 10)).isTrue();
+		// the same key read again later is live again
+		this.table.read(hash, OTHER, StampTable.epoch(readAt) + StampTable.LIVE_EPOCHS + 1);
+		assertThat(this.table.readLatelyByOther(hash, ME, StampTable.epoch(readAt) + StampTable.LIVE_EPOCHS + 1)).isTrue();
 	}
 
 	@Test
