@@ -61,8 +61,10 @@ import dev.safemap.hotspots.HotspotsConfig;
  * operation sampler whose window never opens), {@code accounting} (the hotspots accounting at its
  * defaults), {@code rareWindows} (the accounting with a read window every 1,024 ms instead of every
  * 64: what the windows cost), {@code fewKeys} (the accounting keeping the keys of 1 in 16 operations
- * of its windows instead of all: what the windows' key stores cost) and {@code off} (off against
- * itself: the method's own noise floor).
+ * of its windows instead of all: what the windows' key stores cost), {@code off} (off against
+ * itself: the method's own noise floor) and {@code chm} (the {@code ConcurrentHashMap} itself against
+ * guard mode over it: what the guard-mode layer costs; run it with the JIT left alone, as the pinned
+ * {@code dontinline} applies to the wrappers only).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -78,7 +80,7 @@ public class AccountingAlternatingBenchmark {
 
 	static final int MASK = SIZE - 1;
 
-	@Param({ "accounting", "rareWindows", "fewKeys", "sampler", "observed", "off" })
+	@Param({ "accounting", "rareWindows", "fewKeys", "sampler", "observed", "off", "chm" })
 	public String candidate;
 
 	Map<Integer, Integer> off;
@@ -103,6 +105,7 @@ public class AccountingAlternatingBenchmark {
 		GuardedMap.Builder builder = GuardedMap.builder("bench");
 		switch (this.candidate) {
 			case "off" -> builder = GuardedMap.builder("off-again");
+			case "chm" -> builder = null;
 			case "observed" -> builder.observer(new MapObserver() {
 			});
 			case "sampler" -> builder.observer(AccountingBenchmark.samplerObserver(new ReadWindow()));
@@ -113,7 +116,8 @@ public class AccountingAlternatingBenchmark {
 				.observer(accounting(HotspotsConfig.builder().keySampleRate(1.0 / 1024).build()));
 			default -> throw new IllegalArgumentException("unknown candidate " + this.candidate);
 		}
-		this.other = builder.wrap(target);
+		// "chm": the ConcurrentHashMap itself, unwrapped
+		this.other = (builder != null) ? builder.wrap(target) : target;
 	}
 
 	/** The hotspots accounting with this configuration, closed at tear-down. */
