@@ -2,9 +2,7 @@ package dev.safemap.guard;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -78,7 +76,7 @@ final class WatchWindows {
 			this.cycles.put(oneIn, window);
 			window.attach(listener);
 			ReadWindow cycled = window;
-			new WindowCycle(cycled, new ExecutorTimer(executor()), windowNanos(), windowNanos() * oneIn,
+			new WindowCycle(cycled, WindowCycle.Timer.of(executor()), windowNanos(), windowNanos() * oneIn,
 					new WindowCycle.Hooks() {
 						@Override
 						public boolean beforePeriod() {
@@ -138,38 +136,6 @@ final class WatchWindows {
 			this.executor = current;
 		}
 		return current;
-	}
-
-	/** The thread's timer. */
-	private static final class ExecutorTimer implements WindowCycle.Timer {
-
-		private final ScheduledThreadPoolExecutor executor;
-
-		ExecutorTimer(ScheduledThreadPoolExecutor executor) {
-			this.executor = executor;
-		}
-
-		@Override
-		public long nanoTime() {
-			return System.nanoTime();
-		}
-
-		@Override
-		public boolean schedule(Runnable step, long atNanos) {
-			try {
-				this.executor.schedule(step, Math.max(0, atNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-				return true;
-			}
-			catch (RejectedExecutionException ex) {
-				return false;
-			}
-		}
-
-		@Override
-		public long randomBelow(long bound) {
-			return ThreadLocalRandom.current().nextLong(bound);
-		}
-
 	}
 
 }

@@ -1,6 +1,10 @@
 package dev.safemap.guard;
 
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Drives a {@link ReadWindow} so that it is open a fraction of the time: one period after another,
@@ -111,6 +115,39 @@ public final class WindowCycle {
 
 		/** @return a uniformly random number from 0 (inclusive) to {@code bound} (exclusive) */
 		long randomBelow(long bound);
+
+		/**
+		 * A timer on a scheduler thread: {@link System#nanoTime()}, steps scheduled on {@code executor}
+		 * (closed once it rejects them), {@link ThreadLocalRandom}.
+		 * @param executor runs the steps
+		 * @return the timer
+		 */
+		static Timer of(ScheduledExecutorService executor) {
+			return new Timer() {
+
+				@Override
+				public long nanoTime() {
+					return System.nanoTime();
+				}
+
+				@Override
+				public boolean schedule(Runnable step, long atNanos) {
+					try {
+						executor.schedule(step, Math.max(0, atNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+						return true;
+					}
+					catch (RejectedExecutionException ex) {
+						return false;
+					}
+				}
+
+				@Override
+				public long randomBelow(long bound) {
+					return ThreadLocalRandom.current().nextLong(bound);
+				}
+
+			};
+		}
 
 	}
 

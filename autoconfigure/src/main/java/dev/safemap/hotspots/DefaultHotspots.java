@@ -7,9 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -130,7 +128,7 @@ final class DefaultHotspots implements Hotspots {
 		executor.scheduleWithFixedDelay(this::drainAll, interval, interval, TimeUnit.NANOSECONDS);
 		this.drainer = executor;
 		if (this.driveReadWindow && this.config.sampleRate() < 1.0) {
-			new ReadWindowCycle(new ExecutorTimer(executor)).start();
+			new ReadWindowCycle(WindowCycle.Timer.of(executor)).start();
 		}
 	}
 
@@ -178,48 +176,8 @@ final class DefaultHotspots implements Hotspots {
 		return this.lateWindows.sum();
 	}
 
-	/**
-	 * Where the read window cycle reads the time and schedules its next step: the drain thread and
-	 * {@link System#nanoTime()}, or, in tests, a virtual clock.
-	 */
-	interface CycleTimer extends WindowCycle.Timer {
-
-	}
-
-	/** The drain thread's timer. */
-	private static final class ExecutorTimer implements CycleTimer {
-
-		private final ScheduledExecutorService executor;
-
-		ExecutorTimer(ScheduledExecutorService executor) {
-			this.executor = executor;
-		}
-
-		@Override
-		public long nanoTime() {
-			return System.nanoTime();
-		}
-
-		@Override
-		public boolean schedule(Runnable step, long atNanos) {
-			try {
-				this.executor.schedule(step, Math.max(0, atNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-				return true;
-			}
-			catch (RejectedExecutionException ex) {
-				return false;
-			}
-		}
-
-		@Override
-		public long randomBelow(long bound) {
-			return ThreadLocalRandom.current().nextLong(bound);
-		}
-
-	}
-
-	/** For tests: a read window cycle on the given timer; call {@code start()} on it. */
-	ReadWindowCycle readWindowCycle(CycleTimer timer) {
+	/** For tests: a read window cycle on the given timer (a virtual clock); call {@code start()} on it. */
+	ReadWindowCycle readWindowCycle(WindowCycle.Timer timer) {
 		return new ReadWindowCycle(timer);
 	}
 
@@ -233,7 +191,7 @@ final class DefaultHotspots implements Hotspots {
 
 		private final WindowCycle cycle;
 
-		ReadWindowCycle(CycleTimer timer) {
+		ReadWindowCycle(WindowCycle.Timer timer) {
 			long windowNanos = TimeUnit.MILLISECONDS.toNanos(READ_WINDOW_MILLIS);
 			long periodNanos = Math.round(windowNanos / DefaultHotspots.this.config.sampleRate());
 			this.cycle = new WindowCycle(DefaultHotspots.this.readWindow, timer, windowNanos, periodNanos, this);

@@ -27,6 +27,7 @@ import dev.safemap.guard.GuardedMap;
 import dev.safemap.guard.MapObserver;
 import dev.safemap.guard.MapOperation;
 import dev.safemap.guard.RaceReport;
+import dev.safemap.guard.WindowCycle;
 import dev.safemap.support.KeyMasker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -281,7 +282,7 @@ class HotspotsTests {
 	 * The read window cycle's clock and scheduler, driven by the test: steps run when the test says,
 	 * on time or late (a starved drain thread).
 	 */
-	static final class VirtualTimer implements DefaultHotspots.CycleTimer {
+	static final class VirtualTimer implements WindowCycle.Timer {
 
 		private record Step(long at, long order, Runnable step) {
 		}
