@@ -55,6 +55,23 @@ public interface MapObserver {
 	}
 
 	/**
+	 * As {@link #contended(MapOperation, Object, int, long)}, for a meeting that stands for
+	 * {@code weight} contended operations: a guarded map with an {@link #operationSampler()} watches
+	 * only a random share of a hot stripe's writes outside the sampler's windows, and a meeting measured
+	 * there stands for the ones not measured (weighted counts are estimates without bias). The default
+	 * calls {@link #contended(MapOperation, Object, int, long)}, ignoring the weight.
+	 * @param operation the operation that waited
+	 * @param key the key, or {@code null} for an operation without a single key
+	 * @param segment the index of the segment it met the other write on
+	 * @param waitNanos how long it waited, in nanoseconds
+	 * @param weight how many contended operations this one stands for, at least 1
+	 * @since 0.1.0
+	 */
+	default void contended(MapOperation operation, Object key, int segment, long waitNanos, int weight) {
+		contended(operation, key, segment, waitNanos);
+	}
+
+	/**
 	 * Called for <em>every</em> unsafe use detect or watch mode finds, including the repeats that are not reported
 	 * (they report a race of the same kind between the same two call sites at most once a second);
 	 * {@link #race(RaceReport)} follows for those that are reported.

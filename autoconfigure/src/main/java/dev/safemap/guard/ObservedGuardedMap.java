@@ -58,6 +58,12 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 	/** What {@link #enter} returns: watched, and another write was in flight on its stripe. */
 	private static final int MET = 2;
 
+	/**
+	 * What {@link #enter} returns: as {@link #MET}, but watched outside the sampler's window, as one of
+	 * the drawn writes of a hot stripe: the meeting counts for {@link OperationSampler#hotWeight()}.
+	 */
+	private static final int MET_DRAWN = 3;
+
 	/** Ints per stripe in {@link #stripes}: a cache line each. */
 	private static final int STRIDE = 16;
 
@@ -151,15 +157,16 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 	 * one key meet lately), in which case nothing happens, counts it (by the sampler while its window is
 	 * open, else through the observer) and marks it in flight on its stripe. Never waits. The
 	 * caller must call {@link #exit} with the result, in a {@code finally} block.
-	 * @return {@link #UNWATCHED}, {@link #ALONE} or {@link #MET}
+	 * @return {@link #UNWATCHED}, {@link #ALONE}, {@link #MET} or {@link #MET_DRAWN}
 	 */
 	private int enter(MapOperation operation, Object key, int stripe) {
 		OperationSampler sampler = this.operationSampler;
+		boolean drawn = false;
 		if (sampler != null) {
 			if (!sampler.watches(stripe)) {
 				return UNWATCHED;
 			}
-			sampler.watchedWrite(operation, key);
+			drawn = !sampler.watchedWrite(operation, key);
 		}
 		else {
 			observe(operation, key);
@@ -172,12 +179,15 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			sampler.sameKeyMet(stripe);
 		}
 		INTS.setOpaque(this.stripes, i + 1, hash);
-		return (inFlight > 0) ? MET : ALONE;
+		if (inFlight == 0) {
+			return ALONE;
+		}
+		return drawn ? MET_DRAWN : MET;
 	}
 
 	/** When a write that met another one started timing its wait, else 0 (no clock read). */
 	private static long start(int entered) {
-		return (entered == MET) ? System.nanoTime() : 0;
+		return (entered >= MET) ? System.nanoTime() : 0;
 	}
 
 	/**
@@ -189,8 +199,8 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 			return;
 		}
 		INTS.getAndAdd(this.stripes, stripe * STRIDE, -1);
-		if (entered == MET) {
-			reportWait(operation, key, stripe, System.nanoTime() - startNanos);
+		if (entered >= MET) {
+			reportWait(operation, key, stripe, entered, System.nanoTime() - startNanos);
 		}
 	}
 
@@ -203,15 +213,17 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (timed != null) {
 			long waited = timed.waited();
 			timed.giveBack();
-			reportWait(operation, key, stripe, waited);
+			reportWait(operation, key, stripe, entered, waited);
 		}
 	}
 
-	private void reportWait(MapOperation operation, Object key, int stripe, long waited) {
+	private void reportWait(MapOperation operation, Object key, int stripe, int entered, long waited) {
 		// a check when no recording wants it; masks and walks the stack only for a recorded wait
 		SafeMapEvents.contended(this.name, operation, key, this.keyMasker, this.showKeys, waited, CallSite::capture);
 		try {
-			this.observer.contended(operation, key, stripe, waited);
+			OperationSampler sampler = this.operationSampler;
+			int weight = (entered == MET_DRAWN && sampler != null) ? sampler.hotWeight() : 1;
+			this.observer.contended(operation, key, stripe, waited, weight);
 		}
 		catch (RuntimeException ex) {
 			// an observer must never break the map (its contract says it must not throw)
@@ -575,7 +587,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		int entered = enter(COMPUTE_IF_ABSENT, key, stripe);
 		Timed timed = null;
 		try {
-			if (entered != MET) {
+			if (entered < MET) {
 				return this.target.computeIfAbsent(key, mappingFunction);
 			}
 			timed = Timed.take(mappingFunction, null);
@@ -606,7 +618,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		int entered = enter(COMPUTE_IF_PRESENT, key, stripe);
 		Timed timed = null;
 		try {
-			if (entered != MET) {
+			if (entered < MET) {
 				return this.target.computeIfPresent(key, remappingFunction);
 			}
 			timed = Timed.take(null, remappingFunction);
@@ -637,7 +649,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		int entered = enter(COMPUTE, key, stripe);
 		Timed timed = null;
 		try {
-			if (entered != MET) {
+			if (entered < MET) {
 				return this.target.compute(key, remappingFunction);
 			}
 			timed = Timed.take(null, remappingFunction);
@@ -671,7 +683,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		int entered = enter(MERGE, key, stripe);
 		Timed timed = null;
 		try {
-			if (entered != MET) {
+			if (entered < MET) {
 				return this.target.merge(key, value, remappingFunction);
 			}
 			timed = Timed.take(null, remappingFunction);

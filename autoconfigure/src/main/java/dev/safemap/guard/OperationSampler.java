@@ -67,6 +67,13 @@ public final class OperationSampler {
 	 */
 	static final byte HOT_PERIODS = 16;
 
+	/**
+	 * Outside windows, a write to a hot stripe is watched with probability {@code 1/HOT_SAMPLING}: a
+	 * meeting of two writes is then measured when both were drawn, with probability
+	 * {@code 1/HOT_SAMPLING²}, and counts for {@link #hotWeight()} contended operations.
+	 */
+	static final int HOT_SAMPLING = 8;
+
 	private final ReadWindow window;
 
 	/** A uniform 31-bit draw below this stores the key of an operation made while the window is open. */
@@ -94,6 +101,9 @@ public final class OperationSampler {
 	 */
 	private boolean anyHot;
 
+	/** A write to a hot stripe outside windows is watched when a random int masked with this is 0. */
+	private final int hotMask;
+
 	/**
 	 * @param window the switch that says when reads are counted
 	 * @param keySlots where the keys of operations made while the window is open are stored, each in
@@ -102,6 +112,12 @@ public final class OperationSampler {
 	 * @throws IllegalArgumentException if an argument is out of range (its value is in the message)
 	 */
 	public OperationSampler(ReadWindow window, AtomicReferenceArray<@Nullable Object> keySlots, double keyShare) {
+		this(window, keySlots, keyShare, HOT_SAMPLING);
+	}
+
+	/** As above, watching one in {@code hotSampling} (a power of two) writes of a hot stripe outside windows. */
+	OperationSampler(ReadWindow window, AtomicReferenceArray<@Nullable Object> keySlots, double keyShare,
+			int hotSampling) {
 		if (window == null) {
 			throw new IllegalArgumentException("window must not be null");
 		}
@@ -112,6 +128,10 @@ public final class OperationSampler {
 		if (!(keyShare >= 0.0 && keyShare <= 1.0)) {
 			throw new IllegalArgumentException("keyShare must be between 0 and 1 but was " + keyShare);
 		}
+		if (hotSampling < 1 || Integer.bitCount(hotSampling) != 1) {
+			throw new IllegalArgumentException("hotSampling must be a power of two but was " + hotSampling);
+		}
+		this.hotMask = hotSampling - 1;
 		this.window = window;
 		this.keyThreshold = (long) (keyShare * (1L << 31));
 		this.keySlots = keySlots;
@@ -142,19 +162,36 @@ public final class OperationSampler {
 	}
 
 	/**
-	 * Whether no keyed write needs watching now: the window is closed and no stripe is hot. Then a
-	 * guarded map sends its writes straight to its contents, without even finding their stripe. The
-	 * window's volatile flag is read first, so that the plain {@link #anyHot} is read anew each time.
+	 * Whether this keyed write need not be watched: the window is closed, and no stripe is hot or this
+	 * write was not drawn ({@link #HOT_SAMPLING}: one in eight is). Then a guarded map sends it straight
+	 * to its contents, without even finding its stripe. The window's volatile flag is read first, so that
+	 * the plain {@link #anyHot} is read anew each time; the draw is one step of the thread's own
+	 * {@link ThreadLocalRandom} (no shared write), made only while a stripe is hot.
 	 */
 	boolean idle() {
-		return !this.window.open && !this.anyHot;
+		return !this.window.open && !(this.anyHot && (ThreadLocalRandom.current().nextInt() & this.hotMask) == 0);
 	}
 
-	/** A watched keyed write: while the window is open, counts it and samples its key. */
-	void watchedWrite(MapOperation operation, Object key) {
+	/**
+	 * A watched keyed write: while the window is open, counts it and samples its key.
+	 * @return whether the window was open: if not, the write was drawn on a hot stripe, and a meeting it
+	 * finds counts for {@link #hotWeight()}
+	 */
+	boolean watchedWrite(MapOperation operation, Object key) {
 		if (this.window.open) {
 			count(operation, key);
+			return true;
 		}
+		return false;
+	}
+
+	/**
+	 * How many contended operations a meeting measured outside windows stands for: both writes were
+	 * drawn, each with probability {@code 1/HOT_SAMPLING} ({@value #HOT_SAMPLING}² = 64 by default),
+	 * so that weighted counts and wait totals estimate all of a hot stripe's contention without bias.
+	 */
+	int hotWeight() {
+		return (this.hotMask + 1) * (this.hotMask + 1);
 	}
 
 	/**

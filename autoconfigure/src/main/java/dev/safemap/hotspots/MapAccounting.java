@@ -307,12 +307,23 @@ final class MapAccounting implements MapObserver, MapStats {
 
 	@Override
 	public void contended(MapOperation operation, @Nullable Object key, int segment, long waitNanos) {
+		contended(operation, key, segment, waitNanos, 1);
+	}
+
+	/**
+	 * A measured contended operation standing for {@code weight} (see {@link MapObserver#contended(MapOperation,
+	 * Object, int, long, int)}): counts, wait totals, the segment and the contention key sketches add the weight;
+	 * the wait quantiles, the call-site sample and the listeners (the wait timer) take it once, as one sample.
+	 */
+	@Override
+	public void contended(MapOperation operation, @Nullable Object key, int segment, long waitNanos, int weight) {
 		long wait = Math.max(0, waitNanos);
-		this.contended.increment();
-		this.waitNanos.add(wait);
-		this.segments.incrementAndGet(Math.floorMod(segment, SEGMENT_SLOTS));
+		int w = Math.max(1, weight);
+		this.contended.add(w);
+		this.waitNanos.add(wait * w);
+		this.segments.addAndGet(Math.floorMod(segment, SEGMENT_SLOTS), w);
 		try {
-			recordContention(key, wait);
+			recordContention(key, wait, w);
 		}
 		catch (RuntimeException ex) {
 			// never let accounting break the map operation: the key's hashCode() or the call-site capture threw
@@ -323,13 +334,13 @@ final class MapAccounting implements MapObserver, MapStats {
 		}
 	}
 
-	private void recordContention(@Nullable Object key, long wait) {
+	private void recordContention(@Nullable Object key, long wait, int weight) {
 		// the key's hashCode() is user code: never under a lock of ours
 		int hash = (key != null) ? key.hashCode() : 0;
 		boolean leftPending = false;
 		if (!this.waitLock.tryLock()) {
 			if (this.pendingCount.incrementAndGet() <= MAX_PENDING) {
-				this.pendingContention.offer(new Contention(key, hash, wait));
+				this.pendingContention.offer(new Contention(key, hash, wait, weight));
 				leftPending = true;
 			}
 			else {
@@ -340,7 +351,7 @@ final class MapAccounting implements MapObserver, MapStats {
 		if (!leftPending) {
 			try {
 				applyPendingContention();
-				applyContention(key, hash, wait);
+				applyContention(key, hash, wait, weight);
 			}
 			finally {
 				this.waitLock.unlock();
@@ -360,11 +371,11 @@ final class MapAccounting implements MapObserver, MapStats {
 	}
 
 	/** Applies one contended operation to the wait sketch and the contention key sketches; holds waitLock. */
-	private void applyContention(@Nullable Object key, int hash, long wait) {
+	private void applyContention(@Nullable Object key, int hash, long wait, int weight) {
 		this.waitQuantiles.update(wait);
 		if (key != null) {
-			this.contentionKeys.update(key, hash, 1);
-			this.contentionWait.update(key, hash, Math.max(1, wait));
+			this.contentionKeys.update(key, hash, weight);
+			this.contentionWait.update(key, hash, Math.max(1, wait) * weight);
 		}
 	}
 
@@ -373,7 +384,7 @@ final class MapAccounting implements MapObserver, MapStats {
 		Contention pending;
 		while ((pending = this.pendingContention.poll()) != null) {
 			this.pendingCount.decrementAndGet();
-			applyContention(pending.key(), pending.hash(), pending.waitNanos());
+			applyContention(pending.key(), pending.hash(), pending.waitNanos(), pending.weight());
 		}
 	}
 
@@ -394,7 +405,7 @@ final class MapAccounting implements MapObserver, MapStats {
 	}
 
 	/** A contended operation left for the next holder of waitLock. */
-	private record Contention(@Nullable Object key, int hash, long waitNanos) {
+	private record Contention(@Nullable Object key, int hash, long waitNanos, int weight) {
 	}
 
 	@Override

@@ -21,21 +21,29 @@ class ObservedGuardedMapSamplingTests {
 
 	private final ReadWindow window = new ReadWindow();
 
-	private final OperationSampler sampler = new OperationSampler(this.window, new AtomicReferenceArray<>(16), 0.0);
+	/** Every write of a hot stripe watched outside windows (no draw), so that each case below is certain. */
+	private OperationSampler sampler = new OperationSampler(this.window, new AtomicReferenceArray<>(16), 0.0, 1);
 
 	private final List<String> contended = new CopyOnWriteArrayList<>();
 
-	private final Map<String, Integer> map = GuardedMap.builder("m").observer(new MapObserver() {
-		@Override
-		public OperationSampler operationSampler() {
-			return ObservedGuardedMapSamplingTests.this.sampler;
-		}
+	private final List<Integer> weights = new CopyOnWriteArrayList<>();
 
-		@Override
-		public void contended(MapOperation operation, Object key, int segment, long waitNanos) {
-			ObservedGuardedMapSamplingTests.this.contended.add(operation + " " + key);
-		}
-	}).wrap(new HashMap<String, Integer>(Map.of("a", 1)));
+	private Map<String, Integer> map = mapObservedBy(this.sampler);
+
+	private Map<String, Integer> mapObservedBy(OperationSampler operationSampler) {
+		return GuardedMap.builder("m").observer(new MapObserver() {
+			@Override
+			public OperationSampler operationSampler() {
+				return operationSampler;
+			}
+
+			@Override
+			public void contended(MapOperation operation, Object key, int segment, long waitNanos, int weight) {
+				ObservedGuardedMapSamplingTests.this.weights.add(weight);
+				ObservedGuardedMapSamplingTests.this.contended.add(operation + " " + key);
+			}
+		}).wrap(new HashMap<String, Integer>(Map.of("a", 1)));
+	}
 
 	@Test
 	void readsAreCountedOnlyWhileTheWindowIsOpenAndAlwaysAnswered() {
@@ -104,6 +112,28 @@ class ObservedGuardedMapSamplingTests {
 		}
 		assertThat(contendOn("k")).as("cooled down: back to unlocked writes").isFalse();
 		assertThat(this.map.get("k")).as("every write applied, measured or not").isEqualTo(10);
+	}
+
+	@Test
+	void outsideTheWindowAMeetingOnAHotStripeIsMeasuredBetweenDrawnWritesAndStandsForTheOthers() throws Exception {
+		// one write in 2 drawn: a meeting is measured when both writes were drawn, and counts for 2 x 2
+		this.sampler = new OperationSampler(this.window, new AtomicReferenceArray<>(16), 0.0, 2);
+		this.map = mapObservedBy(this.sampler);
+		this.window.open();
+		assertThat(contendOn("k")).as("in the window: every write watched").isTrue();
+		this.window.close();
+		assertThat(this.weights).as("measured in the window: stands for itself").containsExactly(1);
+
+		int attempts = 0;
+		boolean measured = false;
+		// each attempt is measured with probability 1/4; 200 all missing has probability below 1e-24
+		while (!measured && attempts < 200) {
+			attempts++;
+			measured = contendOn("k");
+		}
+		assertThat(measured).as("a meeting measured outside the window within %d attempts", attempts).isTrue();
+		assertThat(this.weights).as("the second meeting, between two drawn writes").containsExactly(1, 4);
+		assertThat(this.map.get("k")).as("every write applied, measured or not").isEqualTo(2 * (attempts + 1));
 	}
 
 	@Test

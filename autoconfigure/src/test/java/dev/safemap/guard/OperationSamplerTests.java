@@ -85,7 +85,8 @@ class OperationSamplerTests {
 
 	@Test
 	void isIdleOnlyWhileTheWindowIsClosedAndNoStripeIsHot() {
-		OperationSampler sampler = new OperationSampler(this.window, new AtomicReferenceArray<>(16), 0.0);
+		// every write of a hot stripe watched (no draw): the hot stripes' memory alone decides
+		OperationSampler sampler = new OperationSampler(this.window, new AtomicReferenceArray<>(16), 0.0, 1);
 		assertThat(sampler.idle()).isTrue();
 		this.window.open();
 		assertThat(sampler.idle()).as("window open").isFalse();
@@ -114,6 +115,39 @@ class OperationSamplerTests {
 
 		sampler.watchAll();
 		assertThat(sampler.idle()).as("every stripe watched").isFalse();
+	}
+
+	@Test
+	void whileAStripeIsHotOneWriteInEightIsDrawnForWatchingAndAMeasuredMeetingCountsSixtyFour() {
+		OperationSampler sampler = new OperationSampler(this.window, new AtomicReferenceArray<>(16), 0.0);
+		int writes = 80_000;
+		assertThat(countNotIdle(sampler, writes)).as("nothing hot: every write idle").isZero();
+		sampler.sameKeyMet(3);
+		// binomial(80,000, 1/8): mean 10,000, standard deviation 94; the bounds are 10 deviations away
+		assertThat(countNotIdle(sampler, writes)).isBetween(9_000, 11_000);
+		assertThat(sampler.hotWeight()).isEqualTo(64);
+		this.window.open();
+		assertThat(countNotIdle(sampler, writes)).as("window open: every write watched").isEqualTo(writes);
+		assertThat(sampler.watchedWrite(MapOperation.PUT, "k")).as("watched in the window").isTrue();
+		this.window.close();
+		assertThat(sampler.watchedWrite(MapOperation.PUT, "k")).as("drawn outside the window").isFalse();
+	}
+
+	@Test
+	void rejectsAHotSamplingThatIsNotAPowerOfTwo() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new OperationSampler(this.window, new AtomicReferenceArray<>(16), 0.0, 6))
+			.withMessageContaining("6");
+	}
+
+	private static int countNotIdle(OperationSampler sampler, int writes) {
+		int notIdle = 0;
+		for (int i = 0; i < writes; i++) {
+			if (!sampler.idle()) {
+				notIdle++;
+			}
+		}
+		return notIdle;
 	}
 
 	@Test

@@ -149,12 +149,14 @@ class HotspotsTests {
 	}
 
 	@Test
-	void contentionOnAHotKeyIsFoundInAWindowThenMeasuredUntilItCoolsDownAtTheDefaultSampleRates()
+	void contentionOnAHotKeyIsFoundInAWindowThenMeasuredOnADrawOfItsWritesEachStandingForSixtyFour()
 			throws Exception {
 		// at the defaults, writes are watched (and so can be seen waiting) only in the 1 ms read
-		// windows, and then on a stripe where writes of one key met: contention on a hot key is found
-		// in a window and measured from then on, not only in the windows. The test opens the window
-		// and makes the writes wait (latches), so that nothing depends on the machine's speed
+		// windows, and then, one in 8 drawn, on a stripe where writes of one key met: contention on a hot
+		// key is found in a window and measured from then on, not only in the windows, a meeting between
+		// two drawn writes counting for the 64 not measured. The test opens the window and makes the
+		// writes wait (latches), so that nothing depends on the machine's speed. The stripe's cooling
+		// down is covered deterministically in OperationSamplerTests and ObservedGuardedMapSamplingTests
 		DefaultHotspots hotspots = manualWindowHotspots(HotspotsConfig.builder());
 		Map<String, Long> map = GuardedMap.builder("stock")
 			.observer(hotspots.create("stock", GuardMode.GUARD))
@@ -165,30 +167,39 @@ class HotspotsTests {
 
 		hotspots.readWindow().open();
 		contend(map, "hot");
+		map.put("cold", 1L);
 		hotspots.readWindow().close();
 		assertThat(hotspots.report("stock", true).orElseThrow().contended()).as("found in the window").isEqualTo(1);
+		hotspots.harvest(64.0);
 
-		for (int i = 0; i < 10; i++) {
-			contend(map, "hot");
-			map.put("cold-" + i, 1L);
-			hotspots.harvest(64.0);
-		}
+		int attempts = contendUntilMeasured(hotspots, map, "hot", 1);
 		HotspotReport report = hotspots.report("stock", true).orElseThrow();
-		assertThat(report.contended()).as("measured after the window, period after period").isEqualTo(11);
+		assertThat(report.contended()).as("measured after the window (attempt %d): 1 + 64", attempts).isEqualTo(65);
 		assertThat(report.waitNanos()).as("each waiter was held at least " + HOLD_MILLIS + " ms")
-			.isGreaterThanOrEqualTo(11 * TimeUnit.MILLISECONDS.toNanos(HOLD_MILLIS));
+			.isGreaterThanOrEqualTo(65 * TimeUnit.MILLISECONDS.toNanos(HOLD_MILLIS));
 		assertThat(report.hotKeysByContention().get(0).key()).isEqualTo("hot");
+		assertThat(report.hotKeysByContention().get(0).count()).isEqualTo(65);
 		assertThat(report.operationsByKind()).as("writes are counted only in the window (one contend), scaled")
 			.containsEntry(MapOperation.MERGE, 64L)
 			.containsEntry(MapOperation.COMPUTE, 64L)
-			.containsEntry(MapOperation.PUT, 0L);
+			.containsEntry(MapOperation.PUT, 64L);
+	}
 
-		for (int i = 0; i < 16; i++) {
-			hotspots.harvest(64.0);
+	/**
+	 * Contends on {@code key} until the map's contended count exceeds {@code before}: a meeting outside
+	 * the windows is measured when both writes were drawn (1 in 64). Bounded at 3,000 attempts, which all
+	 * miss with probability below 1e-20.
+	 * @return the attempts it took
+	 */
+	private static int contendUntilMeasured(DefaultHotspots hotspots, Map<String, Long> map, String key, long before)
+			throws Exception {
+		for (int attempt = 1; attempt <= 3_000; attempt++) {
+			contend(map, key);
+			if (hotspots.report("stock", false).orElseThrow().contended() > before) {
+				return attempt;
+			}
 		}
-		contend(map, "hot");
-		assertThat(hotspots.report("stock", true).orElseThrow().contended())
-			.as("cooled down after 16 periods without contention: sampled out again").isEqualTo(11);
+		throw new AssertionError("no meeting on " + key + " measured in 3,000 attempts");
 	}
 
 	@Test
@@ -215,7 +226,7 @@ class HotspotsTests {
 	}
 
 	@Test
-	void aWindowThatOpensAPeriodLateIsCountedAndHasEveryWriteWatched() throws Exception {
+	void aWindowThatOpensAPeriodLateIsCountedAndHasEveryStripeWatched() throws Exception {
 		// a starved drain thread must not make contention go unseen: the window it could not open in
 		// time is counted, and every stripe of every map is watched until it cools down
 		DefaultHotspots hotspots = manualWindowHotspots(HotspotsConfig.builder());
@@ -236,10 +247,11 @@ class HotspotsTests {
 		assertThat(hotspots.lateWindows()).isEqualTo(1);
 		timer.runOnTime(4 * period + TimeUnit.MILLISECONDS.toNanos(2));
 		assertThat(hotspots.readWindow().isOpen()).isFalse();
-		contend(map, "a");
-		contend(map, "b");
+		// every stripe hot: drawn writes are watched, a meeting between two counting for 64
+		contendUntilMeasured(hotspots, map, "a", 0);
+		contendUntilMeasured(hotspots, map, "b", 64);
 		assertThat(hotspots.report("stock", true).orElseThrow().contended())
-			.as("after a late window, outside the windows, on stripes never contended before").isEqualTo(2);
+			.as("after a late window, outside the windows, on stripes never contended before").isEqualTo(128);
 	}
 
 	/** How long {@link #contend} keeps its waiter waiting, at least. */
