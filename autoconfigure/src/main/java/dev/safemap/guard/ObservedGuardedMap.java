@@ -28,11 +28,13 @@ import static dev.safemap.guard.MapOperation.*;
  * the contents make it wait: until its mapping function runs ({@code compute*}, {@code merge}), or
  * the whole call (operations without one, or a function the contents did not call). That wait is
  * reported through {@link MapObserver#contended} after the operation. With a sampler, a write is
- * watched only while the window is open or on a stripe where writes of one key met lately
- * ({@link OperationSampler#watches(int)}); any other write goes straight to the contents, uncounted
+ * watched only while the window is open or, one in eight drawn, on a stripe where writes of one key met
+ * lately ({@link OperationSampler#idle()}, {@link OperationSampler#watches(int)}; a meeting of drawn
+ * writes is reported with {@link OperationSampler#hotWeight()}); any other write goes straight to the contents, uncounted
  * (the sampler counts keyed writes, as keyed reads, only while the window is open). While the window
- * is closed and no stripe is hot ({@link OperationSampler#idle()}), a write does not even find its
- * stripe: it runs the null checks and two loads before the contents' own call.</li>
+ * is closed and no stripe is hot, a write does not even find its stripe: it runs the null checks and
+ * two loads before the contents' own call (while a stripe is hot, a draw from the thread's own random
+ * generator too).</li>
  * </ul>
  * <b>No lock of this class is ever held</b>, around the contents or around user code (mapping
  * functions, the observer, keys' {@code hashCode}/{@code equals}): the contents (a

@@ -25,14 +25,18 @@ import org.jspecify.annotations.Nullable;
  * ConcurrentHashMap").
  * <p>
  * A keyed write is <em>watched</em> (the guarded map marks it in flight on its stripe, and so can see it
- * meet another write there) only while the window is open or when writes of one key have met on that
- * stripe in the last {@value #HOT_PERIODS} harvests ({@link #watches(int)}); any other write goes
- * straight to the contents. Nothing here, nor in the guarded map, ever makes a write wait: the stripes
+ * meet another write there) while the window is open, and when writes of one key have met on that
+ * stripe in the last {@value #HOT_PERIODS} harvests, one write in {@value #HOT_SAMPLING} drawn at random
+ * ({@link #idle()}, {@link #watches(int)}): a meeting outside the window is then measured when both
+ * writes were drawn, and stands for {@link #hotWeight()} meetings. Any other write goes straight to the
+ * contents. Watching every write of a hot stripe, as an earlier version did, cost two atomic
+ * instructions per write on a cache line every contending core writes: a third of the 2-thread hot-key
+ * throughput (docs/benchmarks.md). Nothing here, nor in the guarded map, ever makes a write wait: the stripes
  * are counters, not locks (failure catalogue #16). Memory is fixed per map (64 bytes of stripe state
  * and one adder per kind of keyed operation) whatever the number of threads, virtual ones included.
  * <p>
- * <b>Contention</b> is therefore seen on a stripe while the window is open, and then continuously
- * while it lasts on the same key: a write that starts while a write of the same key (same
+ * <b>Contention</b> is therefore seen on a stripe while the window is open, and then on a draw of its
+ * writes while it lasts on the same key: a write that starts while a write of the same key (same
  * {@code hashCode()}) is in flight on its stripe keeps that stripe watched for {@value #HOT_PERIODS}
  * harvests ({@link #sameKeyMet(int)}, {@link #coolDown()}). Two different keys that merely share one
  * of the 64 stripes do not wait for each other (unless the contents' own bin makes them): their

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -65,11 +66,23 @@ final class WatchTable {
 
 	private final LongSupplier ticker;
 
+	/** Captures an interloper's call site: {@link CallSite#capture()}, or in tests one that blocks. */
+	private final Supplier<CallSite> capture;
+
 	/**
 	 * @param ticker the clock of the lost-update window
 	 */
 	WatchTable(LongSupplier ticker) {
+		this(ticker, CallSite::capture);
+	}
+
+	/**
+	 * @param ticker the clock of the lost-update window
+	 * @param capture captures an interloper's call site
+	 */
+	WatchTable(LongSupplier ticker, Supplier<CallSite> capture) {
 		this.ticker = ticker;
+		this.capture = capture;
 	}
 
 	private static int slot(int hash) {
@@ -143,7 +156,13 @@ final class WatchTable {
 			return unconditional ? other : null;
 		}
 		if (INTERLOPER.getAcquire(watch) == null) {
-			INTERLOPER.compareAndSet(watch, null, new Interloper(current.getName(), CallSite.capture()));
+			// published before its call site is captured (a stack walk takes microseconds, the reader's own
+			// write may come a few nanoseconds after this one): the reader's write finds it, and waits for the
+			// site only when it has a race to report
+			Interloper interloper = new Interloper(current.getName());
+			if (INTERLOPER.compareAndSet(watch, null, interloper)) {
+				interloper.captured(this.capture.get());
+			}
 		}
 		return null;
 	}
@@ -173,8 +192,56 @@ final class WatchTable {
 
 	}
 
-	/** Another thread's write of a watched key. */
-	record Interloper(String threadName, CallSite site) {
+	/**
+	 * Another thread's write of a watched key: its thread, at once, and its call site once captured.
+	 * Thread-safe: the writer captures, the reader waits for it ({@link #site()}).
+	 */
+	static final class Interloper {
+
+		/** How long a reporting reader waits, at most, for the interloper to capture its call site. */
+		private static final long CAPTURE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+		private final String threadName;
+
+		private volatile @Nullable CallSite site;
+
+		Interloper(String threadName) {
+			this.threadName = threadName;
+		}
+
+		String threadName() {
+			return this.threadName;
+		}
+
+		void captured(CallSite site) {
+			this.site = site;
+		}
+
+		/**
+		 * The interloper's call site, waiting for its thread to capture it (a stack walk, started just
+		 * after it published this) for at most {@value #CAPTURE_WAIT_NANOS} ns, after which the site is
+		 * {@link CallSite#UNKNOWN} (its thread was descheduled mid-capture). Called only to report a race.
+		 */
+		CallSite site() {
+			CallSite captured = this.site;
+			if (captured != null) {
+				return captured;
+			}
+			long start = System.nanoTime();
+			for (int spins = 0; (captured = this.site) == null; spins++) {
+				if (System.nanoTime() - start > CAPTURE_WAIT_NANOS) {
+					return CallSite.UNKNOWN;
+				}
+				if (spins < 1_000) {
+					Thread.onSpinWait();
+				}
+				else {
+					Thread.yield();
+				}
+			}
+			return captured;
+		}
+
 	}
 
 }

@@ -144,8 +144,9 @@ final class WatchingMap<K, V> extends AbstractGuardedMap<K, V> {
 			this.observerFailures.failed("race", operation, ex);
 		}
 		CallSite site = CallSite.capture();
+		CallSite otherSite = other.site();
 		long now = this.ticker.getAsLong();
-		ReportKey reportKey = new ReportKey(site, other.site());
+		ReportKey reportKey = new ReportKey(site, otherSite);
 		Long last = this.lastReported.get(reportKey);
 		if (last != null && now - last < REPORT_INTERVAL) {
 			return;
@@ -156,12 +157,12 @@ final class WatchingMap<K, V> extends AbstractGuardedMap<K, V> {
 		this.lastReported.put(reportKey, now);
 		String maskedKey = this.keyMasker.maskUnless(key, this.showKeys);
 		RaceReport report = new RaceReport(this.name, RaceReport.Kind.LOST_UPDATE, operation, maskedKey, site,
-				other.site(), Thread.currentThread().getName(), other.threadName(), Instant.now());
+				otherSite, Thread.currentThread().getName(), other.threadName(), Instant.now());
 		if (this.registry != null) {
 			this.registry.record(report);
 		}
 		SafeMapEvents.race(this.name, GuardMode.WATCH, RaceReport.Kind.LOST_UPDATE, operation, maskedKey, site,
-				other.site(), other.threadName());
+				otherSite, other.threadName());
 		try {
 			this.observer.race(report);
 		}

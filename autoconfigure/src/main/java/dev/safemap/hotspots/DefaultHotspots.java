@@ -31,8 +31,8 @@ import dev.safemap.guard.WindowCycle;
  * the moment drawn for a window. Estimates stay unbiased (each period is scaled by its measured
  * lengths), but contention would go unseen, since writes are watched only in windows and on stripes
  * already found contended. So a window that opens more than a whole period late is counted
- * ({@link #lateWindows()}), logged (WARN the first time, DEBUG after), and makes every map watch all
- * its writes for the next {@code OperationSampler.HOT_PERIODS} periods: a busy machine, the likeliest
+ * ({@link #lateWindows()}), logged (WARN the first time, DEBUG after), and makes every stripe of every
+ * map hot for the next {@code OperationSampler.HOT_PERIODS} periods (a draw of its writes watched): a busy machine, the likeliest
  * place for contention, gets more measurement, not less.
  * <p>
  * Thread-safe.
@@ -151,7 +151,7 @@ final class DefaultHotspots implements Hotspots {
 
 	/**
 	 * A window opened {@code lateNanos} after the moment drawn for it, more than a whole period: the
-	 * drain thread was starved. Counts it, logs it, and has every map watch all its writes until they
+	 * drain thread was starved. Counts it, logs it, and makes every stripe of every map hot until they
 	 * cool down (see the class comment); package-private for tests.
 	 */
 	void windowOpenedLate(long lateNanos) {
@@ -162,7 +162,7 @@ final class DefaultHotspots implements Hotspots {
 		if (!this.lateWindowLogged) {
 			this.lateWindowLogged = true;
 			logger.warn("SafeMap hotspots: a read window opened {} ms late: the drain thread is starved of CPU."
-					+ " Every write of every guarded map is watched for contention for the next periods, so that"
+					+ " Every stripe of every guarded map is watched for contention for the next periods, so that"
 					+ " contention on this busy machine is measured rather than missed; read counts stay estimates."
 					+ " Further late windows are logged at DEBUG.", TimeUnit.NANOSECONDS.toMillis(lateNanos));
 		}

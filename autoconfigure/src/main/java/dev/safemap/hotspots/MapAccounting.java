@@ -42,8 +42,9 @@ import dev.safemap.guard.ReadWindow;
  * scaled by the period's measured length over the window's. That estimates the counts without bias
  * when the operation rate does not follow the (random) windows; counts lag by at most one period. The
  * map watches a write on its stripe, and so can see it wait, only while the window is open or on a
- * stripe where writes of one key met lately, which {@link #harvest} lets cool down period by period,
- * or on every stripe after a window that could not open in time ({@link #watchAll()}; see
+ * stripe where writes of one key met lately (there one write in 8, a measured meeting counting 64:
+ * {@link #contended(MapOperation, Object, int, long, int)}), which {@link #harvest} lets cool down period
+ * by period, or on every stripe after a window that could not open in time ({@link #watchAll()}; see
  * {@link OperationSampler}). Every other operation (keyless ones such as {@code size}, and every
  * operation when the sample rate is 1) calls
  * {@link #operation}, which increments the calling thread's own counter (see
@@ -270,8 +271,8 @@ final class MapAccounting implements MapObserver, MapStats {
 	}
 
 	/**
-	 * The owner's window could not open in time (its thread was starved): watch every write of this
-	 * map for contention until the stripes cool down, rather than miss it.
+	 * The owner's window could not open in time (its thread was starved): watch every stripe of this
+	 * map for contention (a hot stripe's draw of its writes) until they cool down, rather than miss it.
 	 */
 	void watchAll() {
 		OperationSampler sampler = this.operationSampler;
