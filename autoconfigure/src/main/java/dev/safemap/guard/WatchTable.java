@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * <li>Every keyed write looks at its key's slot (one load). Empty: nothing more. A watch of an
  * earlier window: dropped (a read after that window is not seen, so the writer may have read the key
  * again since). Another thread's watch of the same key: the write is recorded as the watch's
- * <em>interloper</em> (its call site captured once, before it changes the map). Its own watch of the
+ * <em>interloper</em>: published at once, its call site captured just after (once, before it changes the
+ * map), so that the reader's own write, which may come nanoseconds later, already finds it. Its own watch of the
  * same key: the watch ends, and when the write is unconditional ({@code put}, {@code remove(key)},
  * {@code replace(key, value)}) and an interloper wrote in between, the interloper's write was lost: a
  * {@code LOST_UPDATE}.</li>
