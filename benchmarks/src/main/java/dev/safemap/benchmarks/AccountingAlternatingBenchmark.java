@@ -64,7 +64,9 @@ import dev.safemap.hotspots.HotspotsConfig;
  * of its windows instead of all: what the windows' key stores cost), {@code off} (off against
  * itself: the method's own noise floor) and {@code chm} (the {@code ConcurrentHashMap} itself against
  * guard mode over it: what the guard-mode layer costs; run it with the JIT left alone, as the pinned
- * {@code dontinline} applies to the wrappers only).
+ * {@code dontinline} applies to the wrappers only) and {@code watch} (watch mode at its default sampling,
+ * without observer, against guard mode over the same map: issue 19's cost; JIT left alone too, as
+ * the watching map's own methods are not pinned).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -80,7 +82,7 @@ public class AccountingAlternatingBenchmark {
 
 	static final int MASK = SIZE - 1;
 
-	@Param({ "accounting", "rareWindows", "fewKeys", "sampler", "observed", "off", "chm" })
+	@Param({ "accounting", "rareWindows", "fewKeys", "sampler", "observed", "off", "chm", "watch" })
 	public String candidate;
 
 	Map<Integer, Integer> off;
@@ -114,6 +116,7 @@ public class AccountingAlternatingBenchmark {
 				.observer(accounting(HotspotsConfig.builder().sampleRate(1.0 / 1024).build()));
 			case "fewKeys" -> builder
 				.observer(accounting(HotspotsConfig.builder().keySampleRate(1.0 / 1024).build()));
+			case "watch" -> builder.mode(GuardMode.WATCH).watchSampling(64);
 			default -> throw new IllegalArgumentException("unknown candidate " + this.candidate);
 		}
 		// "chm": the ConcurrentHashMap itself, unwrapped
