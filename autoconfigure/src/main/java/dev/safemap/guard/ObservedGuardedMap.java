@@ -28,13 +28,13 @@ import static dev.safemap.guard.MapOperation.*;
  * the contents make it wait: until its mapping function runs ({@code compute*}, {@code merge}), or
  * the whole call (operations without one, or a function the contents did not call). That wait is
  * reported through {@link MapObserver#contended} after the operation. With a sampler, a write is
- * watched only while the window is open or, one in eight drawn, on a stripe where writes of one key met
- * lately ({@link OperationSampler#idle()}, {@link OperationSampler#watches(int)}; a meeting of drawn
- * writes is reported with {@link OperationSampler#hotWeight()}); any other write goes straight to the contents, uncounted
+ * watched only while the window is open or, while the sampler's hot window is open, on a stripe where
+ * writes of one key met lately ({@link OperationSampler#idle()}, {@link OperationSampler#watches(int)}; a
+ * meeting measured in the hot window is reported with {@link OperationSampler#hotWeight()}); any other write
+ * goes straight to the contents, uncounted
  * (the sampler counts keyed writes, as keyed reads, only while the window is open). While the window
  * is closed and no stripe is hot, a write does not even find its stripe: it runs the null checks and
- * two loads before the contents' own call (while a stripe is hot, a draw from the thread's own random
- * generator too).</li>
+ * two loads before the contents' own call (while a stripe is hot, three).</li>
  * </ul>
  * <b>No lock of this class is ever held</b>, around the contents or around user code (mapping
  * functions, the observer, keys' {@code hashCode}/{@code equals}): the contents (a
@@ -61,10 +61,10 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 	private static final int MET = 2;
 
 	/**
-	 * What {@link #enter} returns: as {@link #MET}, but watched outside the sampler's window, as one of
-	 * the drawn writes of a hot stripe: the meeting counts for {@link OperationSampler#hotWeight()}.
+	 * What {@link #enter} returns: as {@link #MET}, but watched outside the sampler's window, as a write of
+	 * a hot stripe in the hot window: the meeting counts for {@link OperationSampler#hotWeight()}.
 	 */
-	private static final int MET_DRAWN = 3;
+	private static final int MET_HOT = 3;
 
 	/** Ints per stripe in {@link #stripes}: a cache line each. */
 	private static final int STRIDE = 16;
@@ -159,16 +159,16 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 	 * one key meet lately), in which case nothing happens, counts it (by the sampler while its window is
 	 * open, else through the observer) and marks it in flight on its stripe. Never waits. The
 	 * caller must call {@link #exit} with the result, in a {@code finally} block.
-	 * @return {@link #UNWATCHED}, {@link #ALONE}, {@link #MET} or {@link #MET_DRAWN}
+	 * @return {@link #UNWATCHED}, {@link #ALONE}, {@link #MET} or {@link #MET_HOT}
 	 */
 	private int enter(MapOperation operation, Object key, int stripe) {
 		OperationSampler sampler = this.operationSampler;
-		boolean drawn = false;
+		boolean hotOnly = false;
 		if (sampler != null) {
 			if (!sampler.watches(stripe)) {
 				return UNWATCHED;
 			}
-			drawn = !sampler.watchedWrite(operation, key);
+			hotOnly = !sampler.watchedWrite(operation, key);
 		}
 		else {
 			observe(operation, key);
@@ -184,7 +184,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		if (inFlight == 0) {
 			return ALONE;
 		}
-		return drawn ? MET_DRAWN : MET;
+		return hotOnly ? MET_HOT : MET;
 	}
 
 	/** When a write that met another one started timing its wait, else 0 (no clock read). */
@@ -224,7 +224,7 @@ final class ObservedGuardedMap<K, V> extends AbstractGuardedMap<K, V> {
 		SafeMapEvents.contended(this.name, operation, key, this.keyMasker, this.showKeys, waited, CallSite::capture);
 		try {
 			OperationSampler sampler = this.operationSampler;
-			int weight = (entered == MET_DRAWN && sampler != null) ? sampler.hotWeight() : 1;
+			int weight = (entered == MET_HOT && sampler != null) ? sampler.hotWeight() : 1;
 			this.observer.contended(operation, key, stripe, waited, weight);
 		}
 		catch (RuntimeException ex) {

@@ -26,17 +26,18 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * A keyed write is <em>watched</em> (the guarded map marks it in flight on its stripe, and so can see it
  * meet another write there) while the window is open, and when writes of one key have met on that
- * stripe in the last {@value #HOT_PERIODS} harvests, one write in {@value #HOT_SAMPLING} drawn at random
- * ({@link #idle()}, {@link #watches(int)}): a meeting outside the window is then measured when both
- * writes were drawn, and stands for {@link #hotWeight()} meetings. Any other write goes straight to the
- * contents. Watching every write of a hot stripe, as an earlier version did, cost two atomic
- * instructions per write on a cache line every contending core writes: a third of the 2-thread hot-key
- * throughput (docs/benchmarks.md). Nothing here, nor in the guarded map, ever makes a write wait: the stripes
+ * stripe in the last {@value #HOT_PERIODS} harvests, while a second window, the <em>hot window</em>, is
+ * open ({@link #idle()}, {@link #watches(int)}; the hotspots accounting opens it 1 ms in every 8): a
+ * meeting measured there, outside the first window, stands for {@link #hotWeight()} meetings (the hot
+ * window's period over its open time), an estimate without bias however many writes meet at once. Any
+ * other write goes straight to the contents. Watching every write of a hot stripe all the time, as an
+ * earlier version did, cost two atomic instructions per write on a cache line every contending core
+ * writes: a third of the 2-thread hot-key throughput (docs/benchmarks.md). Nothing here, nor in the guarded map, ever makes a write wait: the stripes
  * are counters, not locks (failure catalogue #16). Memory is fixed per map (64 bytes of stripe state
  * and one adder per kind of keyed operation) whatever the number of threads, virtual ones included.
  * <p>
- * <b>Contention</b> is therefore seen on a stripe while the window is open, and then on a draw of its
- * writes while it lasts on the same key: a write that starts while a write of the same key (same
+ * <b>Contention</b> is therefore seen on a stripe while the window is open, and then in every hot window
+ * while it lasts on the same key: a write that starts while a write of the same key (same
  * {@code hashCode()}) is in flight on its stripe keeps that stripe watched for {@value #HOT_PERIODS}
  * harvests ({@link #sameKeyMet(int)}, {@link #coolDown()}). Two different keys that merely share one
  * of the 64 stripes do not wait for each other (unless the contents' own bin makes them): their
@@ -71,14 +72,17 @@ public final class OperationSampler {
 	 */
 	static final byte HOT_PERIODS = 16;
 
-	/**
-	 * Outside windows, a write to a hot stripe is watched with probability {@code 1/HOT_SAMPLING}: a
-	 * meeting of two writes is then measured when both were drawn, with probability
-	 * {@code 1/HOT_SAMPLING²}, and counts for {@link #hotWeight()} contended operations.
-	 */
-	static final int HOT_SAMPLING = 8;
+	/** A window that is always open: every write of a hot stripe watched, each meeting standing for itself. */
+	private static final ReadWindow ALWAYS_OPEN = new ReadWindow();
+
+	static {
+		ALWAYS_OPEN.open();
+	}
 
 	private final ReadWindow window;
+
+	/** While it is open, the writes of hot stripes are watched outside {@link #window}. */
+	private final ReadWindow hotWindow;
 
 	/** A uniform 31-bit draw below this stores the key of an operation made while the window is open. */
 	private final long keyThreshold;
@@ -105,9 +109,6 @@ public final class OperationSampler {
 	 */
 	private boolean anyHot;
 
-	/** A write to a hot stripe outside windows is watched when a random int masked with this is 0. */
-	private final int hotMask;
-
 	/**
 	 * @param window the switch that says when reads are counted
 	 * @param keySlots where the keys of operations made while the window is open are stored, each in
@@ -116,13 +117,21 @@ public final class OperationSampler {
 	 * @throws IllegalArgumentException if an argument is out of range (its value is in the message)
 	 */
 	public OperationSampler(ReadWindow window, AtomicReferenceArray<@Nullable Object> keySlots, double keyShare) {
-		this(window, keySlots, keyShare, HOT_SAMPLING);
+		this(window, ALWAYS_OPEN, keySlots, keyShare);
 	}
 
-	/** As above, watching one in {@code hotSampling} (a power of two) writes of a hot stripe outside windows. */
-	OperationSampler(ReadWindow window, AtomicReferenceArray<@Nullable Object> keySlots, double keyShare,
-			int hotSampling) {
-		if (window == null) {
+	/**
+	 * As above, watching the writes of hot stripes outside {@code window} only while {@code hotWindow} is
+	 * open, each meeting measured then standing for {@link ReadWindow#weight() hotWindow.weight()}.
+	 * @param window the switch that says when operations are counted and every write is watched
+	 * @param hotWindow the switch that says when the writes of hot stripes are watched
+	 * @param keySlots as above
+	 * @param keyShare as above
+	 * @throws IllegalArgumentException if an argument is out of range (its value is in the message)
+	 */
+	public OperationSampler(ReadWindow window, ReadWindow hotWindow, AtomicReferenceArray<@Nullable Object> keySlots,
+			double keyShare) {
+		if (window == null || hotWindow == null) {
 			throw new IllegalArgumentException("window must not be null");
 		}
 		if (Integer.bitCount(keySlots.length()) != 1) {
@@ -132,10 +141,7 @@ public final class OperationSampler {
 		if (!(keyShare >= 0.0 && keyShare <= 1.0)) {
 			throw new IllegalArgumentException("keyShare must be between 0 and 1 but was " + keyShare);
 		}
-		if (hotSampling < 1 || Integer.bitCount(hotSampling) != 1) {
-			throw new IllegalArgumentException("hotSampling must be a power of two but was " + hotSampling);
-		}
-		this.hotMask = hotSampling - 1;
+		this.hotWindow = hotWindow;
 		this.window = window;
 		this.keyThreshold = (long) (keyShare * (1L << 31));
 		this.keySlots = keySlots;
@@ -162,24 +168,23 @@ public final class OperationSampler {
 	 * {@value #HOT_PERIODS} harvests.
 	 */
 	boolean watches(int stripe) {
-		return this.window.open || this.hot[stripe] != 0;
+		return this.window.open || (this.hot[stripe] != 0 && this.hotWindow.open);
 	}
 
 	/**
-	 * Whether this keyed write need not be watched: the window is closed, and no stripe is hot or this
-	 * write was not drawn ({@link #HOT_SAMPLING}: one in eight is). Then a guarded map sends it straight
-	 * to its contents, without even finding its stripe. The window's volatile flag is read first, so that
-	 * the plain {@link #anyHot} is read anew each time; the draw is one step of the thread's own
-	 * {@link ThreadLocalRandom} (no shared write), made only while a stripe is hot.
+	 * Whether no keyed write needs watching now: the window is closed, and no stripe is hot or the hot
+	 * window is closed. Then a guarded map sends its writes straight to its contents, without even
+	 * finding their stripe. The window's volatile flag is read first, so that the plain {@link #anyHot}
+	 * is read anew each time; the hot window's flag only while a stripe is hot.
 	 */
 	boolean idle() {
-		return !this.window.open && !(this.anyHot && (ThreadLocalRandom.current().nextInt() & this.hotMask) == 0);
+		return !this.window.open && !(this.anyHot && this.hotWindow.open);
 	}
 
 	/**
 	 * A watched keyed write: while the window is open, counts it and samples its key.
-	 * @return whether the window was open: if not, the write was drawn on a hot stripe, and a meeting it
-	 * finds counts for {@link #hotWeight()}
+	 * @return whether the window was open: if not, the write is watched as one of a hot stripe's, in the
+	 * hot window, and a meeting it finds counts for {@link #hotWeight()}
 	 */
 	boolean watchedWrite(MapOperation operation, Object key) {
 		if (this.window.open) {
@@ -190,12 +195,12 @@ public final class OperationSampler {
 	}
 
 	/**
-	 * How many contended operations a meeting measured outside windows stands for: both writes were
-	 * drawn, each with probability {@code 1/HOT_SAMPLING} ({@value #HOT_SAMPLING}² = 64 by default),
-	 * so that weighted counts and wait totals estimate all of a hot stripe's contention without bias.
+	 * How many contended operations a meeting measured outside the window, in the hot window, stands
+	 * for: the hot window's period over its open time, so that weighted counts and wait totals estimate
+	 * all of a hot stripe's contention without bias however many writes meet at once.
 	 */
 	int hotWeight() {
-		return (this.hotMask + 1) * (this.hotMask + 1);
+		return this.hotWindow.weight();
 	}
 
 	/**

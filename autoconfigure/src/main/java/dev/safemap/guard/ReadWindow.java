@@ -26,6 +26,12 @@ public final class ReadWindow {
 
 	volatile boolean open;
 
+	/**
+	 * How many operations one counted while the window is open stands for: the period over the time the
+	 * window was open in it, as last measured by whoever drives the window ({@link #weigh}); 1 until then.
+	 */
+	private volatile int weight = 1;
+
 	// guarded by this
 	private final List<WeakReference<Listener>> listeners = new ArrayList<>();
 
@@ -44,6 +50,19 @@ public final class ReadWindow {
 	/** @return whether operations are being counted */
 	public boolean isOpen() {
 		return this.open;
+	}
+
+	/**
+	 * Sets what an operation counted while the window is open stands for, from a period just measured.
+	 * @param periodOverOpen the period's length over the time the window was open in it (rounded; at least 1)
+	 */
+	public void weigh(double periodOverOpen) {
+		this.weight = (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(periodOverOpen)));
+	}
+
+	/** @return what an operation counted while the window is open stands for (see {@link #weigh}) */
+	public int weight() {
+		return this.weight;
 	}
 
 	/** Attaches a listener, told at once if the window is open. */

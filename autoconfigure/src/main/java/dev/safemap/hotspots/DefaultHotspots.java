@@ -46,7 +46,22 @@ final class DefaultHotspots implements Hotspots {
 	/** How long the read window stays open each period. */
 	static final long READ_WINDOW_MILLIS = 1;
 
+	/** How long the hot window stays open each of its periods. */
+	static final long HOT_WINDOW_MILLIS = 1;
+
+	/**
+	 * The hot window's period: a hot stripe's writes are watched 1/8 of the time, a meeting measured
+	 * then counting about 8 (the measured period over the open time).
+	 */
+	static final long HOT_PERIOD_MILLIS = 8;
+
 	private final ReadWindow readWindow = new ReadWindow();
+
+	/**
+	 * While it is open, the writes of hot stripes (where writes of one key met lately) are watched
+	 * outside the read window: {@value #HOT_WINDOW_MILLIS} ms in every {@value #HOT_PERIOD_MILLIS}.
+	 */
+	private final ReadWindow hotWindow = new ReadWindow();
 
 	/** Whether the drain thread drives the read window (tests drive it themselves). */
 	private final boolean driveReadWindow;
@@ -91,6 +106,10 @@ final class DefaultHotspots implements Hotspots {
 		return this.readWindow;
 	}
 
+	ReadWindow hotWindow() {
+		return this.hotWindow;
+	}
+
 	@Override
 	public MapObserver create(String mapName, GuardMode mode) {
 		Objects.requireNonNull(mapName, "mapName must not be null");
@@ -128,7 +147,9 @@ final class DefaultHotspots implements Hotspots {
 		executor.scheduleWithFixedDelay(this::drainAll, interval, interval, TimeUnit.NANOSECONDS);
 		this.drainer = executor;
 		if (this.driveReadWindow && this.config.sampleRate() < 1.0) {
-			new ReadWindowCycle(WindowCycle.Timer.of(executor)).start();
+			WindowCycle.Timer timer = WindowCycle.Timer.of(executor);
+			new ReadWindowCycle(timer).start();
+			hotWindowCycle(timer).start();
 		}
 	}
 
@@ -179,6 +200,25 @@ final class DefaultHotspots implements Hotspots {
 	/** For tests: a read window cycle on the given timer (a virtual clock); call {@code start()} on it. */
 	ReadWindowCycle readWindowCycle(WindowCycle.Timer timer) {
 		return new ReadWindowCycle(timer);
+	}
+
+	/**
+	 * The hot window's cycle ({@link WindowCycle}: {@value #HOT_WINDOW_MILLIS} ms at a random moment of
+	 * every {@value #HOT_PERIOD_MILLIS} ms); at each period's end the window is weighed with the measured
+	 * period over its open time, so that a meeting measured in it stands for the ones not measured.
+	 * Package-private for tests.
+	 */
+	WindowCycle hotWindowCycle(WindowCycle.Timer timer) {
+		ReadWindow window = this.hotWindow;
+		return new WindowCycle(window, timer, TimeUnit.MILLISECONDS.toNanos(HOT_WINDOW_MILLIS),
+				TimeUnit.MILLISECONDS.toNanos(HOT_PERIOD_MILLIS), new WindowCycle.Hooks() {
+
+					@Override
+					public void periodEnded(long periodNanos, long openNanos) {
+						window.weigh((double) periodNanos / Math.max(1, openNanos));
+					}
+
+				});
 	}
 
 	/**
@@ -248,6 +288,7 @@ final class DefaultHotspots implements Hotspots {
 			executor.shutdownNow();
 			// a cycle stopped between opening and closing the window must not leave reads counting
 			this.readWindow.close();
+			this.hotWindow.close();
 			try {
 				// the executor reports termination while its worker thread is still exiting: join the thread too
 				executor.awaitTermination(5, TimeUnit.SECONDS);

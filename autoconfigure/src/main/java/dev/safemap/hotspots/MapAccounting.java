@@ -224,7 +224,7 @@ final class MapAccounting implements MapObserver, MapStats {
 		this.keySampleThreshold = (long) (keyShare * (1L << 31));
 		this.readWindow = (readRate < 1.0) ? owner.readWindow() : null;
 		this.operationSampler = (this.readWindow != null)
-				? new OperationSampler(this.readWindow, this.samples, keyShare) : null;
+				? new OperationSampler(this.readWindow, owner.hotWindow(), this.samples, keyShare) : null;
 		this.baseline = new Baseline(new long[OPERATIONS.length], 0, 0, new long[RACE_KINDS.length],
 				new long[RACE_KINDS.length],
 				config.clock().instant());

@@ -21,8 +21,8 @@ class ObservedGuardedMapSamplingTests {
 
 	private final ReadWindow window = new ReadWindow();
 
-	/** Every write of a hot stripe watched outside windows (no draw), so that each case below is certain. */
-	private OperationSampler sampler = new OperationSampler(this.window, new AtomicReferenceArray<>(16), 0.0, 1);
+	/** No hot window: every write of a hot stripe watched outside the window. */
+	private OperationSampler sampler = new OperationSampler(this.window, new AtomicReferenceArray<>(16), 0.0);
 
 	private final List<String> contended = new CopyOnWriteArrayList<>();
 
@@ -115,25 +115,20 @@ class ObservedGuardedMapSamplingTests {
 	}
 
 	@Test
-	void outsideTheWindowAMeetingOnAHotStripeIsMeasuredBetweenDrawnWritesAndStandsForTheOthers() throws Exception {
-		// one write in 2 drawn: a meeting is measured when both writes were drawn, and counts for 2 x 2
-		this.sampler = new OperationSampler(this.window, new AtomicReferenceArray<>(16), 0.0, 2);
+	void outsideTheWindowAHotStripeIsWatchedInTheHotWindowOnlyAndAMeetingThereStandsForItsWeight() throws Exception {
+		ReadWindow hotWindow = new ReadWindow();
+		hotWindow.weigh(8.0);
+		this.sampler = new OperationSampler(this.window, hotWindow, new AtomicReferenceArray<>(16), 0.0);
 		this.map = mapObservedBy(this.sampler);
 		this.window.open();
 		assertThat(contendOn("k")).as("in the window: every write watched").isTrue();
 		this.window.close();
-		assertThat(this.weights).as("measured in the window: stands for itself").containsExactly(1);
-
-		int attempts = 0;
-		boolean measured = false;
-		// each attempt is measured with probability 1/4; 200 all missing has probability below 1e-24
-		while (!measured && attempts < 200) {
-			attempts++;
-			measured = contendOn("k");
-		}
-		assertThat(measured).as("a meeting measured outside the window within %d attempts", attempts).isTrue();
-		assertThat(this.weights).as("the second meeting, between two drawn writes").containsExactly(1, 4);
-		assertThat(this.map.get("k")).as("every write applied, measured or not").isEqualTo(2 * (attempts + 1));
+		assertThat(contendOn("k")).as("hot stripe, hot window closed: not watched").isFalse();
+		hotWindow.open();
+		assertThat(contendOn("k")).as("hot stripe, hot window open").isTrue();
+		hotWindow.close();
+		assertThat(this.weights).as("the window's meeting stands for itself, the hot window's for 8").containsExactly(1, 8);
+		assertThat(this.map.get("k")).as("every write applied, measured or not").isEqualTo(6);
 	}
 
 	@Test

@@ -85,8 +85,8 @@ class OperationSamplerTests {
 
 	@Test
 	void isIdleOnlyWhileTheWindowIsClosedAndNoStripeIsHot() {
-		// every write of a hot stripe watched (no draw): the hot stripes' memory alone decides
-		OperationSampler sampler = new OperationSampler(this.window, new AtomicReferenceArray<>(16), 0.0, 1);
+		// no hot window: every write of a hot stripe watched, the hot stripes' memory alone decides
+		OperationSampler sampler = new OperationSampler(this.window, new AtomicReferenceArray<>(16), 0.0);
 		assertThat(sampler.idle()).isTrue();
 		this.window.open();
 		assertThat(sampler.idle()).as("window open").isFalse();
@@ -118,36 +118,30 @@ class OperationSamplerTests {
 	}
 
 	@Test
-	void whileAStripeIsHotOneWriteInEightIsDrawnForWatchingAndAMeasuredMeetingCountsSixtyFour() {
-		OperationSampler sampler = new OperationSampler(this.window, new AtomicReferenceArray<>(16), 0.0);
-		int writes = 80_000;
-		assertThat(countNotIdle(sampler, writes)).as("nothing hot: every write idle").isZero();
+	void outsideTheWindowAHotStripesWritesAreWatchedOnlyWhileTheHotWindowIsOpenAndCountItsWeight() {
+		ReadWindow hotWindow = new ReadWindow();
+		OperationSampler sampler = new OperationSampler(this.window, hotWindow, new AtomicReferenceArray<>(16), 0.0);
+		assertThat(sampler.idle()).isTrue();
+		hotWindow.open();
+		assertThat(sampler.idle()).as("hot window open, but no stripe hot").isTrue();
 		sampler.sameKeyMet(3);
-		// binomial(80,000, 1/8): mean 10,000, standard deviation 94; the bounds are 10 deviations away
-		assertThat(countNotIdle(sampler, writes)).isBetween(9_000, 11_000);
-		assertThat(sampler.hotWeight()).isEqualTo(64);
+		assertThat(sampler.idle()).as("a stripe hot, hot window open").isFalse();
+		assertThat(sampler.watches(3)).isTrue();
+		assertThat(sampler.watches(4)).as("a stripe that is not hot").isFalse();
+		assertThat(sampler.watchedWrite(MapOperation.PUT, "k")).as("watched in the hot window only").isFalse();
+		hotWindow.close();
+		assertThat(sampler.idle()).as("a stripe hot, hot window closed").isTrue();
+		assertThat(sampler.watches(3)).isFalse();
 		this.window.open();
-		assertThat(countNotIdle(sampler, writes)).as("window open: every write watched").isEqualTo(writes);
+		assertThat(sampler.watches(4)).as("the window watches every stripe").isTrue();
 		assertThat(sampler.watchedWrite(MapOperation.PUT, "k")).as("watched in the window").isTrue();
 		this.window.close();
-		assertThat(sampler.watchedWrite(MapOperation.PUT, "k")).as("drawn outside the window").isFalse();
-	}
 
-	@Test
-	void rejectsAHotSamplingThatIsNotAPowerOfTwo() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new OperationSampler(this.window, new AtomicReferenceArray<>(16), 0.0, 6))
-			.withMessageContaining("6");
-	}
-
-	private static int countNotIdle(OperationSampler sampler, int writes) {
-		int notIdle = 0;
-		for (int i = 0; i < writes; i++) {
-			if (!sampler.idle()) {
-				notIdle++;
-			}
-		}
-		return notIdle;
+		assertThat(sampler.hotWeight()).as("before the hot window was weighed").isEqualTo(1);
+		hotWindow.weigh(8_000_000.0 / 1_010_000);
+		assertThat(sampler.hotWeight()).as("period over open time, rounded").isEqualTo(8);
+		hotWindow.weigh(0.2);
+		assertThat(sampler.hotWeight()).as("never below 1").isEqualTo(1);
 	}
 
 	@Test

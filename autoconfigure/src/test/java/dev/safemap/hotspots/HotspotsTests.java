@@ -149,21 +149,21 @@ class HotspotsTests {
 	}
 
 	@Test
-	void contentionOnAHotKeyIsFoundInAWindowThenMeasuredOnADrawOfItsWritesEachStandingForSixtyFour()
-			throws Exception {
+	void contentionOnAHotKeyIsFoundInAWindowThenMeasuredInTheHotWindowsUntilItCoolsDown() throws Exception {
 		// at the defaults, writes are watched (and so can be seen waiting) only in the 1 ms read
-		// windows, and then, one in 8 drawn, on a stripe where writes of one key met: contention on a hot
-		// key is found in a window and measured from then on, not only in the windows, a meeting between
-		// two drawn writes counting for the 64 not measured. The test opens the window and makes the
-		// writes wait (latches), so that nothing depends on the machine's speed. The stripe's cooling
-		// down is covered deterministically in OperationSamplerTests and ObservedGuardedMapSamplingTests
+		// windows, and then, on a stripe where writes of one key met, in the hot windows (1 ms in 8), a
+		// meeting there counting for the period over the open time: contention on a hot key is found in a
+		// window and estimated from then on, not only in the windows. The test opens both windows and
+		// makes the writes wait (latches), so that nothing depends on the machine's speed
 		DefaultHotspots hotspots = manualWindowHotspots(HotspotsConfig.builder());
 		Map<String, Long> map = GuardedMap.builder("stock")
 			.observer(hotspots.create("stock", GuardMode.GUARD))
 			.wrap(new HashMap<String, Long>());
+		hotspots.hotWindow().open();
 		contend(map, "hot");
+		hotspots.hotWindow().close();
 		assertThat(hotspots.report("stock", true).orElseThrow().contended())
-			.as("outside the windows, on a stripe never contended: sampled out").isZero();
+			.as("outside the read window, on a stripe never contended: sampled out").isZero();
 
 		hotspots.readWindow().open();
 		contend(map, "hot");
@@ -172,34 +172,54 @@ class HotspotsTests {
 		assertThat(hotspots.report("stock", true).orElseThrow().contended()).as("found in the window").isEqualTo(1);
 		hotspots.harvest(64.0);
 
-		int attempts = contendUntilMeasured(hotspots, map, "hot", 1);
+		contend(map, "hot");
+		assertThat(hotspots.report("stock", true).orElseThrow().contended())
+			.as("hot stripe, but the hot window is closed").isEqualTo(1);
+		hotspots.hotWindow().weigh(8.0);
+		for (int i = 0; i < 10; i++) {
+			hotspots.hotWindow().open();
+			contend(map, "hot");
+			hotspots.hotWindow().close();
+			hotspots.harvest(64.0);
+		}
 		HotspotReport report = hotspots.report("stock", true).orElseThrow();
-		assertThat(report.contended()).as("measured after the window (attempt %d): 1 + 64", attempts).isEqualTo(65);
-		assertThat(report.waitNanos()).as("each waiter was held at least " + HOLD_MILLIS + " ms")
-			.isGreaterThanOrEqualTo(65 * TimeUnit.MILLISECONDS.toNanos(HOLD_MILLIS));
+		assertThat(report.contended()).as("measured in the hot windows, period after period: 1 + 10 x 8").isEqualTo(81);
+		assertThat(report.waitNanos()).as("each waiter was held at least " + HOLD_MILLIS + " ms, weighted")
+			.isGreaterThanOrEqualTo(81 * TimeUnit.MILLISECONDS.toNanos(HOLD_MILLIS));
 		assertThat(report.hotKeysByContention().get(0).key()).isEqualTo("hot");
-		assertThat(report.hotKeysByContention().get(0).count()).isEqualTo(65);
-		assertThat(report.operationsByKind()).as("writes are counted only in the window (one contend), scaled")
+		assertThat(report.hotKeysByContention().get(0).count()).isEqualTo(81);
+		assertThat(report.operationsByKind()).as("writes are counted only in the read window (one contend), scaled")
 			.containsEntry(MapOperation.MERGE, 64L)
 			.containsEntry(MapOperation.COMPUTE, 64L)
 			.containsEntry(MapOperation.PUT, 64L);
+
+		for (int i = 0; i < 16; i++) {
+			hotspots.harvest(64.0);
+		}
+		hotspots.hotWindow().open();
+		contend(map, "hot");
+		hotspots.hotWindow().close();
+		assertThat(hotspots.report("stock", true).orElseThrow().contended())
+			.as("cooled down after 16 periods without contention: sampled out again").isEqualTo(81);
 	}
 
-	/**
-	 * Contends on {@code key} until the map's contended count exceeds {@code before}: a meeting outside
-	 * the windows is measured when both writes were drawn (1 in 64). Bounded at 3,000 attempts, which all
-	 * miss with probability below 1e-20.
-	 * @return the attempts it took
-	 */
-	private static int contendUntilMeasured(DefaultHotspots hotspots, Map<String, Long> map, String key, long before)
-			throws Exception {
-		for (int attempt = 1; attempt <= 3_000; attempt++) {
-			contend(map, key);
-			if (hotspots.report("stock", false).orElseThrow().contended() > before) {
-				return attempt;
+	@Test
+	void theHotWindowIsOpenOneMillisecondInEightAndWeighedWithItsMeasuredShare() {
+		DefaultHotspots hotspots = manualWindowHotspots(HotspotsConfig.builder());
+		VirtualTimer timer = new VirtualTimer();
+		hotspots.hotWindowCycle(timer).start();
+		long tick = TimeUnit.MICROSECONDS.toNanos(10);
+		long end = TimeUnit.MILLISECONDS.toNanos(800);
+		long open = 0;
+		for (long t = 0; t < end; t += tick) {
+			timer.runOnTime(t);
+			if (hotspots.hotWindow().isOpen()) {
+				open += tick;
 			}
 		}
-		throw new AssertionError("no meeting on " + key + " measured in 3,000 attempts");
+		assertThat((double) open / end).as("share of the time the hot window was open").isCloseTo(1.0 / 8,
+				within(0.01));
+		assertThat(hotspots.hotWindow().weight()).as("measured period over open time").isEqualTo(8);
 	}
 
 	@Test
@@ -247,11 +267,14 @@ class HotspotsTests {
 		assertThat(hotspots.lateWindows()).isEqualTo(1);
 		timer.runOnTime(4 * period + TimeUnit.MILLISECONDS.toNanos(2));
 		assertThat(hotspots.readWindow().isOpen()).isFalse();
-		// every stripe hot: drawn writes are watched, a meeting between two counting for 64
-		contendUntilMeasured(hotspots, map, "a", 0);
-		contendUntilMeasured(hotspots, map, "b", 64);
+		// every stripe hot: watched in the hot window, each meeting there standing for its weight
+		hotspots.hotWindow().weigh(8.0);
+		hotspots.hotWindow().open();
+		contend(map, "a");
+		contend(map, "b");
+		hotspots.hotWindow().close();
 		assertThat(hotspots.report("stock", true).orElseThrow().contended())
-			.as("after a late window, outside the windows, on stripes never contended before").isEqualTo(128);
+			.as("after a late window, outside the read windows, on stripes never contended before").isEqualTo(16);
 	}
 
 	/** How long {@link #contend} keeps its waiter waiting, at least. */
