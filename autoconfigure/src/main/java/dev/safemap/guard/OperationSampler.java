@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * A keyed write is <em>watched</em> (the guarded map marks it in flight on its stripe, and so can see it
  * meet another write there) while the window is open, and when writes of one key have met on that
  * stripe in the last {@value #HOT_PERIODS} harvests, while a second window, the <em>hot window</em>, is
- * open ({@link #idle()}, {@link #watches(int)}; the hotspots accounting opens it 1 ms in every 8): a
+ * open ({@link #idle()}, {@link #watches(int)}; the hotspots accounting opens it 4 ms in every 32): a
  * meeting measured there, outside the first window, stands for {@link #hotWeight()} meetings (the hot
  * window's period over its open time), an estimate without bias however many writes meet at once. Any
  * other write goes straight to the contents. Watching every write of a hot stripe all the time, as an

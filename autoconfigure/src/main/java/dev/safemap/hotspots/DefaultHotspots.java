@@ -25,14 +25,17 @@ import dev.safemap.guard.WindowCycle;
  * drives the read window: when keyed operations are sampled, each period of {@code window / sampleRate} it
  * opens the shared {@link ReadWindow} for {@value #READ_WINDOW_MILLIS} ms at a uniformly random
  * moment, and at the period's end has every map add what it counted, scaled by the measured length
- * of the period over that of the window.
+ * of the period over that of the window. It drives the hot window the same way ({@value #HOT_WINDOW_MILLIS} ms
+ * in every {@value #HOT_PERIOD_MILLIS}: {@link #hotWindowCycle}), during which the writes of hot stripes
+ * are watched. Three steps per period each, and a drain every 100 ms: about 150 wake-ups a second of the one
+ * thread while keyed operations are sampled (4 ms windows rather than 1 ms ones keep that down at the same share).
  * <p>
  * <b>A starved drain thread:</b> on a machine whose CPUs are busy the drain thread may run long after
  * the moment drawn for a window. Estimates stay unbiased (each period is scaled by its measured
  * lengths), but contention would go unseen, since writes are watched only in windows and on stripes
  * already found contended. So a window that opens more than a whole period late is counted
  * ({@link #lateWindows()}), logged (WARN the first time, DEBUG after), and makes every stripe of every
- * map hot for the next {@code OperationSampler.HOT_PERIODS} periods (a draw of its writes watched): a busy machine, the likeliest
+ * map hot for the next {@code OperationSampler.HOT_PERIODS} periods (watched in the hot windows): a busy machine, the likeliest
  * place for contention, gets more measurement, not less.
  * <p>
  * Thread-safe.
@@ -47,13 +50,13 @@ final class DefaultHotspots implements Hotspots {
 	static final long READ_WINDOW_MILLIS = 1;
 
 	/** How long the hot window stays open each of its periods. */
-	static final long HOT_WINDOW_MILLIS = 1;
+	static final long HOT_WINDOW_MILLIS = 4;
 
 	/**
 	 * The hot window's period: a hot stripe's writes are watched 1/8 of the time, a meeting measured
 	 * then counting about 8 (the measured period over the open time).
 	 */
-	static final long HOT_PERIOD_MILLIS = 8;
+	static final long HOT_PERIOD_MILLIS = 32;
 
 	private final ReadWindow readWindow = new ReadWindow();
 

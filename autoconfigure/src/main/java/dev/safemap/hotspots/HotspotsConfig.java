@@ -230,8 +230,8 @@ public final class HotspotsConfig {
 		 * placed at random in every period of {@code 1 / rate} ms, and each window's count is scaled
 		 * by the measured length of its period over that of the window (an estimate that lags by at
 		 * most one period; see {@code docs/actuator.md} for its bias). Writes are watched for
-		 * contention during the windows, one in 8 (each measured meeting counting 64) on a stripe
-		 * where writes of one key met lately, and on every stripe for a while after a window that opened
+		 * contention during the windows, in a 4 ms hot window every 32 ms (each meeting measured there
+		 * counting about 8) on a stripe where writes of one key met lately, and on every stripe for a while after a window that opened
 		 * a period late (a starved drain thread). A rate of 1 counts every operation exactly and watches every write.
 		 * @param rate greater than 0, at most 1
 		 * @return this builder

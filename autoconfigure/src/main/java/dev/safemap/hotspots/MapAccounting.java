@@ -42,7 +42,8 @@ import dev.safemap.guard.ReadWindow;
  * scaled by the period's measured length over the window's. That estimates the counts without bias
  * when the operation rate does not follow the (random) windows; counts lag by at most one period. The
  * map watches a write on its stripe, and so can see it wait, only while the window is open or on a
- * stripe where writes of one key met lately (there one write in 8, a measured meeting counting 64:
+ * stripe where writes of one key met lately (there while the owner's hot window is open, a meeting measured
+ * then counting for the window's weight, about 8:
  * {@link #contended(MapOperation, Object, int, long, int)}), which {@link #harvest} lets cool down period
  * by period, or on every stripe after a window that could not open in time ({@link #watchAll()}; see
  * {@link OperationSampler}). Every other operation (keyless ones such as {@code size}, and every
@@ -272,7 +273,7 @@ final class MapAccounting implements MapObserver, MapStats {
 
 	/**
 	 * The owner's window could not open in time (its thread was starved): watch every stripe of this
-	 * map for contention (a hot stripe's draw of its writes) until they cool down, rather than miss it.
+	 * map for contention (in the hot windows) until they cool down, rather than miss it.
 	 */
 	void watchAll() {
 		OperationSampler sampler = this.operationSampler;

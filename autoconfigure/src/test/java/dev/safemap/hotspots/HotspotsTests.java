@@ -151,7 +151,7 @@ class HotspotsTests {
 	@Test
 	void contentionOnAHotKeyIsFoundInAWindowThenMeasuredInTheHotWindowsUntilItCoolsDown() throws Exception {
 		// at the defaults, writes are watched (and so can be seen waiting) only in the 1 ms read
-		// windows, and then, on a stripe where writes of one key met, in the hot windows (1 ms in 8), a
+		// windows, and then, on a stripe where writes of one key met, in the hot windows (4 ms in 32), a
 		// meeting there counting for the period over the open time: contention on a hot key is found in a
 		// window and estimated from then on, not only in the windows. The test opens both windows and
 		// makes the writes wait (latches), so that nothing depends on the machine's speed
@@ -204,7 +204,7 @@ class HotspotsTests {
 	}
 
 	@Test
-	void theHotWindowIsOpenOneMillisecondInEightAndWeighedWithItsMeasuredShare() {
+	void theHotWindowIsOpenFourMillisecondsInThirtyTwoAndWeighedWithItsMeasuredShare() {
 		DefaultHotspots hotspots = manualWindowHotspots(HotspotsConfig.builder());
 		VirtualTimer timer = new VirtualTimer();
 		hotspots.hotWindowCycle(timer).start();
