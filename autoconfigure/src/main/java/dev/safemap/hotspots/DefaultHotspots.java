@@ -103,6 +103,9 @@ final class DefaultHotspots implements Hotspots {
 	DefaultHotspots(HotspotsConfig config, boolean driveReadWindow) {
 		this.config = Objects.requireNonNull(config, "config must not be null");
 		this.driveReadWindow = driveReadWindow;
+		// its nominal share until its first period ends and measures it: a meeting in the first hot window
+		// must not count as 1
+		this.hotWindow.weigh((double) HOT_PERIOD_MILLIS / HOT_WINDOW_MILLIS);
 	}
 
 	ReadWindow readWindow() {

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WatchModeMemoryTests {
 
 	static {
-		// records (CallSite, Interloper) refuse Unsafe.objectFieldOffset: let JOL find offsets itself
+		// records (CallSite) refuse Unsafe.objectFieldOffset: let JOL find offsets itself
 		System.setProperty("jol.magicFieldOffset", "true");
 	}
 

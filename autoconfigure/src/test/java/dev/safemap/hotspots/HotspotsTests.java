@@ -206,6 +206,8 @@ class HotspotsTests {
 	@Test
 	void theHotWindowIsOpenFourMillisecondsInThirtyTwoAndWeighedWithItsMeasuredShare() {
 		DefaultHotspots hotspots = manualWindowHotspots(HotspotsConfig.builder());
+		assertThat(hotspots.hotWindow().weight()).as("nominal, before the first period ends").isEqualTo(8);
+		hotspots.hotWindow().weigh(1.0); // so that only the cycle's own measurement can make it 8 again
 		VirtualTimer timer = new VirtualTimer();
 		hotspots.hotWindowCycle(timer).start();
 		long tick = TimeUnit.MICROSECONDS.toNanos(10);
